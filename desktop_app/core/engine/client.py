@@ -1,0 +1,348 @@
+"""The application's side of the engine: starts the engine process and talks to it.
+
+Every call returns at once with a RequestHandle; events arrive on a reader thread and go to the
+handle's queue and to an optional callback, so no caller's thread waits on llama.cpp. One request
+runs at a time; later ones wait here (not in the pipe) so a queued request can be cancelled for free.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import multiprocessing as mp
+import os
+import queue
+import tempfile
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from desktop_app.core.engine.events import Done, Error, Event, ModelInfo, Token
+from desktop_app.core.engine.params import ChatRequest, LoadParams, Message
+from desktop_app.core.engine.worker import Result, engine_main
+from desktop_app.core.errors import CancelledError, EngineCrashedError
+from desktop_app.core.storage.logs import tail_lines
+
+log = logging.getLogger(__name__)
+
+Callback = Callable[["Event | Result"], None]
+_KEEP_CRASH_LOGS = 5
+
+
+class RequestHandle:
+    """One request's events, in order. Iterate (blocking) or pass a callback (non-blocking)."""
+
+    def __init__(
+        self, client: EngineClient, req_id: int, op: str, callback: Callback | None
+    ) -> None:
+        self.id = req_id
+        self.op = op
+        self._client = client
+        self._callback = callback
+        self._events: queue.SimpleQueue[Event | Result] = queue.SimpleQueue()
+        self._finished = threading.Event()
+        self.final: Event | Result | None = None
+
+    def _deliver(self, event: Event | Result) -> None:
+        final = isinstance(event, (Done, Error, Result))
+        if final:
+            self.final = event
+        self._events.put(event)
+        if self._callback is not None:
+            try:
+                self._callback(event)
+            except Exception:
+                log.exception("engine event callback failed")
+        if final:
+            self._finished.set()
+
+    @property
+    def finished(self) -> bool:
+        return self._finished.is_set()
+
+    def cancel(self) -> None:
+        self._client._cancel(self)
+
+    def events(self, timeout: float | None = None) -> Iterator[Event | Result]:
+        """Yield events until the last one (Done, Error or Result)."""
+        while True:
+            try:
+                event = self._events.get(timeout=timeout)
+            except queue.Empty:
+                raise TimeoutError(f"no engine event within {timeout} s") from None
+            yield event
+            if isinstance(event, (Done, Error, Result)):
+                return
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._finished.wait(timeout)
+
+    def result(self, timeout: float | None = None) -> Any:
+        """Block until the end; return a Result's value or Done; raise the Error's exception."""
+        if not self._finished.wait(timeout):
+            raise TimeoutError(f"the engine did not answer within {timeout} s")
+        final = self.final
+        if isinstance(final, Error):
+            raise final.error
+        if isinstance(final, Result):
+            return final.value
+        return final
+
+    def text(self, timeout: float | None = None) -> str:
+        """Collect a chat stream's tokens (for callers that want the whole answer)."""
+        done = self.result(timeout)
+        assert isinstance(done, Done)
+        return done.text
+
+
+class EngineClient:
+    """Owns the engine process. Safe to call from any thread."""
+
+    def __init__(self, log_dir: str | os.PathLike[str] | None = None) -> None:
+        self._log_dir = Path(log_dir) if log_dir else Path(tempfile.gettempdir())
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self._pending: deque[tuple[RequestHandle, Any]] = deque()
+        self._active: RequestHandle | None = None
+        self._process: Any = None
+        self._conn: Any = None
+        self._reader: threading.Thread | None = None
+        self._cancel_id: Any = None
+        self._closing = False
+        self.log_path: Path | None = None
+        self.model_info: ModelInfo | None = None
+        self.crashed: EngineCrashedError | None = None
+        self.on_crash: Callable[[EngineCrashedError], None] | None = None
+
+    # ---- life cycle ----------------------------------------------------------------------
+
+    def start(self) -> EngineClient:
+        """Start a fresh engine process (after a crash too). Returns at once."""
+        self.close()
+        ctx = mp.get_context("spawn")
+        self._log_dir.mkdir(parents=True, exist_ok=True)
+        _prune_logs(self._log_dir)
+        fd, name = tempfile.mkstemp(prefix="engine-", suffix=".log", dir=self._log_dir)
+        os.close(fd)
+        self.log_path = Path(name)
+        parent_conn, child_conn = ctx.Pipe()
+        self._cancel_id = ctx.RawValue("q", 0)
+        self._process = ctx.Process(
+            target=engine_main,
+            args=(child_conn, self._cancel_id, name),
+            name="desktop-app-engine",
+            daemon=True,
+        )
+        with _sigint_ignored():
+            self._process.start()  # born ignoring Ctrl+C: the front end decides what it stops
+        child_conn.close()  # so that recv() sees EOF when the child dies
+        self._conn = parent_conn
+        self.crashed = None
+        self.model_info = None
+        self._reader = threading.Thread(target=self._read_loop, name="engine-reader", daemon=True)
+        self._reader.start()
+        return self
+
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.is_alive() and self.crashed is None
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop the engine: cancel what runs, ask it to exit, kill it if it does not."""
+        process, conn = self._process, self._conn
+        if process is None:
+            return
+        self._closing = True
+        with self._lock:
+            pending = list(self._pending)
+            self._pending.clear()
+            active = self._active
+        for handle, _ in pending:
+            handle._deliver(Error(CancelledError("The engine was closed.")))
+        if active is not None and self._cancel_id is not None:
+            self._cancel_id.value = active.id
+        with contextlib.suppress(OSError, ValueError):
+            conn.send(("shutdown", 0, None))
+        process.join(timeout)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout)
+        self._process = None
+        if self._reader is not None and self._reader is not threading.current_thread():
+            self._reader.join(timeout)
+        with contextlib.suppress(OSError):
+            conn.close()
+        self._conn = None
+        self._closing = False
+        if active is not None and not active.finished:
+            active._deliver(Error(CancelledError("The engine was closed.")))
+        with self._lock:
+            self._active = None
+        if self.crashed is None and self.log_path is not None:
+            with contextlib.suppress(OSError):
+                self.log_path.unlink()
+
+    def __enter__(self) -> EngineClient:
+        if self._process is None:
+            self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # ---- requests ------------------------------------------------------------------------
+
+    def load(self, params: LoadParams, callback: Callback | None = None) -> RequestHandle:
+        return self._submit("load", params, callback)
+
+    def unload(self, callback: Callback | None = None) -> RequestHandle:
+        return self._submit("unload", None, callback)
+
+    def chat(self, request: ChatRequest, callback: Callback | None = None) -> RequestHandle:
+        return self._submit("chat", request, callback)
+
+    def budget(self, messages: list[Message], max_tokens: int) -> RequestHandle:
+        return self._submit("budget", (tuple(messages), max_tokens), None)
+
+    def count_tokens(self, text: str) -> RequestHandle:
+        return self._submit("count", text, None)
+
+    def render(self, messages: list[Message]) -> RequestHandle:
+        return self._submit("render", tuple(messages), None)
+
+    def hardware(self) -> RequestHandle:
+        return self._submit("hardware", None, None)
+
+    def _crash_for_test(self) -> RequestHandle:
+        return self._submit("crash", None, None)
+
+    def _submit(self, op: str, args: Any, callback: Callback | None) -> RequestHandle:
+        handle = RequestHandle(self, next(self._ids), op, callback)
+        if not self.alive:
+            handle._deliver(Error(self.crashed or EngineCrashedError("The engine is not running.")))
+            return handle
+        with self._lock:
+            self._pending.append((handle, args))
+        self._pump()
+        return handle
+
+    def _pump(self) -> None:
+        """Send the next waiting request if none is running."""
+        with self._lock:
+            if self._active is not None or not self._pending:
+                return
+            handle, args = self._pending.popleft()
+            self._active = handle
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            self._conn.send((handle.op, handle.id, args))  # if dead: the reader thread reports it
+
+    def _cancel(self, handle: RequestHandle) -> None:
+        with self._lock:
+            for item in list(self._pending):
+                if item[0] is handle:
+                    self._pending.remove(item)
+                    handle._deliver(
+                        Done("cancelled", "")
+                        if handle.op == "chat"
+                        else Error(CancelledError("Cancelled."))
+                    )
+                    return
+            if self._active is handle and self._cancel_id is not None:
+                self._cancel_id.value = handle.id
+
+    # ---- events --------------------------------------------------------------------------
+
+    def _read_loop(self) -> None:
+        conn = self._conn
+        while True:
+            try:
+                req_id, event = conn.recv()
+            except (EOFError, OSError, ValueError):
+                break
+            with self._lock:
+                handle = self._active if self._active and self._active.id == req_id else None
+            if handle is None:
+                continue
+            if isinstance(event, Result) and isinstance(event.value, ModelInfo):
+                self.model_info = event.value
+            final = isinstance(event, (Done, Error, Result))
+            if final:
+                with self._lock:
+                    self._active = None
+            handle._deliver(event)
+            if final:
+                self._pump()
+        self._on_exit()
+
+    def _on_exit(self) -> None:
+        process = self._process
+        if process is None or self._closing:
+            return  # close() asked for this exit
+        process.join(2.0)
+        code = process.exitcode
+        lines = tail_lines(self.log_path, 30) if self.log_path else []
+        how = _describe_exit(code)
+        error = EngineCrashedError(
+            f"The engine stopped unexpectedly ({how}). A new engine can be started; "
+            f"the log is at {self.log_path}.",
+            details="\n".join(lines),
+        )
+        self.crashed = error
+        self.model_info = None
+        with self._lock:
+            victims = [self._active] if self._active else []
+            victims += [h for h, _ in self._pending]
+            self._active = None
+            self._pending.clear()
+        for handle in victims:
+            handle._deliver(Error(error))
+        if self.on_crash is not None:
+            self.on_crash(error)
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """A spawned child inherits an ignored SIGINT, and Python then leaves it ignored."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _describe_exit(code: int | None) -> str:
+    if code is None:
+        return "it stopped answering"
+    if code < 0:
+        import signal
+
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+def _prune_logs(folder: Path) -> None:
+    """Keep the last few crash logs for the user; a clean exit removes its own."""
+    logs = sorted(folder.glob("engine-*.log"), key=lambda p: p.stat().st_mtime)
+    for old in logs[:-_KEEP_CRASH_LOGS]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def wait_loaded(handle: RequestHandle, timeout: float | None = None) -> ModelInfo:
+    info = handle.result(timeout)
+    assert isinstance(info, ModelInfo)
+    return info
+
+
+__all__ = ["EngineClient", "RequestHandle", "Result", "Token", "wait_loaded"]

@@ -1,0 +1,134 @@
+"""Load options and sampling parameters: plain values that cross the process boundary."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any, Literal
+
+# GPU layers: a count, or "all" (every layer), or "auto" (as many as fit in free VRAM with the KV cache).
+GpuLayers = int | Literal["all", "auto"]
+
+KV_TYPES = ("f16", "f32", "bf16", "q8_0", "q5_1", "q5_0", "q4_1", "q4_0", "iq4_nl")
+FLASH_ATTN = ("auto", "on", "off")
+
+
+def parse_gpu_layers(text: str) -> GpuLayers:
+    """Parse a user's --gpu-layers value: "auto", "all", -1 (all) or a count."""
+    value = text.strip().lower()
+    if value in ("auto", "all"):
+        return value  # type: ignore[return-value]
+    try:
+        n = int(value)
+    except ValueError:
+        raise ValueError(f"GPU layers must be a number, 'all' or 'auto', not {text!r}") from None
+    if n < 0:
+        return "all"
+    return n
+
+
+def default_threads() -> int:
+    """Physical cores are what llama.cpp scales with; hyperthreads mostly add contention."""
+    try:
+        import psutil
+
+        n = psutil.cpu_count(logical=False)
+    except Exception:  # psutil can fail in restricted sandboxes
+        n = None
+    return max(1, n or os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class LoadParams:
+    """How to load a model. Defaults are safe on any machine (CPU, 4k context)."""
+
+    model_path: str
+    n_ctx: int = 4096
+    n_gpu_layers: GpuLayers = 0
+    n_threads: int | None = None  # None: physical cores
+    n_batch: int = 512
+    flash_attn: str = "auto"
+    kv_type: str = "f16"
+    use_mmap: bool = True
+    use_mlock: bool = False
+
+    def validate(self) -> None:
+        if self.n_ctx < 16:
+            raise ValueError(f"context size must be at least 16 tokens, not {self.n_ctx}")
+        if isinstance(self.n_gpu_layers, int) and self.n_gpu_layers < 0:
+            raise ValueError("GPU layers must be >= 0, 'all' or 'auto'")
+        if isinstance(self.n_gpu_layers, str) and self.n_gpu_layers not in ("all", "auto"):
+            raise ValueError(
+                f"GPU layers must be a number, 'all' or 'auto', not {self.n_gpu_layers!r}"
+            )
+        if self.n_threads is not None and self.n_threads < 1:
+            raise ValueError("threads must be at least 1")
+        if self.n_batch < 1:
+            raise ValueError("batch size must be at least 1")
+        if self.kv_type not in KV_TYPES:
+            raise ValueError(f"KV-cache type must be one of {', '.join(KV_TYPES)}")
+        if self.flash_attn not in FLASH_ATTN:
+            raise ValueError(f"flash attention must be one of {', '.join(FLASH_ATTN)}")
+
+    @property
+    def threads(self) -> int:
+        return self.n_threads or default_threads()
+
+    def with_(self, **changes: Any) -> LoadParams:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    """Sampling for one request. seed=None draws a fresh seed (reported back, so it can be reused)."""
+
+    temperature: float = 0.7
+    top_p: float = 0.95
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+    seed: int | None = None
+    max_tokens: int = 512
+    stop: tuple[str, ...] = ()
+
+    def validate(self) -> None:
+        if self.temperature < 0:
+            raise ValueError("temperature must be >= 0")
+        if not 0 < self.top_p <= 1:
+            raise ValueError("top_p must be in (0, 1]")
+        if self.top_k < 0:
+            raise ValueError("top_k must be >= 0 (0 disables it)")
+        if not 0 <= self.min_p <= 1:
+            raise ValueError("min_p must be in [0, 1]")
+        if self.repeat_penalty <= 0:
+            raise ValueError("repeat penalty must be > 0")
+        if self.max_tokens < 1:
+            raise ValueError("max tokens must be at least 1")
+        if self.seed is not None and not 0 <= self.seed < 2**32:
+            raise ValueError("seed must be in [0, 2^32)")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SamplingParams:
+        known = {f.name for f in fields(cls)}
+        kwargs = {k: v for k, v in data.items() if k in known}
+        if "stop" in kwargs:
+            kwargs["stop"] = tuple(kwargs["stop"] or ())
+        return cls(**kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": "..."}
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """One chat completion: the whole conversation so far and how to sample the answer."""
+
+    messages: tuple[Message, ...]
+    sampling: SamplingParams = field(default_factory=SamplingParams)
+
+    @classmethod
+    def of(cls, messages: list[Message], **sampling: Any) -> ChatRequest:
+        return cls(tuple(dict(m) for m in messages), SamplingParams.from_dict(sampling))

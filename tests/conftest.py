@@ -1,0 +1,53 @@
+"""Test-wide setup: an isolated app home, offscreen Qt, and the real starter model."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from desktop_app.core.engine.client import EngineClient
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+MODEL_CACHE = Path(
+    os.environ.get("DESKTOP_APP_TEST_CACHE", Path.home() / ".cache" / "desktop-app-tests")
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never touch the real user's settings or models."""
+    home = tmp_path / "app-home"
+    monkeypatch.setenv("DESKTOP_APP_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def starter_model() -> Path:
+    """The real SmolLM2-135M-Instruct Q4_1 model, fetched once and verified by sha256."""
+    given = os.environ.get("DESKTOP_APP_TEST_MODEL")
+    if given:
+        return Path(given)
+    from desktop_app.core.models.starter import ensure_starter_model
+
+    return ensure_starter_model(MODEL_CACHE)
+
+
+@pytest.fixture(scope="module")
+def engine(starter_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineClient]:
+    """One real engine process with the starter model (4096-token context), per test module."""
+    from desktop_app.core.engine.client import EngineClient
+    from desktop_app.core.engine.params import LoadParams
+
+    client = EngineClient(log_dir=tmp_path_factory.mktemp("engine-logs")).start()
+    client.load(LoadParams(str(starter_model), n_ctx=4096, n_threads=2)).result(timeout=120)
+    yield client
+    client.close()
