@@ -114,12 +114,9 @@ def _sampling(args: argparse.Namespace, settings: Settings) -> SamplingParams:
 def _stream(handle: RequestHandle, *, show_stats: bool) -> Done | None:
     """Print tokens as they come. Ctrl+C cancels the generation and keeps what was written."""
     done: Done | None = None
-    events = handle.events()
-    while True:
+    while done is None:
         try:
-            event = next(events)
-        except StopIteration:
-            break
+            event = handle.next_event()
         except KeyboardInterrupt:
             handle.cancel()
             continue

@@ -8,6 +8,7 @@ A model without a template gets a stated fallback (ChatML) and a warning the cal
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +49,12 @@ def _tojson(value: Any, indent: int | None = None, **_: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=indent)
 
 
+@functools.lru_cache(maxsize=8)
+def _compile(text: str) -> jinja2.Template:
+    """Compile once per template: a chat renders its template on every turn."""
+    return _environment().from_string(text)
+
+
 def _environment() -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
         trim_blocks=True, lstrip_blocks=True, undefined=jinja2.Undefined, autoescape=False
@@ -72,14 +79,16 @@ class ChatFormatter:
     @classmethod
     def for_model(cls, template: str | None, bos_token: str, eos_token: str) -> ChatFormatter:
         if template and template.strip():
-            _environment().from_string(template)  # fail early on a template that does not parse
+            try:
+                _compile(template)  # fail early on a template that does not parse
+            except jinja2.TemplateError as exc:
+                raise TemplateError(f"The model's chat template does not parse: {exc}") from exc
             return cls("model", template, bos_token, eos_token, (), None)
         return cls("fallback", CHATML_TEMPLATE, bos_token, eos_token, CHATML_STOP, FALLBACK_WARNING)
 
     def render(self, messages: list[Message] | tuple[Message, ...]) -> str:
         try:
-            template = _environment().from_string(self.template_text)
-            return template.render(
+            return _compile(self.template_text).render(
                 messages=[dict(m) for m in messages],
                 add_generation_prompt=True,
                 bos_token=self.bos_token,

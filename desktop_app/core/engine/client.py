@@ -66,13 +66,17 @@ class RequestHandle:
     def cancel(self) -> None:
         self._client._cancel(self)
 
+    def next_event(self, timeout: float | None = None) -> Event | Result:
+        """The next event; safe to call again after a KeyboardInterrupt (unlike a generator)."""
+        try:
+            return self._events.get(timeout=timeout)
+        except queue.Empty:
+            raise TimeoutError(f"no engine event within {timeout} s") from None
+
     def events(self, timeout: float | None = None) -> Iterator[Event | Result]:
         """Yield events until the last one (Done, Error or Result)."""
         while True:
-            try:
-                event = self._events.get(timeout=timeout)
-            except queue.Empty:
-                raise TimeoutError(f"no engine event within {timeout} s") from None
+            event = self.next_event(timeout)
             yield event
             if isinstance(event, (Done, Error, Result)):
                 return

@@ -8,6 +8,7 @@ and, while a prompt is being processed, by llama.cpp's abort callback.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import ctypes
 import os
 import secrets
@@ -85,28 +86,29 @@ class LlamaEngine:
                 f"The context ({params.n_ctx} tokens) is longer than the model was trained for "
                 f"({gguf.context_length}); answers may degrade past that point."
             )
-        flash = _flash_attention(params, plan.n_gpu_layers)
+        flash_mode = _flash_attention(params)
 
         import llama_cpp
 
         self._log.mark()
         type_kv = _GGML_TYPES[params.kv_type]
         try:
-            llm = llama_cpp.Llama(
-                model_path=params.model_path,
-                n_ctx=params.n_ctx,
-                n_gpu_layers=plan.n_gpu_layers,
-                n_threads=params.threads,
-                n_threads_batch=params.threads,
-                n_batch=params.n_batch,
-                n_ubatch=min(params.n_batch, 512),
-                flash_attn=flash,
-                type_k=type_kv,
-                type_v=type_kv,
-                use_mmap=params.use_mmap,
-                use_mlock=params.use_mlock,
-                verbose=True,  # False would point fds 1 and 2 at /dev/null and hide an abort's cause
-            )
+            with _flash_attn_type(flash_mode) as flash:
+                llm = llama_cpp.Llama(
+                    model_path=params.model_path,
+                    n_ctx=params.n_ctx,
+                    n_gpu_layers=plan.n_gpu_layers,
+                    n_threads=params.threads,
+                    n_threads_batch=params.threads,
+                    n_batch=params.n_batch,
+                    n_ubatch=min(params.n_batch, 512),
+                    flash_attn=flash,
+                    type_k=type_kv,
+                    type_v=type_kv,
+                    use_mmap=params.use_mmap,
+                    use_mlock=params.use_mlock,
+                    verbose=True,  # False would point fds 1 and 2 at /dev/null and hide an abort's cause
+                )
         except (ValueError, RuntimeError, OSError) as exc:
             raise _classify_load_failure(exc, gguf, params, self._log.since_mark()) from None
 
@@ -119,9 +121,12 @@ class LlamaEngine:
             warnings.append(
                 "The GPU was requested but llama.cpp put no layers on it; the model runs on the CPU."
             )
-        self._formatter = ChatFormatter.for_model(
-            gguf.chat_template, _token_text(llm, llm.token_bos()), _token_text(llm, llm.token_eos())
-        )
+        bos, eos = _token_text(llm, llm.token_bos()), _token_text(llm, llm.token_eos())
+        try:
+            self._formatter = ChatFormatter.for_model(gguf.chat_template, bos, eos)
+        except TemplateError as exc:
+            warnings.append(f"{exc} It is ignored.")
+            self._formatter = ChatFormatter.for_model(None, bos, eos)
         if self._formatter.warning:
             warnings.append(self._formatter.warning)
         self._install_abort_callback()
@@ -274,7 +279,7 @@ class LlamaEngine:
             self._arm_abort(False)
             tokens.close()
         if not stopper.stopped:
-            tail = stopper.flush(decoder.decode(b"", final=True))
+            tail = stopper.flush()  # bytes of a character cut off by max tokens are dropped
             if tail:
                 pieces.append(tail)
                 yield Token(tail)
@@ -363,18 +368,35 @@ def _token_text(llm: Any, token: int) -> str:
         return ""
 
 
-def _flash_attention(params: LoadParams, n_gpu_layers: int) -> bool:
+def _flash_attention(params: LoadParams) -> str:
+    """Resolve "auto" to what llama.cpp can do; refuse a quantized V cache without it."""
     quantized_v = params.kv_type not in ("f16", "f32", "bf16")
-    if params.flash_attn == "on":
-        return True
-    if params.flash_attn == "off":
-        if quantized_v:
-            raise ValueError(
-                f"A {params.kv_type} KV cache needs flash attention; turn it on or use f16."
-            )
-        return False
-    # auto: llama.cpp needs it for a quantized V cache, and it pays on GPUs
-    return quantized_v or n_gpu_layers != 0
+    if params.flash_attn == "off" and quantized_v:
+        raise ValueError(
+            f"A {params.kv_type} KV cache needs flash attention; turn it on or use f16."
+        )
+    return params.flash_attn
+
+
+@contextlib.contextmanager
+def _flash_attn_type(mode: str) -> Iterator[bool]:
+    """Give llama.cpp its own "auto" (on where the device supports it).
+
+    llama-cpp-python's constructor only passes enabled/disabled; it reads the constant for
+    "disabled" while building the context, so for "auto" that constant briefly means "auto".
+    Safe here: the engine process is single-threaded.
+    """
+    import llama_cpp.llama_cpp as lib
+
+    if mode != "auto":
+        yield mode == "on"
+        return
+    saved = lib.LLAMA_FLASH_ATTN_TYPE_DISABLED
+    lib.LLAMA_FLASH_ATTN_TYPE_DISABLED = lib.LLAMA_FLASH_ATTN_TYPE_AUTO
+    try:
+        yield False
+    finally:
+        lib.LLAMA_FLASH_ATTN_TYPE_DISABLED = saved
 
 
 def _check_memory(
