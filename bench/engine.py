@@ -28,6 +28,7 @@ from desktop_app.core.models.starter import ensure_starter_model
 SAMPLING: dict[str, Any] = dict(
     temperature=0.7, top_p=0.95, top_k=40, min_p=0.05, repeat_penalty=1.1
 )
+TEXTS: dict[str, list[str]] = {"app": [], "ref": []}  # answers, to check both sample alike
 
 
 def messages(round_no: int) -> list[dict[str, str]]:
@@ -53,6 +54,7 @@ def app_round(
     assert isinstance(events[-1], Done), events[-1]
     stats = next(e for e in events if isinstance(e, Stats))
     n = stats.completion_tokens
+    TEXTS["app"].append(events[-1].text)
     ttft = stamps[0] - started
     tps = (n - 1) / (stamps[-1] - stamps[0])
     return ttft, tps, n
@@ -62,12 +64,15 @@ def reference_round(
     llm: Any, round_no: int, seed: int, max_tokens: int
 ) -> tuple[float, float, int]:
     stamps: list[float] = []
+    pieces: list[str] = []
     started = time.perf_counter()
     for chunk in llm.create_chat_completion(
         messages(round_no), seed=seed, max_tokens=max_tokens, stream=True, **SAMPLING
     ):
-        if chunk["choices"][0]["delta"].get("content"):
+        if content := chunk["choices"][0]["delta"].get("content"):
             stamps.append(time.perf_counter())
+            pieces.append(content)
+    TEXTS["ref"].append("".join(pieces))
     n = len(stamps)
     return stamps[0] - started, (n - 1) / (stamps[-1] - stamps[0]), n
 
@@ -95,10 +100,11 @@ def main() -> int:
     devnull = os.open(os.devnull, os.O_WRONLY)
     saved = os.dup(2)
     os.dup2(devnull, 2)  # llama.cpp's load chatter; restored right after
+    # flash attention on: what llama.cpp's "auto" (the app's default) picks on this CPU
     try:
         llm = llama_cpp.Llama(
             model_path=str(model), n_ctx=args.ctx, n_threads=args.threads, n_threads_batch=args.threads,
-            n_batch=512, n_ubatch=512, verbose=False,
+            n_batch=512, n_ubatch=512, flash_attn=True, verbose=False,
         )  # fmt: skip
     finally:
         os.dup2(saved, 2)
@@ -125,6 +131,8 @@ def main() -> int:
     print(f"{'time to first token (ms)':28}{a_ttft * 1000:14.1f}{r_ttft * 1000:18.1f}"
           f"{r_ttft / a_ttft:8.2f}   (ratio = reference / app: higher is better)")  # fmt: skip
     print(f"{'tokens per answer (median)':28}{med(app, 2):14.0f}{med(ref, 2):18.0f}")
+    same = sum(a == r for a, r in zip(TEXTS["app"][1:], TEXTS["ref"][1:], strict=True))
+    print(f"same text for the same seed: {same} of {args.rounds} rounds")
     ok = a_tps / r_tps >= 0.95 and r_ttft / a_ttft >= 0.95
     print(f"goal (both ratios >= 0.95): {'met' if ok else 'NOT met'}")
     return 0
