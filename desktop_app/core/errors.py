@@ -62,6 +62,12 @@ class ModelLoadError(AppError):
     kind = "model_load"
 
 
+class GenerationError(AppError):
+    """llama.cpp or the model's chat template failed while answering."""
+
+    kind = "generation"
+
+
 class NoModelLoadedError(AppError):
     kind = "no_model"
 

@@ -33,6 +33,7 @@ from desktop_app.core.engine.params import ChatRequest, LoadParams, Message
 from desktop_app.core.engine.stop import StopMatcher
 from desktop_app.core.errors import (
     AppError,
+    GenerationError,
     ModelLoadError,
     NoModelLoadedError,
     OutOfMemoryError,
@@ -194,7 +195,7 @@ class LlamaEngine:
         except AppError as exc:
             yield Error(exc)
         except TemplateError as exc:
-            yield Error(ModelLoadError(str(exc)))
+            yield Error(GenerationError(str(exc)))
 
     def _chat(self, request: ChatRequest) -> Iterator[Event]:
         llm = self._require()
@@ -274,7 +275,7 @@ class LlamaEngine:
             if "llama_decode returned 2" in str(exc) or self._cancel_requested():
                 finish = "cancelled"  # llama.cpp's abort callback stopped the prompt
             else:
-                raise ModelLoadError(f"llama.cpp failed while generating: {exc}") from None
+                raise GenerationError(f"llama.cpp failed while generating: {exc}") from None
         finally:
             self._arm_abort(False)
             tokens.close()

@@ -43,14 +43,9 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def real_model() -> Path:
-    given = os.environ.get("DESKTOP_APP_TEST_MODEL")
-    if not given:
-        pytest.skip("DESKTOP_APP_TEST_MODEL is not set")
-    path = Path(given)
-    if not path.is_file():
-        pytest.skip(f"{path} does not exist")
-    return path
+def real_model(starter_model: Path) -> Path:
+    """The real starter model (root conftest fetches and verifies it)."""
+    return starter_model
 
 
 def tensor_info(name: str, dims: list[int], ggml_type: int = 0, offset: int = 0) -> bytes:
