@@ -165,6 +165,9 @@ def _start_and_load(params: LoadParams, quiet: bool) -> tuple[EngineClient, Mode
             f"{info.name}: {info.architecture}, context {info.n_ctx}, on {where} "
             f"({info.n_gpu_layers_offloaded}/{info.n_layers} layers on GPU), loaded in {info.load_s:.1f} s"
         )
+    if not quiet:
+        for n in info.notes:
+            _note(f"note: {n}")
     for w in info.warnings:
         _note(f"warning: {w}")
     return engine, info

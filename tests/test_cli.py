@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "desktop_app"]
 
 
-def cli(*args: str, input: str | None = None, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, input: str | None = None, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*CLI, *args], capture_output=True, text=True, input=input, timeout=timeout, cwd=ROOT
     )
@@ -60,7 +62,17 @@ def test_readable_errors_for_a_wrong_path_and_a_non_gguf_file(tmp_path: Path) ->
 
 
 def test_run_streams_an_answer_and_repeats_with_the_same_seed(starter_model: Path) -> None:
-    args = ("run", str(starter_model), "Name three colors.", "--seed", "9", "-n", "24", "-c", "1024")
+    args = (
+        "run",
+        str(starter_model),
+        "Name three colors.",
+        "--seed",
+        "9",
+        "-n",
+        "24",
+        "-c",
+        "1024",
+    )
     first = cli(*args)
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip()

@@ -82,4 +82,7 @@ class ModelInfo:
     backend: str  # "CPU" or the GPU's name
     chat_template_source: str  # "model" | "fallback"
     load_s: float
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[str, ...] = field(default_factory=tuple)  # to show: something is not as asked
+    notes: tuple[str, ...] = field(default_factory=tuple)  # to tell: how "auto" choices were made
+    flash_attn: str = "auto"
+    kv_type: str = "f16"

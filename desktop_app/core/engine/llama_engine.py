@@ -144,6 +144,9 @@ class LlamaEngine:
             chat_template_source=self._formatter.source,
             load_s=time.perf_counter() - started,
             warnings=tuple(warnings),
+            notes=tuple(plan.notes),
+            flash_attn=flash_mode,
+            kv_type=params.kv_type,
         )
         return self._info
 
