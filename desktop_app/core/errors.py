@@ -90,3 +90,9 @@ class CancelledError(AppError):
 
 class SettingsError(AppError):
     kind = "settings"
+
+
+class ContextFullError(AppError):
+    """The conversation does not fit in the model's context under the chosen policy."""
+
+    kind = "context_full"

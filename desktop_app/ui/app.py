@@ -1,86 +1,120 @@
-"""The window. A plain shell until the GUI issue lands: it loads a model off the GUI thread
-through the engine process and shows where it runs."""
+"""Start the GUI: application object, language, theme, the window; the model loads afterwards."""
 
 from __future__ import annotations
 
+import os
 import sys
+import time
+from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication
 
 from desktop_app import APP_NAME, __version__
-from desktop_app.core.engine.client import EngineClient
-from desktop_app.core.engine.events import Error, ModelInfo
-from desktop_app.core.engine.params import LoadParams, parse_gpu_layers
-from desktop_app.core.engine.worker import Result
+from desktop_app.core.storage.conversations import ConversationStore
 from desktop_app.core.storage.paths import app_paths
 from desktop_app.core.storage.settings import Settings
 
-
-class _Bridge(QObject):
-    """Carries engine events from the reader thread to the GUI thread (queued signal)."""
-
-    loaded = Signal(object)
-    failed = Signal(str)
+_translators: list[QTranslator] = []
 
 
-class MainWindow(QMainWindow):
-    def __init__(self, engine: EngineClient) -> None:
-        super().__init__()
-        self.setWindowTitle(f"{APP_NAME} {__version__}")
-        self.resize(900, 600)
-        self._engine = engine
-        self._bridge = _Bridge()
-        self._bridge.loaded.connect(self._on_loaded)
-        self._bridge.failed.connect(self._on_failed)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        self.status = QLabel("No model loaded. Start with: desktop-app --model starter")
-        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName("Model status")
-        layout.addWidget(self.status)
-        self.setCentralWidget(central)
+def resource_path(*parts: str) -> Path:
+    """resources/ beside the package in a checkout; inside the package data in a bundle."""
+    here = Path(__file__).resolve().parents[2] / "resources"
+    if here.is_dir():
+        return here.joinpath(*parts)
+    return Path(str(resources.files("desktop_app").joinpath("resources", *parts)))
 
-    def load(self, params: LoadParams) -> None:
-        self.status.setText(f"Loading {Path(params.model_path).name}…")
 
-        def on_event(event: object) -> None:
-            if isinstance(event, Result) and isinstance(event.value, ModelInfo):
-                self._bridge.loaded.emit(event.value)
-            elif isinstance(event, Error):
-                self._bridge.failed.emit(str(event.error))
+def ui_language(settings: Settings) -> str:
+    chosen = str(settings.get("language", "system"))
+    if chosen != "system":
+        return chosen
+    return "zh_CN" if QLocale.system().name().startswith("zh") else "en"
 
-        self._engine.load(params, callback=on_event)
 
-    def _on_loaded(self, info: ModelInfo) -> None:
-        where = info.backend if info.n_gpu_layers_offloaded else "CPU"
-        text = f"{info.name} — {info.architecture}, context {info.n_ctx}, on {where}"
-        if info.warnings:
-            text += "\n" + "\n".join(info.warnings)
-        self.status.setText(text)
+def apply_language(settings: Settings) -> str:
+    app = QApplication.instance()
+    assert app is not None
+    for t in _translators:
+        app.removeTranslator(t)
+    _translators.clear()
+    lang = ui_language(settings)
+    if lang != "en":
+        ours = str(resource_path("translations"))
+        qts = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        for name, folder in ((f"hearth_{lang}", ours), (f"qtbase_{lang}", qts)):
+            t = QTranslator()
+            if t.load(name, folder):
+                app.installTranslator(t)
+                _translators.append(t)
+    return lang
 
-    def _on_failed(self, message: str) -> None:
-        self.status.setText(f"Could not load the model: {message}")
+
+def apply_theme(settings: Settings) -> None:
+    """Fusion everywhere (consistent look); dark or light from the setting or the system."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.setStyle("Fusion")
+    choice = str(settings.get("theme", "system"))
+    if choice == "system":
+        dark = QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    else:
+        dark = choice == "dark"
+    app.setProperty("hearth_dark", dark)
+    app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    roles = QPalette.ColorRole
+    for role, color in (
+        (roles.Window, "#202124"), (roles.WindowText, "#e8eaed"), (roles.Base, "#17181a"),
+        (roles.AlternateBase, "#26272a"), (roles.Text, "#e8eaed"), (roles.Button, "#2b2c2f"),
+        (roles.ButtonText, "#e8eaed"), (roles.Highlight, "#3d6fd6"), (roles.HighlightedText, "#ffffff"),
+        (roles.ToolTipBase, "#2b2c2f"), (roles.ToolTipText, "#e8eaed"), (roles.Link, "#8ab4f8"),
+        (roles.PlaceholderText, "#9aa0a6"),
+    ):  # fmt: skip
+        p.setColor(role, QColor(color))
+    return p
+
+
+def create_app() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    icon = resource_path("icons", "hearth.svg")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
 
 
 def run_gui(model: Path | None, settings: Settings) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName(APP_NAME)
-    engine = EngineClient(log_dir=app_paths().log_dir).start()
-    window = MainWindow(engine)
+    from desktop_app.ui.main_window import MainWindow
+
+    app = create_app()
+    apply_language(settings)
+    apply_theme(settings)
+    paths = app_paths().ensure()
+    store = ConversationStore(paths.conversations_db)
+    window = MainWindow(paths, settings, store)
     window.show()
-    if model is not None:
-        load = settings.get("load", {}) or {}
-        window.load(
-            LoadParams(
-                model_path=str(model),
-                n_ctx=int(load.get("n_ctx", 4096)),
-                n_gpu_layers=parse_gpu_layers(str(load.get("n_gpu_layers", "auto"))),
-            )
-        )
-    try:
+    if os.environ.get("DESKTOP_APP_QUIT_AFTER_SHOW"):
+        # for start-up measurements and smoke tests: the first event after the window is shown
+        def ready() -> None:
+            print("READY", time.time(), flush=True)
+            window.close()
+
+        QTimer.singleShot(0, ready)
         return int(app.exec())
-    finally:
-        engine.close()
+    target = str(model) if model else window.model_bar.current_path()
+    if target:
+        # after the window is on screen: the load never delays the first paint
+        QTimer.singleShot(
+            0, lambda: window.use_model_file(target) if model else window.load_model(target)
+        )
+    return int(app.exec())

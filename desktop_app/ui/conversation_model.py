@@ -1,0 +1,50 @@
+"""The conversations sidebar's Qt model: a list of conversations, or of search hits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Row:
+    conversation_id: int
+    title: str
+    detail: str  # a preview, or a search snippet
+
+
+class ConversationListModel(QAbstractListModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[Row] = []
+
+    def set_rows(self, rows: list[Row]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.detail or row.title
+        if role == ID_ROLE:
+            return row.conversation_id
+        return None
+
+    def row_of(self, conversation_id: int) -> int:
+        for i, row in enumerate(self._rows):
+            if row.conversation_id == conversation_id:
+                return i
+        return -1

@@ -1,0 +1,161 @@
+"""The GUI's handle on the engine process: every call returns at once, results come as signals.
+
+Tokens arrive on the engine client's reader thread, one by one. Emitting a queued signal per
+token would make the GUI thread do per-token work; instead they collect in a buffer and the GUI
+takes the whole buffer at most once per frame (about 60 times a second).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from desktop_app.core.engine.client import EngineClient, RequestHandle
+from desktop_app.core.engine.events import Done, Error, ModelInfo, Stats, Token, Warning_
+from desktop_app.core.engine.params import ChatRequest, LoadParams
+from desktop_app.core.engine.worker import Result
+from desktop_app.core.errors import AppError, CancelledError, EngineCrashedError
+
+FRAME_S = 1 / 60
+
+
+class EngineService(QObject):
+    load_started = Signal(str)
+    loaded = Signal(object)  # ModelInfo
+    load_failed = Signal(str)
+    unloaded = Signal()
+    tokens_arrived = Signal(str)  # text since the last emission (coalesced per frame)
+    warning_raised = Signal(str)
+    stats_ready = Signal(object)  # Stats
+    answer_finished = Signal(object)  # Done
+    answer_failed = Signal(str)
+    engine_crashed = Signal(str)
+    _flush_requested = Signal()
+
+    def __init__(self, log_dir: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._client = EngineClient(log_dir=log_dir).start()
+        self._client.on_crash = lambda err: self.engine_crashed.emit(str(err))
+        self._lock = threading.Lock()
+        self._buffer: list[str] = []
+        self._flush_pending = False
+        self._last_flush = 0.0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._flush)
+        self._flush_requested.connect(self._schedule_flush)
+        self._answer: RequestHandle | None = None
+        self._load: RequestHandle | None = None
+        self.model_info: ModelInfo | None = None
+
+    # ---- model ---------------------------------------------------------------------------
+
+    @property
+    def loading(self) -> bool:
+        return self._load is not None and not self._load.finished
+
+    @property
+    def generating(self) -> bool:
+        return self._answer is not None and not self._answer.finished
+
+    def load(self, params: LoadParams) -> None:
+        if not self._client.alive:
+            self._client.start()
+        self.model_info = None
+        self.load_started.emit(params.model_path)
+
+        def on_event(event: object) -> None:
+            if isinstance(event, Result) and isinstance(event.value, ModelInfo):
+                self.model_info = event.value
+                self.loaded.emit(event.value)
+            elif isinstance(event, Error) and not isinstance(event.error, CancelledError):
+                self.load_failed.emit(str(event.error))
+
+        self._load = self._client.load(params, callback=on_event)
+
+    def cancel_load(self) -> None:
+        """llama.cpp cannot stop a load half-way; a fresh engine process can."""
+        if self.loading:
+            self._client.close(timeout=1.0)
+            self._client.start()
+            self.model_info = None
+            self.load_failed.emit(self.tr("Loading was cancelled."))
+
+    def unload(self) -> None:
+        self.model_info = None
+        self._client.unload(callback=lambda _e: self.unloaded.emit())
+
+    # ---- chat ----------------------------------------------------------------------------
+
+    def count(self, messages: list[dict[str, str]]) -> int:
+        """Prompt tokens for these messages. Blocks: call from a worker thread, not the GUI's."""
+        budget = self._client.budget(messages, 0).result(timeout=60)
+        return int(budget.prompt_tokens)
+
+    def chat(self, request: ChatRequest) -> None:
+        with self._lock:
+            self._buffer.clear()
+        self._answer = self._client.chat(request, callback=self._on_chat_event)
+
+    def stop(self) -> None:
+        if self._answer is not None:
+            self._answer.cancel()
+
+    def _on_chat_event(self, event: object) -> None:  # reader thread
+        if isinstance(event, Token):
+            with self._lock:
+                self._buffer.append(event.text)
+                if self._flush_pending:
+                    return
+                self._flush_pending = True
+            self._flush_requested.emit()
+            return
+        if isinstance(event, (Done, Error)):
+            self._flush_requested.emit()  # deliver any last tokens before the end
+        if isinstance(event, Warning_):
+            self.warning_raised.emit(event.message)
+        elif isinstance(event, Stats):
+            self.stats_ready.emit(event)
+        elif isinstance(event, Done):
+            self.answer_finished.emit(event)
+        elif isinstance(event, Error):
+            err: AppError = event.error
+            if not isinstance(err, EngineCrashedError):  # reported by engine_crashed
+                self.answer_failed.emit(str(err))
+
+    @Slot()
+    def _schedule_flush(self) -> None:
+        wait = FRAME_S - (time.perf_counter() - self._last_flush)
+        if wait <= 0:
+            self._flush()
+        elif not self._timer.isActive():
+            self._timer.start(int(wait * 1000) + 1)
+
+    @Slot()
+    def _flush(self) -> None:
+        with self._lock:
+            text = "".join(self._buffer)
+            self._buffer.clear()
+            self._flush_pending = False
+        self._last_flush = time.perf_counter()
+        if text:
+            self.tokens_arrived.emit(text)
+
+    def flush_now(self) -> None:
+        """Hand over buffered tokens before an end-of-answer event is handled."""
+        self._timer.stop()
+        self._flush()
+
+    # ---- life cycle ----------------------------------------------------------------------
+
+    def hardware_report_text(self) -> str:
+        from desktop_app.core.engine.hardware import hardware_report
+
+        return hardware_report().format()
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+        self._client.close()

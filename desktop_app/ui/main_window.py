@@ -1,0 +1,380 @@
+"""The main window: navigation between panes, the model bar, and the status line."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import APP_NAME
+from desktop_app.core.engine.events import ModelInfo, Stats
+from desktop_app.core.engine.params import LoadParams, parse_gpu_layers
+from desktop_app.core.models.starter import ensure_starter_model
+from desktop_app.core.storage.conversations import ConversationStore
+from desktop_app.core.storage.paths import AppPaths
+from desktop_app.core.storage.settings import Settings
+from desktop_app.ui.chat_pane import ChatPane
+from desktop_app.ui.dialogs import PreferencesDialog, show_about
+from desktop_app.ui.engine_service import EngineService
+from desktop_app.ui.model_bar import ModelBar
+
+
+class _StarterRelay(QObject):
+    fetched = Signal(str)
+    failed = Signal(str)
+
+
+class WelcomePage(QWidget):
+    """First run, no model installed: offer the starter model or a GGUF file of one's own."""
+
+    starter_requested = Signal()
+    open_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = QLabel(self.tr("Welcome to {0}").format(APP_NAME))
+        f = title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.8)
+        f.setBold(True)
+        title.setFont(f)
+        text = QLabel(
+            self.tr(
+                "Chat, summarize and analyse text with a language model that runs on this computer. "
+                "Nothing you type leaves it.\n\nTo begin, get the small starter model "
+                "(SmolLM2-135M-Instruct, 98 MB, Apache-2.0) or open a GGUF model file you already have."
+            )
+        )
+        text.setWordWrap(True)
+        self.starter = QPushButton(self.tr("Get the starter model"))
+        self.starter.setAccessibleName(self.tr("Get the starter model"))
+        self.starter.clicked.connect(self.starter_requested)
+        self.open = QPushButton(self.tr("Open a GGUF file…"))
+        self.open.setAccessibleName(self.tr("Open a GGUF file"))
+        self.open.clicked.connect(self.open_requested)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(False)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.starter)
+        buttons.addWidget(self.open)
+        buttons.addStretch(1)
+        box = QWidget()
+        box.setMaximumWidth(620)
+        bl = QVBoxLayout(box)
+        bl.addWidget(title)
+        bl.addSpacing(12)
+        bl.addWidget(text)
+        bl.addSpacing(18)
+        bl.addLayout(buttons)
+        bl.addWidget(self.progress)
+        bl.addWidget(self.message)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(box)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+
+    def set_busy(self, busy: bool, message: str = "") -> None:
+        self.starter.setEnabled(not busy)
+        self.open.setEnabled(not busy)
+        self.progress.setVisible(busy)
+        self.message.setText(message)
+
+
+def _placeholder(title: str, text: str) -> QWidget:
+    w = QWidget()
+    layout = QVBoxLayout(w)
+    head = QLabel(title)
+    f = head.font()
+    f.setPointSizeF(f.pointSizeF() * 1.4)
+    f.setBold(True)
+    head.setFont(f)
+    body = QLabel(text)
+    body.setWordWrap(True)
+    layout.addWidget(head)
+    layout.addWidget(body)
+    layout.addStretch(1)
+    return w
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, paths: AppPaths, settings: Settings, store: ConversationStore) -> None:
+        super().__init__()
+        self.paths = paths
+        self.settings = settings
+        self.store = store
+        self.setWindowTitle(APP_NAME)
+        self.resize(1100, 720)
+        self.service = EngineService(paths.log_dir, self)
+
+        self.model_bar = ModelBar()
+        self.model_bar.load_requested.connect(self.load_model)
+        self.model_bar.unload_requested.connect(self.service.unload)
+        self.model_bar.cancel_requested.connect(self.service.cancel_load)
+        self.model_bar.settings_requested.connect(self.open_preferences)
+        self.service.load_started.connect(self.model_bar.show_loading)
+        self.service.loaded.connect(self._on_loaded)
+        self.service.load_failed.connect(self._on_load_failed)
+        self.service.unloaded.connect(lambda: self.model_bar.show_idle())
+        self.service.engine_crashed.connect(self._on_crashed)
+
+        self.nav = QListWidget()
+        self.nav.setAccessibleName(self.tr("Navigation"))
+        self.nav.setFixedWidth(150)
+        for label in (
+            self.tr("Chat"),
+            self.tr("Summarize"),
+            self.tr("Sentiment"),
+            self.tr("Models"),
+        ):
+            self.nav.addItem(label)
+        self.stack = QStackedWidget()
+        self.chat = ChatPane(store, self.service)
+        self.welcome = WelcomePage()
+        self.welcome.starter_requested.connect(self.fetch_starter)
+        self.welcome.open_requested.connect(self.open_model_file)
+        self.chat_stack = QStackedWidget()
+        self.chat_stack.addWidget(self.welcome)
+        self.chat_stack.addWidget(self.chat)
+        self.stack.addWidget(self.chat_stack)
+        self.stack.addWidget(
+            _placeholder(
+                self.tr("Summarize"),
+                self.tr(
+                    "Summaries of documents longer than the context arrive with the next release."
+                ),
+            )
+        )
+        self.stack.addWidget(
+            _placeholder(
+                self.tr("Sentiment"),
+                self.tr(
+                    "Sentiment analysis with real label probabilities arrives with the next release."
+                ),
+            )
+        )
+        self.stack.addWidget(
+            _placeholder(
+                self.tr("Models"),
+                self.tr(
+                    "The model library, catalog and downloads arrive with the next release. Until then, open a GGUF file from the File menu."
+                ),
+            )
+        )
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+        center = QWidget()
+        cl = QVBoxLayout(center)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.model_bar)
+        row = QHBoxLayout()
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        cl.addLayout(row, 1)
+        self.setCentralWidget(center)
+
+        # status line: speed, first token, context used
+        self.speed = QLabel()
+        self.speed.setAccessibleName(self.tr("Generation speed"))
+        self.context_meter = QProgressBar()
+        self.context_meter.setMaximumWidth(220)
+        self.context_meter.setAccessibleName(self.tr("Context used"))
+        self.context_meter.setFormat(self.tr("context %v / %m"))
+        self.context_meter.setValue(0)
+        self.undo_button = QPushButton(self.tr("Undo"))
+        self.undo_button.setVisible(False)
+        self._undo_id: int | None = None
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.timeout.connect(lambda: self.undo_button.setVisible(False))
+        self.undo_button.clicked.connect(self._undo)
+        bar = self.statusBar()
+        bar.addPermanentWidget(self.undo_button)
+        bar.addPermanentWidget(self.speed)
+        bar.addPermanentWidget(self.context_meter)
+        self.chat.status_message.connect(bar.showMessage)
+        self.chat.stats_changed.connect(self._on_stats)
+        self.chat.undo_offered.connect(self._offer_undo)
+
+        self._starter_relay = _StarterRelay()
+        self._starter_relay.fetched.connect(self._on_starter_fetched)
+        self._starter_relay.failed.connect(lambda m: self.welcome.set_busy(False, m))
+        self._build_menu()
+        self.refresh_models()
+
+    # ---- menu ----------------------------------------------------------------------------
+
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        open_action = QAction(self.tr("Open a GGUF file…"), self)
+        open_action.setShortcut(QKeySequence.StandardKey.Open)
+        open_action.triggered.connect(self.open_model_file)
+        file_menu.addAction(open_action)
+        quit_action = QAction(self.tr("Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
+        prefs = QAction(self.tr("Preferences…"), self)
+        prefs.setShortcut(QKeySequence.StandardKey.Preferences)
+        prefs.triggered.connect(self.open_preferences)
+        settings_menu.addAction(prefs)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("About {0}").format(APP_NAME), self)
+        about.triggered.connect(lambda: show_about(self, self.service.hardware_report_text()))
+        help_menu.addAction(about)
+
+    # ---- models --------------------------------------------------------------------------
+
+    def installed_models(self) -> list[Path]:
+        folder = self.paths.models_dir
+        return sorted(folder.glob("*.gguf")) if folder.is_dir() else []
+
+    def refresh_models(self) -> None:
+        default = self.settings.get("default_model")
+        models = self.installed_models()
+        self.model_bar.set_models(models, default if default and Path(default).is_file() else None)
+        has_any = bool(models) or bool(default and Path(default).is_file())
+        self.chat_stack.setCurrentIndex(1 if has_any else 0)
+
+    def load_params(self, path: str) -> LoadParams:
+        load = self.settings.get("load", {}) or {}
+        return LoadParams(
+            model_path=path,
+            n_ctx=int(load.get("n_ctx", 4096)),
+            n_gpu_layers=parse_gpu_layers(str(load.get("n_gpu_layers", "auto"))),
+            n_threads=load.get("n_threads"),
+            n_batch=int(load.get("n_batch", 512)),
+            flash_attn=str(load.get("flash_attn", "auto")),
+            kv_type=str(load.get("kv_type", "f16")),
+            use_mmap=bool(load.get("use_mmap", True)),
+            use_mlock=bool(load.get("use_mlock", False)),
+        )
+
+    def load_model(self, path: str) -> None:
+        try:
+            params = self.load_params(path)
+            params.validate()
+        except ValueError as exc:
+            self.model_bar.show_idle(str(exc))
+            return
+        self.service.load(params)
+
+    def _on_loaded(self, info: ModelInfo) -> None:
+        self.model_bar.show_loaded(info)
+        self.context_meter.setMaximum(info.n_ctx)
+        self.context_meter.setValue(0)
+        if not self.settings.read_only:
+            self.settings.set("default_model", info.path)
+            self.settings.save()
+        for w in info.warnings:
+            self.chat.transcript.add_notice(w)
+
+    def _on_load_failed(self, message: str) -> None:
+        self.model_bar.show_idle(self.tr("Could not load the model: {0}").format(message))
+        self.model_bar.info.setToolTip(message)
+
+    def _on_crashed(self, message: str) -> None:
+        self.model_bar.show_idle(
+            self.tr("The engine stopped; load the model again. {0}").format(message)
+        )
+
+    def open_model_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open a GGUF model"), str(Path.home()), self.tr("GGUF models (*.gguf)")
+        )
+        if path:
+            self.use_model_file(path)
+
+    def use_model_file(self, path: str) -> None:
+        if not self.settings.read_only:
+            self.settings.set("default_model", path)
+            self.settings.save()
+        self.refresh_models()
+        self.model_bar.set_models(self.installed_models(), path)
+        self.load_model(path)
+
+    def fetch_starter(self) -> None:
+        self.welcome.set_busy(True, self.tr("Fetching the starter model…"))
+        models_dir = self.paths.models_dir
+
+        def work() -> None:
+            try:
+                path = ensure_starter_model(models_dir)
+            except Exception as exc:
+                self._starter_relay.failed.emit(str(exc))
+            else:
+                self._starter_relay.fetched.emit(str(path))
+
+        threading.Thread(target=work, name="starter-fetch", daemon=True).start()
+
+    def _on_starter_fetched(self, path: str) -> None:
+        self.welcome.set_busy(False)
+        self.use_model_file(path)
+
+    def open_preferences(self) -> None:
+        dialog = PreferencesDialog(self.settings, self)
+        if dialog.exec():
+            before = (self.settings.get("language"), self.settings.get("theme"))
+            dialog.apply()
+            if (self.settings.get("language"), self.settings.get("theme")) != before:
+                from desktop_app.ui.app import apply_language, apply_theme
+
+                apply_language(self.settings)
+                apply_theme(self.settings)
+                self.statusBar().showMessage(
+                    self.tr("Language and theme apply fully after a restart."), 5000
+                )
+
+    # ---- status --------------------------------------------------------------------------
+
+    def _on_stats(self, stats: Stats, n_ctx: int) -> None:
+        self.speed.setText(
+            self.tr("{0:.1f} tokens/s · first token {1:.0f} ms").format(
+                stats.gen_tps, stats.ttft_s * 1000
+            )
+        )
+        if n_ctx:
+            self.context_meter.setMaximum(n_ctx)
+            self.context_meter.setValue(min(n_ctx, stats.prompt_tokens + stats.completion_tokens))
+
+    def _offer_undo(self, text: str, conversation_id: int) -> None:
+        self._undo_id = conversation_id
+        self.statusBar().showMessage(text, 10_000)
+        self.undo_button.setVisible(True)
+        self._undo_timer.start(10_000)
+
+    def _undo(self) -> None:
+        if self._undo_id is not None:
+            self.chat.restore(self._undo_id)
+            self._undo_id = None
+        self.undo_button.setVisible(False)
+        self.statusBar().clearMessage()
+
+    # ---- closing -------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.chat.shutdown()
+        self.service.shutdown()
+        self.store.close()
+        super().closeEvent(event)

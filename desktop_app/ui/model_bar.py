@@ -1,0 +1,100 @@
+"""The model bar: pick an installed model, load or unload it, see where it runs."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+from desktop_app.core.engine.events import ModelInfo
+
+
+class ModelBar(QWidget):
+    load_requested = Signal(str)  # model path
+    unload_requested = Signal()
+    cancel_requested = Signal()
+    settings_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.models = QComboBox()
+        self.models.setMinimumWidth(260)
+        self.models.setAccessibleName(self.tr("Model"))
+        self.load_button = QPushButton(self.tr("Load"))
+        self.load_button.setAccessibleName(self.tr("Load or unload the model"))
+        self.load_button.clicked.connect(self._on_load_clicked)
+        self.info = QLabel(self.tr("No model loaded"))
+        self.info.setAccessibleName(self.tr("Model status"))
+        self.settings_button = QToolButton()
+        self.settings_button.setText("⚙")
+        self.settings_button.setToolTip(self.tr("Load options and preferences"))
+        self.settings_button.setAccessibleName(self.tr("Preferences"))
+        self.settings_button.clicked.connect(self.settings_requested)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.models)
+        layout.addWidget(self.load_button)
+        layout.addWidget(self.info, 1)
+        layout.addWidget(self.settings_button)
+        self._state = "idle"  # idle | loading | loaded
+        self._started = 0.0
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(250)
+        self._ticker.timeout.connect(self._tick)
+
+    def set_models(self, paths: list[Path], current: str | None = None) -> None:
+        self.models.clear()
+        for p in paths:
+            self.models.addItem(p.stem, str(p))
+        if current:
+            i = self.models.findData(current)
+            if i < 0:
+                self.models.addItem(Path(current).stem, current)
+                i = self.models.count() - 1
+            self.models.setCurrentIndex(i)
+
+    def current_path(self) -> str | None:
+        data = self.models.currentData()
+        return str(data) if data else None
+
+    def _on_load_clicked(self) -> None:
+        if self._state == "loading":
+            self.cancel_requested.emit()
+        elif self._state == "loaded":
+            self.unload_requested.emit()
+        elif (path := self.current_path()) is not None:
+            self.load_requested.emit(path)
+
+    def show_loading(self, path: str) -> None:
+        self._state = "loading"
+        self._started = time.perf_counter()
+        self.load_button.setText(self.tr("Cancel"))
+        self.models.setEnabled(False)
+        self.info.setText(self.tr("Loading {0}…").format(Path(path).stem))
+        self._ticker.start()
+
+    def _tick(self) -> None:
+        seconds = time.perf_counter() - self._started
+        name = Path(self.current_path() or "").stem
+        self.info.setText(self.tr("Loading {0}… {1:.0f} s").format(name, seconds))
+
+    def show_loaded(self, info: ModelInfo) -> None:
+        self._ticker.stop()
+        self._state = "loaded"
+        self.load_button.setText(self.tr("Unload"))
+        self.models.setEnabled(False)
+        where = info.backend if info.n_gpu_layers_offloaded else self.tr("CPU")
+        text = self.tr("{0} · {1} layers on GPU of {2} · context {3}").format(
+            where, info.n_gpu_layers_offloaded, info.n_layers, info.n_ctx
+        )
+        self.info.setText(text)
+        self.info.setToolTip("\n".join([*info.warnings, *info.notes]))
+
+    def show_idle(self, message: str = "") -> None:
+        self._ticker.stop()
+        self._state = "idle"
+        self.load_button.setText(self.tr("Load"))
+        self.models.setEnabled(True)
+        self.info.setText(message or self.tr("No model loaded"))
