@@ -102,6 +102,13 @@ def run_gui(model: Path | None, settings: Settings) -> int:
     paths = app_paths().ensure()
     store = ConversationStore(paths.conversations_db)
     window = MainWindow(paths, settings, store)
+    windows = [window]
+
+    def swap() -> None:  # a language change rebuilds the window around the same engine
+        windows[0] = windows[0].hand_over()
+        windows[0].language_changed.connect(swap)
+
+    window.language_changed.connect(swap)
     window.show()
     if os.environ.get("DESKTOP_APP_QUIT_AFTER_SHOW"):
         # for start-up measurements and smoke tests: the first event after the window is shown

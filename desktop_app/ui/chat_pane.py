@@ -75,6 +75,7 @@ class ChatPane(QWidget):
         self._editing: int | None = None
         self._answer_position = 0
         self._closing = False
+        self._awaiting = False  # this pane asked for the answer in flight
         self._relay = _FitRelay()
         self._relay.fitted.connect(self._on_fitted)
         self._relay.failed.connect(self._on_fit_failed)
@@ -176,7 +177,7 @@ class ChatPane(QWidget):
         QShortcut(QKeySequence("Ctrl+N"), self, self.new_conversation)
         QShortcut(QKeySequence("Ctrl+F"), self, self._focus_search)
 
-        service.tokens_arrived.connect(self.transcript.append_tokens)
+        service.tokens_arrived.connect(self._on_tokens)
         service.answer_finished.connect(self._on_answer_finished)
         service.answer_failed.connect(self._on_answer_failed)
         service.engine_crashed.connect(self._on_answer_failed)
@@ -432,6 +433,7 @@ class ChatPane(QWidget):
             self.transcript.add_notice(result.notice)
         sampling = SamplingParams.from_dict(self.conversation.sampling or {})
         self.transcript.begin_answer(self._answer_position)
+        self._awaiting = True
         self.service.chat(ChatRequest(tuple(result.messages), sampling))
         self._sync_buttons()
 
@@ -441,8 +443,9 @@ class ChatPane(QWidget):
 
     def _on_answer_finished(self, done: Done) -> None:
         self.service.flush_now()
-        if self.conversation is None or self._closing:
+        if self.conversation is None or self._closing or not self._awaiting:
             return
+        self._awaiting = False
         note = self.tr("Stopped.") if done.finish_reason == "cancelled" else ""
         if done.text or done.finish_reason != "cancelled":
             stats = self._last_stats
@@ -458,15 +461,22 @@ class ChatPane(QWidget):
 
     _last_stats: Stats | None = None
 
+    def _on_tokens(self, text: str) -> None:
+        if self._awaiting:
+            self.transcript.append_tokens(text)
+
     def _on_stats(self, stats: Stats) -> None:
+        if not self._awaiting:
+            return
         self._last_stats = stats
         info = self.service.model_info
         self.stats_changed.emit(stats, info.n_ctx if info else 0)
 
     def _on_answer_failed(self, message: str) -> None:
         self.service.flush_now()
-        if self._closing:
+        if self._closing or not self._awaiting:
             return
+        self._awaiting = False
         partial = self.transcript.streamed_text()
         self.transcript.end_answer(partial, self._answer_position, message)
         if partial and self.conversation is not None:
@@ -486,7 +496,7 @@ class ChatPane(QWidget):
     def shutdown(self) -> None:
         """Closing during an answer: stop it and keep what was written."""
         self._closing = True
-        if self.service.generating and self.conversation is not None:
+        if self.service.generating and self.conversation is not None and self._awaiting:
             self.service.stop()
             self.service.flush_now()
             partial = self.transcript.streamed_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -117,14 +117,23 @@ def _placeholder(title: str, text: str) -> QWidget:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, paths: AppPaths, settings: Settings, store: ConversationStore) -> None:
+    language_changed = Signal()
+
+    def __init__(
+        self,
+        paths: AppPaths,
+        settings: Settings,
+        store: ConversationStore,
+        service: EngineService | None = None,
+    ) -> None:
         super().__init__()
         self.paths = paths
         self.settings = settings
         self.store = store
+        self._handing_over = False
         self.setWindowTitle(APP_NAME)
         self.resize(1100, 720)
-        self.service = EngineService(paths.log_dir, self)
+        self.service = service or EngineService(paths.log_dir)
 
         self.model_bar = ModelBar()
         self.model_bar.load_requested.connect(self.load_model)
@@ -139,7 +148,10 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setAccessibleName(self.tr("Navigation"))
-        self.nav.setFixedWidth(150)
+        self.nav.setFixedWidth(160)
+        self.nav.setStyleSheet(
+            "QListWidget { font-size: 11pt; } QListWidget::item { padding: 9px 12px; }"
+        )
         for label in (
             self.tr("Chat"),
             self.tr("Summarize"),
@@ -201,6 +213,7 @@ class MainWindow(QMainWindow):
         self.context_meter.setAccessibleName(self.tr("Context used"))
         self.context_meter.setFormat(self.tr("context %v / %m"))
         self.context_meter.setValue(0)
+        self.context_meter.setVisible(False)  # until a model gives it a size
         self.undo_button = QPushButton(self.tr("Undo"))
         self.undo_button.setVisible(False)
         self._undo_id: int | None = None
@@ -221,6 +234,8 @@ class MainWindow(QMainWindow):
         self._starter_relay.failed.connect(lambda m: self.welcome.set_busy(False, m))
         self._build_menu()
         self.refresh_models()
+        if self.service.model_info is not None:  # a window rebuilt for a new language
+            self._on_loaded(self.service.model_info)
 
     # ---- menu ----------------------------------------------------------------------------
 
@@ -284,6 +299,7 @@ class MainWindow(QMainWindow):
         self.model_bar.show_loaded(info)
         self.context_meter.setMaximum(info.n_ctx)
         self.context_meter.setValue(0)
+        self.context_meter.setVisible(True)
         if not self.settings.read_only:
             self.settings.set("default_model", info.path)
             self.settings.save()
@@ -334,17 +350,31 @@ class MainWindow(QMainWindow):
 
     def open_preferences(self) -> None:
         dialog = PreferencesDialog(self.settings, self)
-        if dialog.exec():
-            before = (self.settings.get("language"), self.settings.get("theme"))
-            dialog.apply()
-            if (self.settings.get("language"), self.settings.get("theme")) != before:
-                from desktop_app.ui.app import apply_language, apply_theme
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._apply_preferences(dialog))
+        dialog.open()  # window-modal, without a nested event loop
 
-                apply_language(self.settings)
-                apply_theme(self.settings)
-                self.statusBar().showMessage(
-                    self.tr("Language and theme apply fully after a restart."), 5000
-                )
+    def _apply_preferences(self, dialog: PreferencesDialog) -> None:
+        before = (self.settings.get("language"), self.settings.get("theme"))
+        dialog.apply()
+        if (self.settings.get("language"), self.settings.get("theme")) != before:
+            from desktop_app.ui.app import apply_language, apply_theme
+
+            apply_language(self.settings)
+            apply_theme(self.settings)
+            self.language_changed.emit()
+
+    def hand_over(self) -> MainWindow:
+        """A new window in the new language, on the same engine and model; this one closes."""
+        self.chat.shutdown()  # an answer in flight stops here and keeps what was written
+        new = MainWindow(self.paths, self.settings, self.store, self.service)
+        new.setGeometry(self.geometry())
+        if self.chat.conversation is not None:
+            new.chat.open_conversation(self.chat.conversation.id)
+        self._handing_over = True
+        new.show()
+        self.close()  # freed when the caller drops it; Qt then drops its connections
+        return new
 
     # ---- status --------------------------------------------------------------------------
 
@@ -374,6 +404,9 @@ class MainWindow(QMainWindow):
     # ---- closing -------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._handing_over:
+            super().closeEvent(event)
+            return
         self.chat.shutdown()
         self.service.shutdown()
         self.store.close()

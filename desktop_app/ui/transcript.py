@@ -11,7 +11,7 @@ import html
 from dataclasses import dataclass
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QTextCursor
+from PySide6.QtGui import QDesktopServices, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
 
 from desktop_app.ui.markdown import escape_plain, render_markdown
@@ -38,7 +38,9 @@ class Transcript(QTextBrowser):
         self._code_blocks: list[str] = []
         self._stream_start: int | None = None
         self._stream_text: list[str] = []
-        self.dark = False
+        app = QApplication.instance()
+        self.dark = bool(app.property("hearth_dark")) if app is not None else False
+        self._plain = QTextCharFormat()
 
     # ---- never fetch anything ------------------------------------------------------------
 
@@ -57,14 +59,14 @@ class Transcript(QTextBrowser):
 
     def add_message(self, message: ShownMessage) -> None:
         self._messages.append(message)
-        cursor = self._end_cursor()
+        cursor = self._new_block()
         cursor.insertHtml(self._message_html(message))
         self._scroll_to_end()
 
     def begin_answer(self, position: int) -> None:
-        cursor = self._end_cursor()
+        cursor = self._new_block()
         cursor.insertHtml(self._header_html("assistant", position))
-        cursor.insertBlock()
+        cursor = self._new_block()
         self._stream_start = cursor.position()
         self._stream_text = []
         self._scroll_to_end()
@@ -74,7 +76,7 @@ class Transcript(QTextBrowser):
             return
         bar = self.verticalScrollBar()
         follow = bar.value() >= bar.maximum() - 4
-        self._end_cursor().insertText(text)
+        self._end_cursor().insertText(text, self._plain)
         self._stream_text.append(text)
         if follow:
             bar.setValue(bar.maximum())
@@ -90,6 +92,8 @@ class Transcript(QTextBrowser):
         cursor.setPosition(self._stream_start)
         cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
+        cursor.setBlockFormat(QTextBlockFormat())
+        cursor.setCharFormat(self._plain)
         message = ShownMessage("assistant", text, position)
         self._messages.append(message)
         cursor.insertHtml(self._body_html(message) + (self._note_html(note) if note else ""))
@@ -97,7 +101,7 @@ class Transcript(QTextBrowser):
         self._scroll_to_end()
 
     def add_notice(self, text: str) -> None:
-        self._end_cursor().insertHtml(self._note_html(text))
+        self._new_block().insertHtml(self._note_html(text))
         self._scroll_to_end()
 
     # ---- html ----------------------------------------------------------------------------
@@ -110,9 +114,11 @@ class Transcript(QTextBrowser):
             if role == "assistant"
             else self.tr("System")
         )
-        links = f'<a href="msg-copy:{position}">{self.tr("Copy")}</a>'
+        copy_label = self.tr("Copy")
+        links = f'<a href="msg-copy:{position}">{copy_label}</a>'
         if role == "user":
-            links += f' &nbsp; <a href="msg-edit:{position}">{self.tr("Edit")}</a>'
+            edit_label = self.tr("Edit")
+            links += f' &nbsp; <a href="msg-edit:{position}">{edit_label}</a>'
         color = "#8ab4f8" if self.dark else "#1a56b0"
         return (
             f'<p style="margin-top:14px; margin-bottom:2px"><b style="color:{color}">{who}</b>'
@@ -138,6 +144,14 @@ class Transcript(QTextBrowser):
         return f'<p style="color:#b06000"><i>{html.escape(text)}</i></p>'
 
     # ---- helpers -------------------------------------------------------------------------
+
+    def _new_block(self) -> QTextCursor:
+        """A fresh paragraph at the end, with no formatting carried over (links, code)."""
+        cursor = self._end_cursor()
+        if not self.document().isEmpty():
+            cursor.insertBlock(QTextBlockFormat(), self._plain)
+        cursor.setCharFormat(self._plain)
+        return cursor
 
     def _end_cursor(self) -> QTextCursor:
         cursor = self.textCursor()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, Qt, QUrl
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.storage.conversations import ConversationStore
@@ -218,3 +218,39 @@ def test_conversation_list_model_passes_qtmodeltester(qtmodeltester) -> None:  #
     qtmodeltester.check(model)
     assert model.data(model.index(1), Qt.ItemDataRole.DisplayRole) == "二"
     assert model.data(QModelIndex()) is None
+
+
+def test_switch_the_language_in_preferences(qtbot: QtBot, window: MainWindow) -> None:
+    from desktop_app.ui.dialogs import PreferencesDialog
+
+    assert window.nav.item(0).text() == "Chat"
+    window.open_preferences()
+    dialog = window.findChild(PreferencesDialog)
+    assert dialog is not None and dialog.isVisible()
+    combo = dialog.language
+    combo.setFocus()
+    index = combo.findData("zh_CN")
+    while combo.currentIndex() != index:
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    swapped: list[MainWindow] = []
+    window.language_changed.connect(lambda: swapped.append(window.hand_over()))
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    ok = box.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert swapped, "OK with a new language rebuilds the window"
+    new = swapped[0]
+    qtbot.addWidget(new)
+    try:
+        assert new.nav.item(0).text() == "聊天"
+        assert new.chat.send_button.text() == "发送"
+        assert new.service is window.service and new.service.model_info is not None  # model stays
+        assert Settings.load(new.paths.settings_file).get("language") == "zh_CN"
+        with qtbot.waitSignal(new.service.answer_finished, timeout=ANSWER_TIMEOUT):
+            type_and_send(qtbot, new, "你好")
+    finally:
+        from desktop_app.ui.app import apply_language
+
+        new.settings.set("language", "en")
+        apply_language(new.settings)
+        new.close()

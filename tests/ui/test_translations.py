@@ -1,0 +1,41 @@
+"""Every UI string has its Chinese translation, and the compiled .qm matches the .ts."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TS = ROOT / "resources" / "translations" / "hearth_zh_CN.ts"
+QM = TS.with_suffix(".qm")
+BIN = Path(sys.executable).parent
+
+
+def test_every_ui_string_is_translated(tmp_path: Path) -> None:
+    """lupdate into a copy: a new tr() string without a translation shows up as unfinished."""
+    copy = tmp_path / TS.name
+    shutil.copy(TS, copy)
+    sources = sorted(str(p) for p in (ROOT / "desktop_app" / "ui").glob("*.py"))
+    done = subprocess.run(
+        [str(BIN / "pyside6-lupdate"), *sources, "-ts", str(copy)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    text = copy.read_text(encoding="utf-8")
+    unfinished = text.count('type="unfinished"')
+    assert unfinished == 0, f"{unfinished} UI strings lack a Chinese translation (see {TS.name})"
+
+
+def test_compiled_translations_are_current(tmp_path: Path) -> None:
+    out = tmp_path / "check.qm"
+    done = subprocess.run(
+        [str(BIN / "pyside6-lrelease"), str(TS), "-qm", str(out)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == QM.read_bytes(), (
+        "run pyside6-lrelease (resources/translations/README.md)"
+    )
