@@ -14,16 +14,17 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop_app.core.engine.client import EngineClient, RequestHandle
-from desktop_app.core.engine.events import Done, Error, ModelInfo, Stats, Token, Warning_
+from desktop_app.core.engine.events import Done, Error, ModelInfo, Progress, Stats, Token, Warning_
 from desktop_app.core.engine.params import ChatRequest, LoadParams
 from desktop_app.core.engine.worker import Result
-from desktop_app.core.errors import AppError, CancelledError, EngineCrashedError
+from desktop_app.core.errors import AppError, EngineCrashedError
 
 FRAME_S = 1 / 60
 
 
 class EngineService(QObject):
     load_started = Signal(str)
+    load_progress = Signal(float)
     loaded = Signal(object)  # ModelInfo
     load_failed = Signal(str)
     unloaded = Signal()
@@ -68,21 +69,30 @@ class EngineService(QObject):
         self.load_started.emit(params.model_path)
 
         def on_event(event: object) -> None:
-            if isinstance(event, Result) and isinstance(event.value, ModelInfo):
+            if isinstance(event, Progress):
+                self.load_progress.emit(event.fraction)
+            elif isinstance(event, Result) and isinstance(event.value, ModelInfo):
                 self.model_info = event.value
                 self.loaded.emit(event.value)
-            elif isinstance(event, Error) and not isinstance(event.error, CancelledError):
+            elif isinstance(event, Error):
                 self.load_failed.emit(str(event.error))
 
         self._load = self._client.load(params, callback=on_event)
 
     def cancel_load(self) -> None:
-        """llama.cpp cannot stop a load half-way; a fresh engine process can."""
-        if self.loading:
-            self._client.close(timeout=1.0)
-            self._client.start()
-            self.model_info = None
-            self.load_failed.emit(self.tr("Loading was cancelled."))
+        """llama.cpp stops at its next progress report; if it is past those, a new engine does."""
+        if not self.loading or self._load is None:
+            return
+        handle = self._load
+        handle.cancel()
+
+        def fallback() -> None:
+            if not handle.finished:  # e.g. allocating a large KV cache: no progress reports there
+                self._client.close(timeout=1.0)
+                self._client.start()
+                self.model_info = None
+
+        QTimer.singleShot(3000, fallback)
 
     def unload(self) -> None:
         self.model_info = None

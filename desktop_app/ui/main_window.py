@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         self.model_bar.cancel_requested.connect(self.service.cancel_load)
         self.model_bar.settings_requested.connect(self.open_preferences)
         self.service.load_started.connect(self.model_bar.show_loading)
+        self.service.load_progress.connect(self.model_bar.show_progress)
         self.service.loaded.connect(self._on_loaded)
         self.service.load_failed.connect(self._on_load_failed)
         self.service.unloaded.connect(lambda: self.model_bar.show_idle())

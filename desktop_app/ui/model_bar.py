@@ -40,6 +40,7 @@ class ModelBar(QWidget):
         layout.addWidget(self.settings_button)
         self._state = "idle"  # idle | loading | loaded
         self._started = 0.0
+        self._fraction = 0.0
         self._ticker = QTimer(self)
         self._ticker.setInterval(250)
         self._ticker.timeout.connect(self._tick)
@@ -69,16 +70,23 @@ class ModelBar(QWidget):
 
     def show_loading(self, path: str) -> None:
         self._state = "loading"
+        self._fraction = 0.0
         self._started = time.perf_counter()
         self.load_button.setText(self.tr("Cancel"))
         self.models.setEnabled(False)
         self.info.setText(self.tr("Loading {0}…").format(Path(path).stem))
         self._ticker.start()
 
+    def show_progress(self, fraction: float) -> None:
+        self._fraction = fraction
+        self._tick()
+
     def _tick(self) -> None:
         seconds = time.perf_counter() - self._started
         name = Path(self.current_path() or "").stem
-        self.info.setText(self.tr("Loading {0}… {1:.0f} s").format(name, seconds))
+        self.info.setText(
+            self.tr("Loading {0}… {1:.0f}% ({2:.0f} s)").format(name, self._fraction * 100, seconds)
+        )
 
     def show_loaded(self, info: ModelInfo) -> None:
         self._ticker.stop()

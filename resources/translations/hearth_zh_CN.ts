@@ -17,168 +17,168 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="84"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="85"/>
         <source>Search conversations (Ctrl+F)</source>
         <translation>搜索对话（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="85"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="86"/>
         <source>Search conversations</source>
         <translation>搜索对话</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="95"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="96"/>
         <source>Conversations</source>
         <translation>对话列表</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="99"/>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="214"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="100"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="215"/>
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="100"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="101"/>
         <source>New chat (Ctrl+N)</source>
         <translation>新对话（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="111"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="112"/>
         <source>Conversation title</source>
         <translation>对话标题</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="116"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="117"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="117"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="118"/>
         <source>Conversation settings</source>
         <translation>对话设置</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="120"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="121"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="121"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="122"/>
         <source>Export the conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="124"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="125"/>
         <source>As Markdown…</source>
         <translation>Markdown 格式…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="125"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="126"/>
         <source>As JSON…</source>
         <translation>JSON 格式…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="139"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="140"/>
         <source>Message — Ctrl+Enter to send</source>
         <translation>输入消息 — 按 Ctrl+Enter 发送</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="140"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="141"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="143"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="144"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="144"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="145"/>
         <source>Send (Ctrl+Enter)</source>
         <translation>发送（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="146"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="147"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="147"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="148"/>
         <source>Stop the answer (Esc)</source>
         <translation>停止回答（Esc）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="149"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="150"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="241"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="242"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="242"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="243"/>
         <source>Export as Markdown…</source>
         <translation>导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="243"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="244"/>
         <source>Export as JSON…</source>
         <translation>导出为 JSON…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="245"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="246"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="252"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="253"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="252"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="253"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="273"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="274"/>
         <source>Deleted “{0}”</source>
         <translation>已删除“{0}”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="299"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="300"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件 (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="299"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="300"/>
         <source>JSON (*.json)</source>
         <translation>JSON 文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="301"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="302"/>
         <source>Export conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="311"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="312"/>
         <source>Exported to {0}</source>
         <translation>已导出到 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="339"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="340"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="375"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="376"/>
         <source>Editing a message: Send replaces it and the turns after it. Esc cancels.</source>
         <translation>正在编辑消息：发送后将替换此消息及其后的所有对话轮次。按 Esc 取消。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="446"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="449"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
@@ -307,145 +307,132 @@
     </message>
 </context>
 <context>
-    <name>EngineService</name>
-    <message>
-        <location filename="../../desktop_app/ui/engine_service.py" line="85"/>
-        <source>Loading was cancelled.</source>
-        <translation>加载已取消。</translation>
-    </message>
-</context>
-<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="141"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="151"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="145"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="157"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="146"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="162"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="158"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="174"/>
         <source>Summarize</source>
         <translation>摘要</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="147"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="170"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="159"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="182"/>
         <source>Sentiment</source>
         <translation>情感分析</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="148"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="178"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="160"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="190"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="164"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="176"/>
         <source>Summaries of documents longer than the context arrive with the next release.</source>
         <translation>超出上下文长度的文档摘要功能将在下一版本中提供。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="172"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="184"/>
         <source>Sentiment analysis with real label probabilities arrives with the next release.</source>
         <translation>基于真实标签概率的情感分析将在下一版本中提供。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="180"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="192"/>
         <source>The model library, catalog and downloads arrive with the next release. Until then, open a GGUF file from the File menu.</source>
         <translation>模型库、模型目录和下载功能将在下一版本中提供。在此之前，请通过“文件”菜单打开 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="199"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="211"/>
         <source>Generation speed</source>
         <translation>生成速度</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="202"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="214"/>
         <source>Context used</source>
         <translation>已用上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="203"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="215"/>
         <source>context %v / %m</source>
         <translation>上下文 %v / %m</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="206"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="218"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="230"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="244"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="231"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="245"/>
         <source>Open a GGUF file…</source>
         <translation>打开 GGUF 文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="235"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="249"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="239"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="253"/>
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="240"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="254"/>
         <source>Preferences…</source>
         <translation>偏好设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="244"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="258"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="245"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="259"/>
         <source>About {0}</source>
         <translation>关于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="297"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="311"/>
         <source>Could not load the model: {0}</source>
         <translation>无法加载模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="302"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="316"/>
         <source>The engine stopped; load the model again. {0}</source>
         <translation>推理引擎已停止，请重新加载模型。{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="307"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="321"/>
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="307"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="321"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="321"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="335"/>
         <source>Fetching the starter model…</source>
         <translation>正在获取入门模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="349"/>
-        <source>Language and theme apply fully after a restart.</source>
-        <translation>语言和主题需重启后才能完全生效。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="356"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="384"/>
         <source>{0:.1f} tokens/s · first token {1:.0f} ms</source>
         <translation>{0:.1f} 词元/秒 · 首词元 {1:.0f} 毫秒</translation>
     </message>
@@ -459,7 +446,7 @@
     </message>
     <message>
         <location filename="../../desktop_app/ui/model_bar.py" line="25"/>
-        <location filename="../../desktop_app/ui/model_bar.py" line="98"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="106"/>
         <source>Load</source>
         <translation>加载</translation>
     </message>
@@ -470,7 +457,7 @@
     </message>
     <message>
         <location filename="../../desktop_app/ui/model_bar.py" line="28"/>
-        <location filename="../../desktop_app/ui/model_bar.py" line="100"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="108"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
@@ -490,32 +477,32 @@
         <translation>偏好设置</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="73"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="75"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="75"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="77"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="81"/>
-        <source>Loading {0}… {1:.0f} s</source>
-        <translation>正在加载 {0}… {1:.0f} 秒</translation>
+        <location filename="../../desktop_app/ui/model_bar.py" line="88"/>
+        <source>Loading {0}… {1:.0f}% ({2:.0f} s)</source>
+        <translation>正在加载 {0}… {1:.0f}%（{2:.0f} 秒）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="86"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="94"/>
         <source>Unload</source>
         <translation>卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="88"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="96"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="89"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="97"/>
         <source>{0} · {1} layers on GPU of {2} · context {3}</source>
         <translation>{0} · GPU 层 {1}/{2} · 上下文 {3}</translation>
     </message>
@@ -739,17 +726,6 @@ To begin, get the small starter model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0)
         <location filename="../../desktop_app/ui/main_window.py" line="66"/>
         <source>Open a GGUF file</source>
         <translation>打开 GGUF 文件</translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <source>About {0}</source>
-        <translation type="vanished">关于 {0}</translation>
-    </message>
-    <message>
-        <source>Run language models on your own machine.</source>
-        <translation type="vanished">在你自己的电脑上运行语言模型。</translation>
     </message>
 </context>
 </TS>

@@ -254,3 +254,44 @@ def test_switch_the_language_in_preferences(qtbot: QtBot, window: MainWindow) ->
         new.settings.set("language", "en")
         apply_language(new.settings)
         new.close()
+
+
+def test_first_run_welcome_page_gets_the_starter_model(qtbot: QtBot, starter_model: Path) -> None:
+    paths = AppPaths.current().ensure()
+    settings = Settings.load(paths.settings_file)
+    window = MainWindow(paths, settings, ConversationStore(paths.conversations_db))
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        assert window.chat_stack.currentWidget() is window.welcome  # no model installed yet
+        # the starter is fetched from the package index once; the test places that verified copy
+        (paths.models_dir / starter_model.name).write_bytes(starter_model.read_bytes())
+        with qtbot.waitSignal(window.service.loaded, timeout=LOAD_TIMEOUT):
+            qtbot.mouseClick(window.welcome.starter, Qt.MouseButton.LeftButton)
+        assert window.chat_stack.currentWidget() is window.chat
+        assert window.model_bar.current_path() == str(paths.models_dir / starter_model.name)
+        assert Settings.load(paths.settings_file).get("default_model") == str(
+            paths.models_dir / starter_model.name
+        )
+    finally:
+        window.close()
+
+
+def test_model_bar_load_cancel_unload(
+    qtbot: QtBot, window: MainWindow, starter_model: Path
+) -> None:
+    bar = window.model_bar
+    with qtbot.waitSignal(window.service.unloaded, timeout=LOAD_TIMEOUT):
+        qtbot.mouseClick(bar.load_button, Qt.MouseButton.LeftButton)  # "Unload"
+    assert bar.load_button.text() == "Load" and not window.chat.send_button.isEnabled()
+
+    with qtbot.waitSignal(window.service.load_failed, timeout=LOAD_TIMEOUT) as failed:
+        qtbot.mouseClick(bar.load_button, Qt.MouseButton.LeftButton)  # "Load"
+        assert bar.load_button.text() == "Cancel"
+        qtbot.mouseClick(bar.load_button, Qt.MouseButton.LeftButton)  # "Cancel", at once
+    assert "cancelled" in failed.args[0]
+    assert bar.load_button.text() == "Load"
+    with qtbot.waitSignal(window.service.loaded, timeout=LOAD_TIMEOUT):
+        qtbot.mouseClick(bar.load_button, Qt.MouseButton.LeftButton)
+    assert "context 2048" in bar.info.text()
+    assert window.chat.send_button.isEnabled()

@@ -21,6 +21,13 @@ class Warning_:
 
 
 @dataclass(frozen=True)
+class Progress:
+    """How far a model load has come (0..1), as llama.cpp reports it."""
+
+    fraction: float
+
+
+@dataclass(frozen=True)
 class Stats:
     prompt_tokens: int  # tokens in the prompt
     prompt_tokens_evaluated: int  # of those, not reused from the cache
@@ -43,7 +50,7 @@ class Error:
     error: AppError
 
 
-Event = Token | Warning_ | Stats | Done | Error
+Event = Token | Warning_ | Stats | Done | Error | Progress
 
 
 @dataclass(frozen=True)

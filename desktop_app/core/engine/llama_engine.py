@@ -33,6 +33,7 @@ from desktop_app.core.engine.params import ChatRequest, LoadParams, Message
 from desktop_app.core.engine.stop import StopMatcher
 from desktop_app.core.errors import (
     AppError,
+    CancelledError,
     GenerationError,
     ModelLoadError,
     NoModelLoadedError,
@@ -68,8 +69,13 @@ class LlamaEngine:
     def model_info(self) -> ModelInfo | None:
         return self._info
 
-    def load(self, params: LoadParams) -> ModelInfo:
-        """Check the file, plan GPU layers and memory, then hand the file to llama.cpp."""
+    def load(
+        self, params: LoadParams, on_progress: Callable[[float], None] | None = None
+    ) -> ModelInfo:
+        """Check the file, plan GPU layers and memory, then hand the file to llama.cpp.
+
+        `on_progress` gets llama.cpp's load progress; a cancel request stops the load there.
+        """
         params.validate()
         self.unload()
         started = time.perf_counter()
@@ -93,8 +99,18 @@ class LlamaEngine:
 
         self._log.mark()
         type_kv = _GGML_TYPES[params.kv_type]
+        cancelled = [False]
+
+        def progress(fraction: float) -> bool:
+            if self._cancel_requested():
+                cancelled[0] = True
+                return False  # llama.cpp stops loading and frees what it has
+            if on_progress is not None:
+                on_progress(fraction)
+            return True
+
         try:
-            with _flash_attn_type(flash_mode) as flash:
+            with _flash_attn_type(flash_mode) as flash, _load_progress(progress):
                 llm = llama_cpp.Llama(
                     model_path=params.model_path,
                     n_ctx=params.n_ctx,
@@ -111,6 +127,8 @@ class LlamaEngine:
                     verbose=True,  # False would point fds 1 and 2 at /dev/null and hide an abort's cause
                 )
         except (ValueError, RuntimeError, OSError) as exc:
+            if cancelled[0]:
+                raise CancelledError("Loading was cancelled.") from None
             raise _classify_load_failure(exc, gguf, params, self._log.since_mark()) from None
 
         self._llm = llm
@@ -380,6 +398,36 @@ def _flash_attention(params: LoadParams) -> str:
             f"A {params.kv_type} KV cache needs flash attention; turn it on or use f16."
         )
     return params.flash_attn
+
+
+@contextlib.contextmanager
+def _load_progress(report: Callable[[float], bool]) -> Iterator[None]:
+    """Give llama.cpp a progress callback (llama-cpp-python's constructor takes none).
+
+    The constructor reads its model parameters from `llama_model_default_params()`; during this
+    block that function returns them with our callback set. Returning False cancels the load.
+    """
+    import llama_cpp.llama_cpp as lib
+
+    @lib.llama_progress_callback
+    def callback(fraction: float, _user: ctypes.c_void_p) -> bool:
+        try:
+            return bool(report(float(fraction)))
+        except Exception:  # an exception must not cross into C
+            return True
+
+    original = lib.llama_model_default_params
+
+    def with_progress() -> Any:
+        params = original()
+        params.progress_callback = callback
+        return params
+
+    lib.llama_model_default_params = with_progress
+    try:
+        yield
+    finally:
+        lib.llama_model_default_params = original
 
 
 @contextlib.contextmanager

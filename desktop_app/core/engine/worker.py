@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from desktop_app.core.engine.events import Error, Event
+from desktop_app.core.engine.events import Error, Event, Progress
 from desktop_app.core.errors import AppError, ModelLoadError
 
 
@@ -22,6 +22,19 @@ class Result:
     """The answer to a request that is not a stream (load, hardware, token count)."""
 
     value: Any
+
+
+class _ProgressSender:
+    """Forward load progress, at most one event per percent (llama.cpp reports per tensor)."""
+
+    def __init__(self, send: Any) -> None:
+        self._send = send
+        self._last = -1.0
+
+    def __call__(self, fraction: float) -> None:
+        if fraction - self._last >= 0.01 or fraction >= 1.0:
+            self._last = fraction
+            self._send(fraction)
 
 
 def _redirect_output(log_path: str) -> None:
@@ -64,7 +77,8 @@ def engine_main(conn: Connection, cancel_id: Any, log_path: str) -> None:
                 for event in engine.chat(args):
                     send(req_id, event)
             elif op == "load":
-                send(req_id, Result(engine.load(args)))
+                progress = _ProgressSender(lambda fraction, rid=req_id: send(rid, Progress(fraction)))
+                send(req_id, Result(engine.load(args, progress)))
             elif op == "unload":
                 engine.unload()
                 send(req_id, Result(None))

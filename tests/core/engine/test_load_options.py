@@ -69,3 +69,36 @@ def test_gpu_layers_parsing() -> None:
     assert parse_gpu_layers("12") == 12
     with pytest.raises(ValueError, match="GPU layers"):
         parse_gpu_layers("lots")
+
+
+def test_load_reports_progress(client: EngineClient, starter_model: Path) -> None:
+    from desktop_app.core.engine.events import Progress
+
+    seen: list[float] = []
+    handle = client.load(
+        LoadParams(str(starter_model), n_ctx=512, n_threads=2),
+        callback=lambda e: seen.append(e.fraction) if isinstance(e, Progress) else None,
+    )
+    assert isinstance(handle.result(timeout=120), ModelInfo)
+    assert len(seen) >= 3 and seen == sorted(seen) and seen[-1] == 1.0
+
+
+def test_a_load_can_be_cancelled_and_the_engine_stays_usable(
+    client: EngineClient, starter_model: Path
+) -> None:
+    from desktop_app.core.engine.events import Progress
+    from desktop_app.core.errors import CancelledError
+
+    handles: list = []
+
+    def on_event(e: object) -> None:
+        if isinstance(e, Progress) and e.fraction < 1.0:
+            handles[0].cancel()  # the user pressed Cancel while the model was loading
+
+    handles.append(
+        client.load(LoadParams(str(starter_model), n_ctx=512, n_threads=2), callback=on_event)
+    )
+    with pytest.raises(CancelledError):
+        handles[0].result(timeout=120)
+    assert client.alive
+    load(client, starter_model, n_ctx=512)
