@@ -51,3 +51,13 @@ def engine(starter_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     client.load(LoadParams(str(starter_model), n_ctx=4096, n_threads=2)).result(timeout=120)
     yield client
     client.close()
+
+
+@pytest.fixture(scope="module")
+def bare_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineClient]:
+    """A running engine process with no model loaded, per test module."""
+    from desktop_app.core.engine.client import EngineClient
+
+    client = EngineClient(log_dir=tmp_path_factory.mktemp("engine-logs")).start()
+    yield client
+    client.close()

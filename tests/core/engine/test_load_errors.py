@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,13 +18,6 @@ from desktop_app.core.errors import (
     TruncatedModelError,
     UnsupportedArchitectureError,
 )
-
-
-@pytest.fixture(scope="module")
-def bare_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineClient]:
-    client = EngineClient(log_dir=tmp_path_factory.mktemp("logs")).start()
-    yield client
-    client.close()
 
 
 def load_error(engine: EngineClient, path: Path, **kw: object) -> AppError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,10 +14,8 @@ HI = [{"role": "user", "content": "Say hi."}]
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineClient]:
-    c = EngineClient(log_dir=tmp_path_factory.mktemp("logs")).start()
-    yield c
-    c.close()
+def client(bare_engine: EngineClient) -> EngineClient:
+    return bare_engine
 
 
 def load(client: EngineClient, model: Path, **kw: object) -> ModelInfo:
