@@ -295,3 +295,19 @@ def test_model_bar_load_cancel_unload(
         qtbot.mouseClick(bar.load_button, Qt.MouseButton.LeftButton)
     assert "context 2048" in bar.info.text()
     assert window.chat.send_button.isEnabled()
+
+
+def test_a_failed_load_says_why_and_the_app_stays_usable(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, starter_model: Path
+) -> None:
+    broken = tmp_path / "half.gguf"
+    broken.write_bytes(starter_model.read_bytes()[: 5_000_000])  # an interrupted download
+    with qtbot.waitSignal(window.service.load_failed, timeout=LOAD_TIMEOUT) as failed:
+        window.load_model(str(broken))
+    assert "truncated" in failed.args[0]
+    assert "truncated" in window.model_bar.info.text()
+    assert window.model_bar.load_button.text() == "Load"
+    with qtbot.waitSignal(window.service.loaded, timeout=LOAD_TIMEOUT):
+        window.load_model(str(starter_model))
+    with qtbot.waitSignal(window.service.answer_finished, timeout=ANSWER_TIMEOUT):
+        type_and_send(qtbot, window, "Hi")
