@@ -301,7 +301,7 @@ def test_a_failed_load_says_why_and_the_app_stays_usable(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, starter_model: Path
 ) -> None:
     broken = tmp_path / "half.gguf"
-    broken.write_bytes(starter_model.read_bytes()[: 5_000_000])  # an interrupted download
+    broken.write_bytes(starter_model.read_bytes()[:5_000_000])  # an interrupted download
     with qtbot.waitSignal(window.service.load_failed, timeout=LOAD_TIMEOUT) as failed:
         window.load_model(str(broken))
     assert "truncated" in failed.args[0]

@@ -77,7 +77,9 @@ def engine_main(conn: Connection, cancel_id: Any, log_path: str) -> None:
                 for event in engine.chat(args):
                     send(req_id, event)
             elif op == "load":
-                progress = _ProgressSender(lambda fraction, rid=req_id: send(rid, Progress(fraction)))
+                progress = _ProgressSender(
+                    lambda fraction, rid=req_id: send(rid, Progress(fraction))
+                )
                 send(req_id, Result(engine.load(args, progress)))
             elif op == "unload":
                 engine.unload()
