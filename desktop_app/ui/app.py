@@ -99,6 +99,8 @@ def run_gui(model: Path | None, settings: Settings) -> int:
     app = create_app()
     apply_language(settings)
     apply_theme(settings)
+    # follow the system's light/dark switch while running, when the setting says "system"
+    QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(settings))
     paths = app_paths().ensure()
     store = ConversationStore(paths.conversations_db)
     window = MainWindow(paths, settings, store)

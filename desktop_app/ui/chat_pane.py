@@ -44,7 +44,7 @@ from desktop_app.ui.transcript import ShownMessage, Transcript
 class _FitRelay(QObject):
     """Carries the result of the context fit (done off the GUI thread) back to it."""
 
-    fitted = Signal(object, object)  # FitResult, conversation id
+    fitted = Signal(object, object, int)  # FitResult, conversation id, prompt tokens
     failed = Signal(str)
 
 
@@ -64,6 +64,7 @@ class ChatPane(QWidget):
     status_message = Signal(str, int)  # text, milliseconds
     stats_changed = Signal(object, int)  # Stats, n_ctx
     undo_offered = Signal(str, int)  # text, conversation id to restore
+    context_used = Signal(int, int)  # tokens the prompt takes, context size
 
     def __init__(
         self, store: ConversationStore, service: EngineService, parent: QWidget | None = None
@@ -421,11 +422,18 @@ class ChatPane(QWidget):
             except Exception as exc:  # the engine died or timed out: say so, keep the app usable
                 self._relay.failed.emit(str(exc))
             else:
-                self._relay.fitted.emit(result, cid)
+                try:
+                    used = self.service.count(result.messages)  # for the meter, before the answer
+                except Exception:
+                    used = 0
+                self._relay.fitted.emit(result, cid, used)
 
         threading.Thread(target=fit, name="context-fit", daemon=True).start()
 
-    def _on_fitted(self, result: Any, cid: int) -> None:
+    def _on_fitted(self, result: Any, cid: int, prompt_tokens: int) -> None:
+        info = self.service.model_info
+        if prompt_tokens and info is not None:
+            self.context_used.emit(prompt_tokens, info.n_ctx)
         if self.conversation is None or self.conversation.id != cid:
             self._sync_buttons()
             return

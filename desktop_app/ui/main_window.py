@@ -229,6 +229,7 @@ class MainWindow(QMainWindow):
         self.chat.status_message.connect(bar.showMessage)
         self.chat.stats_changed.connect(self._on_stats)
         self.chat.undo_offered.connect(self._offer_undo)
+        self.chat.context_used.connect(self._show_context)
 
         self._starter_relay = _StarterRelay()
         self._starter_relay.fetched.connect(self._on_starter_fetched)
@@ -386,8 +387,11 @@ class MainWindow(QMainWindow):
             )
         )
         if n_ctx:
-            self.context_meter.setMaximum(n_ctx)
-            self.context_meter.setValue(min(n_ctx, stats.prompt_tokens + stats.completion_tokens))
+            self._show_context(stats.prompt_tokens + stats.completion_tokens, n_ctx)
+
+    def _show_context(self, used: int, n_ctx: int) -> None:
+        self.context_meter.setMaximum(n_ctx)
+        self.context_meter.setValue(min(n_ctx, used))
 
     def _offer_undo(self, text: str, conversation_id: int) -> None:
         self._undo_id = conversation_id

@@ -99,6 +99,7 @@ def test_esc_stops_and_keeps_what_was_written(qtbot: QtBot, window: MainWindow) 
     set_sampling(window, seed=1, max_tokens=1500, temperature=1.0)
     with qtbot.waitSignal(window.service.tokens_arrived, timeout=ANSWER_TIMEOUT):
         type_and_send(qtbot, window, "Tell me a very long story about the sea.")
+    assert 10 < window.context_meter.value() < 100  # the prompt's share, shown as the answer starts
     with qtbot.waitSignal(window.service.answer_finished, timeout=ANSWER_TIMEOUT) as done:
         qtbot.keyClick(window.chat.input, Qt.Key.Key_Escape)
     assert done.args[0].finish_reason == "cancelled"

@@ -50,14 +50,13 @@ class RequestHandle:
         final = isinstance(event, (Done, Error, Result))
         if final:
             self.final = event
+            self._finished.set()  # before the callback: its receivers may submit the next request
         self._events.put(event)
         if self._callback is not None:
             try:
                 self._callback(event)
             except Exception:
                 log.exception("engine event callback failed")
-        if final:
-            self._finished.set()
 
     @property
     def finished(self) -> bool:

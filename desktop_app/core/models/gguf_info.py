@@ -171,7 +171,7 @@ def inspect_gguf(path: str | os.PathLike[str]) -> GGUFInfo:
             _check_head(shown, head, file_size)
             return _parse(p, shown, f, head, file_size)
     except FileNotFoundError:
-        raise ModelNotFoundError(f"Model file not found: {shown}", details=str(p)) from None
+        raise ModelNotFoundError(f"Model file not found: {p}", details=str(p)) from None
     except ModelFileError:
         raise
     except OSError as e:
