@@ -27,6 +27,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "screenshots")
     ap.add_argument("--model", type=Path)
     ap.add_argument("--lang", choices=["en", "zh_CN"], action="append")
+    ap.add_argument("--theme", choices=["system", "light", "dark"], default="system")
     args = ap.parse_args()
     if not os.environ.get("DISPLAY") and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
         xvfb = shutil.which("xvfb-run")
@@ -43,7 +44,15 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     for lang in langs:  # one process per language: translators install at start-up
         code = subprocess.call(
-            [sys.executable, __file__, "--one", lang, str(args.out), str(args.model or "")]
+            [
+                sys.executable,
+                __file__,
+                "--one",
+                lang,
+                str(args.out),
+                str(args.model or ""),
+                args.theme,
+            ]
         )
         if code:
             return code
@@ -51,7 +60,7 @@ def main() -> int:
     return 0
 
 
-def one(lang: str, out: Path, model_arg: str) -> int:
+def one(lang: str, out: Path, model_arg: str, theme: str = "system") -> int:
     home = Path(tempfile.mkdtemp(prefix=f"shots-{lang}-"))
     os.environ["DESKTOP_APP_HOME"] = str(home)
     os.environ["QT_SCALE_FACTOR"] = os.environ.get("QT_SCALE_FACTOR", "1")
@@ -69,6 +78,8 @@ def one(lang: str, out: Path, model_arg: str) -> int:
     paths = AppPaths.current().ensure()
     settings = Settings.load(paths.settings_file)
     settings.set("language", lang)
+    settings.set("theme", theme)
+    suffix = f"{lang}-dark" if theme == "dark" else lang
     settings.set("load.n_ctx", 4096)
     settings.save()
     apply_language(settings)
@@ -91,13 +102,13 @@ def one(lang: str, out: Path, model_arg: str) -> int:
     window.resize(1200, 760)
     window.show()
     wait(400)
-    window.grab().save(str(out / f"welcome-{lang}.png"))
+    window.grab().save(str(out / f"welcome-{suffix}.png"))
 
     # 2. preferences dialog
     dialog = PreferencesDialog(settings, window)
     dialog.show()
     wait(300)
-    dialog.grab().save(str(out / f"settings-{lang}.png"))
+    dialog.grab().save(str(out / f"settings-{suffix}.png"))
     dialog.close()
 
     # 3. chat mid-answer, with an earlier finished turn containing code
@@ -147,7 +158,7 @@ def one(lang: str, out: Path, model_arg: str) -> int:
     QTimer.singleShot(60_000, loop.quit)
     loop.exec()
     timer.stop()
-    window.grab().save(str(out / f"chat-{lang}.png"))
+    window.grab().save(str(out / f"chat-{suffix}.png"))
     window.close()
     app.processEvents()
     return 0
@@ -155,5 +166,5 @@ def one(lang: str, out: Path, model_arg: str) -> int:
 
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "--one":
-        sys.exit(one(sys.argv[2], Path(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else ""))
+        sys.exit(one(sys.argv[2], Path(sys.argv[3]), sys.argv[4], sys.argv[5]))
     sys.exit(main())

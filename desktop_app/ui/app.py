@@ -78,6 +78,10 @@ def _dark_palette() -> QPalette:
         (roles.PlaceholderText, "#9aa0a6"),
     ):  # fmt: skip
         p.setColor(role, QColor(color))
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (roles.WindowText, roles.Text, roles.ButtonText):
+        p.setColor(disabled, role, QColor("#6b6f75"))  # greyed out, as in the light theme
+    p.setColor(disabled, roles.Button, QColor("#242528"))
     return p
 
 
