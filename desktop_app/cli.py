@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop_app import APP_NAME, __version__
+from desktop_app import APP_NAME, __version__, cli_summarize
 from desktop_app.core.engine.client import EngineClient, RequestHandle
 from desktop_app.core.engine.events import Done, Error, ModelInfo, Stats, Token, Warning_
 from desktop_app.core.engine.params import (
@@ -333,6 +333,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_load_options(p)
     _add_sampling_options(p)
 
+    cli_summarize.add_parser(sub, _add_load_options, _add_sampling_options)
+
     p = sub.add_parser("info", help="print the hardware report and a model's metadata")
     p.add_argument("model", metavar="MODEL", nargs="?")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -357,7 +359,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "gui"
     if command == "gui" and not getattr(args, "model", None):
         args.model = args.gui_model
-    handlers = {"run": cmd_run, "chat": cmd_chat, "info": cmd_info, "gui": cmd_gui}
+    handlers = {
+        "run": cmd_run,
+        "chat": cmd_chat,
+        "info": cmd_info,
+        "gui": cmd_gui,
+        "summarize": cli_summarize.run,
+    }
     try:
         return handlers[command](args, settings)
     except AppError as exc:

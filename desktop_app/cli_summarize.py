@@ -1,0 +1,275 @@
+"""`desktop-app summarize FILE`: summarize a document in the terminal.
+
+Progress goes to stderr and the summary to stdout (streamed) or to the -o file (written
+atomically), so the output can be piped. The summarizer runs on a worker thread: Ctrl+C reaches
+the main thread, which turns it into a cancel, and whatever was finished is still written out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from desktop_app.core.engine.params import SamplingParams
+from desktop_app.core.storage.settings import Settings
+from desktop_app.core.tasks.documents import Document, DocumentError, decode_text, load_document
+from desktop_app.core.tasks.documents import text_from_paste as _normalize
+from desktop_app.core.tasks.summarize import (
+    DEFAULT_SAMPLING,
+    LANGUAGES,
+    STYLES,
+    SYSTEM,
+    Progress,
+    SummaryEvent,
+    SummaryOptions,
+    SummaryResult,
+    Token,
+)
+
+EXIT_INTERRUPTED = 130
+AddOptions = Callable[[argparse.ArgumentParser], None]
+
+
+def add_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    add_load_options: AddOptions,
+    add_sampling_options: AddOptions,
+) -> argparse.ArgumentParser:
+    """Add the `summarize` command; the option helpers come from cli.py (no import cycle)."""
+    p = subparsers.add_parser(
+        "summarize",
+        help="summarize a document (.txt .md .html .pdf .docx)",
+        description="Summarize a document of any length with a local model. Progress goes to "
+        "standard error; the summary to standard output or the -o file. Ctrl+C stops and keeps "
+        "what was finished.",
+    )
+    p.add_argument("file", metavar="FILE", help="a .txt, .md, .html, .pdf or .docx file, or '-' for standard input")  # fmt: skip
+    p.add_argument("--style", choices=STYLES, default="bullets",
+                   help="tldr (one sentence), bullets, paragraph or outline (default: bullets)")  # fmt: skip
+    p.add_argument("--lang", choices=LANGUAGES, default="same",
+                   help="language of the summary: same (as the text), en or zh (default: same)")  # fmt: skip
+    p.add_argument("--words", type=int, metavar="N", help="target length in words (characters for Chinese)")  # fmt: skip
+    p.add_argument("--instruction", metavar="TEXT", default="", help="an extra instruction, e.g. 'focus on the costs'")  # fmt: skip
+    p.add_argument("-o", "--output", metavar="FILE", help="write the summary to FILE instead of standard output")  # fmt: skip
+    p.add_argument("--model", metavar="MODEL", help="a .gguf path, a name in the models folder, or 'starter' (default: the default model)")  # fmt: skip
+    p.add_argument("--parts", action="store_true", help="also write each part's partial summary")  # fmt: skip
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on standard error")
+    add_load_options(p)
+    add_sampling_options(p)
+    return p
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run `summarize`: 0 when done, 130 when stopped with Ctrl+C (partial output kept)."""
+    from desktop_app import cli  # here, not at the top: cli.py imports this module
+    from desktop_app.core.models.resolve import resolve_model
+    from desktop_app.core.tasks.summarize import Summarizer
+
+    doc = _read_input(args.file)  # a bad file fails before a model is loaded
+    options = SummaryOptions(args.style, args.words, args.lang, args.instruction or "")
+    options.validate()
+    sampling = _sampling(args)
+    model = resolve_model(args.model, settings)
+    params = cli._load_params(args, model, settings)
+    progress = _ProgressLine(sys.stderr, quiet=args.quiet)
+    if not args.quiet:
+        progress.note(_describe(doc))
+    engine, info = cli._start_and_load(params, args.quiet)
+    try:
+        summarizer = Summarizer(engine, info.n_ctx, sampling, system=args.system or SYSTEM)
+        streaming = not args.output
+        cancel = threading.Event()
+        box: dict[str, object] = {}
+
+        def on_event(event: SummaryEvent) -> None:
+            if isinstance(event, Progress):
+                progress.show(event)
+            elif isinstance(event, Token) and streaming:
+                progress.end_line()
+                sys.stdout.write(event.text)
+                sys.stdout.flush()
+
+        finished = threading.Event()
+
+        def work() -> None:
+            try:
+                box["result"] = summarizer.run(doc.text, options, on_event=on_event, cancel=cancel)
+            except BaseException as exc:
+                box["error"] = exc
+            finally:
+                finished.set()
+
+        threading.Thread(target=work, name="summarize", daemon=True).start()
+        # An Event, not Thread.join: a join interrupted by Ctrl+C can leave is_alive() wrong.
+        while not finished.is_set():
+            try:
+                finished.wait(0.1)
+            except KeyboardInterrupt:
+                if not cancel.is_set():
+                    cancel.set()
+                    progress.note("[stopping…]")
+        progress.end_line()
+        error = box.get("error")
+        if isinstance(error, BaseException):
+            raise error
+        result = box["result"]
+        assert isinstance(result, SummaryResult)
+        text = render_output(result, with_parts=args.parts)
+        if args.output:
+            write_atomic(Path(args.output), text)
+            if not args.quiet:
+                progress.note(f"wrote {args.output}")
+        else:
+            # The final summary was streamed; what is left is the tail (parts, partial output).
+            streamed = result.summary
+            rest = text[len(streamed) :] if text.startswith(streamed) else "\n" + text
+            if rest or streamed:
+                sys.stdout.write(rest if rest.endswith("\n") else rest + "\n")
+                sys.stdout.flush()
+        if result.cancelled:
+            done = sum(1 for p in result.parts if p.done)
+            progress.note(f"[stopped: {done} of {len(result.parts)} parts summarized]")
+            return EXIT_INTERRUPTED
+        if not args.quiet:
+            progress.note(_describe_run(result))
+        return 0
+    finally:
+        engine.close()
+
+
+# ---- helpers -------------------------------------------------------------------------------
+
+
+def _read_input(name: str) -> Document:
+    if name != "-":
+        return load_document(name)
+    data = sys.stdin.buffer.read()
+    if not data.strip():
+        raise DocumentError("Standard input is empty: nothing to summarize.")
+    text, encoding = decode_text(data, name="standard input")
+    return Document(_normalize(text), "standard input", "paste", encoding, None)
+
+
+def _sampling(args: argparse.Namespace) -> SamplingParams:
+    """Summaries keep the summarizer's calm defaults (temperature 0.3); options given override."""
+    changes: dict[str, Any] = {}
+    for name in ("temperature", "top_p", "top_k", "min_p", "repeat_penalty", "seed", "max_tokens"):
+        value = getattr(args, name, None)
+        if value is not None:
+            changes[name] = value
+    if getattr(args, "stop", None):
+        changes["stop"] = tuple(args.stop)
+    sampling = replace(DEFAULT_SAMPLING, **changes)
+    sampling.validate()
+    return sampling
+
+
+def _describe(doc: Document) -> str:
+    bits = [doc.kind]
+    if doc.pages is not None:
+        bits.append(f"{doc.pages} pages")
+    if doc.encoding:
+        bits.append(doc.encoding)
+    bits.append(f"{len(doc.text):,} characters")
+    return f"{doc.title}: {', '.join(bits)}"
+
+
+def _describe_run(result: SummaryResult) -> str:
+    seconds = sum(r.seconds for r in result.requests)
+    first = sum(1 for p in result.parts if p.level == 1)
+    how = "one pass" if not result.levels else f"{first} parts, {result.levels} level(s)"
+    return f"[{how}, {len(result.requests)} requests, {_duration(seconds)}]"
+
+
+def render_output(result: SummaryResult, *, with_parts: bool) -> str:
+    """The text to write: the summary, or on a cancel what was finished; parts on request."""
+    out: list[str] = []
+    if result.summary:
+        out.append(result.summary)
+    elif result.cancelled:
+        done = [p for p in result.parts if p.done and p.summary]
+        if done:
+            out.append(
+                f"(Stopped before the final summary. Partial summaries of {len(done)} of "
+                f"{len(result.parts)} parts follow.)"
+            )
+            out.extend(p.summary for p in done)
+    if with_parts and result.parts:
+        out.append("## Parts")
+        for i, part in enumerate(result.parts, 1):
+            where = "part" if part.level == 1 else f"level {part.level}, group"
+            state = "" if part.done else " (not finished)"
+            out.append(f"### {where.capitalize()} {i} ({part.tokens} tokens){state}")
+            out.append(part.summary or "(no summary)")
+    return "\n\n".join(out) + "\n" if out else ""
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Temp file beside the target, fsync, replace: a reader never sees half a summary."""
+    path = path.expanduser()
+    folder = path.parent if str(path.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    return f"{seconds // 60} min {seconds % 60:02d} s"
+
+
+class _ProgressLine:
+    """One status line on stderr: rewritten in place on a terminal, one line per step otherwise."""
+
+    def __init__(self, stream: TextIO, *, quiet: bool) -> None:
+        self.stream = stream
+        self.quiet = quiet
+        self.tty = stream.isatty()
+        self.open = False
+
+    def show(self, event: Progress) -> None:
+        if self.quiet:
+            return
+        eta = f", ETA {_duration(event.eta_s)}" if event.eta_s is not None else ""
+        if event.stage == "map":
+            line = f"part {event.i}/{event.n}{eta}"
+        elif event.stage == "reduce":
+            line = f"combining {event.i}/{event.n}{eta}"
+        else:
+            line = f"writing the summary{eta}"
+        if self.tty:
+            self.stream.write(f"\r\x1b[K{line}")
+            self.open = True
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def end_line(self) -> None:
+        if self.open:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.open = False
+
+    def note(self, message: str) -> None:
+        self.end_line()
+        self.stream.write(message + "\n")
+        self.stream.flush()

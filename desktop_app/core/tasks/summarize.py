@@ -1,0 +1,634 @@
+"""Summarizing a text of any length within a fixed context window (map-reduce over token budgets).
+
+A text that fits the context with room for the answer is summarized in one request. A longer one
+is split by tokens at natural boundaries, each part summarized, and the partial summaries combined
+(again split and summarized if they still do not fit) until one final request, whose answer is
+streamed. Every request is sized so that its prompt plus its longest answer fits the context: the
+engine never has to clamp or refuse. Only the parts' text and their summaries are kept, and token
+counts are taken per part (never over the whole text), so memory stays flat for a book.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Literal, get_args
+
+from desktop_app.core.engine import events as ev
+from desktop_app.core.engine.client import EngineClient, RequestHandle
+from desktop_app.core.engine.params import ChatRequest, Message, SamplingParams
+from desktop_app.core.errors import AppError
+
+Style = Literal["tldr", "bullets", "paragraph", "outline"]
+Language = Literal["same", "en", "zh"]
+Stage = Literal["map", "reduce", "final"]
+STYLES: tuple[str, ...] = get_args(Style)
+LANGUAGES: tuple[str, ...] = get_args(Language)
+
+# Words a summary gets when the user names no length (characters for Chinese).
+DEFAULT_WORDS = {"tldr": 40, "bullets": 150, "paragraph": 120, "outline": 200}
+# Tokens kept free beyond the measured prompt and the answer: the text's first and last tokens
+# can merge differently with the template around them than when counted alone.
+MARGIN = 16
+MAX_LEVELS = 6  # rounds of map/reduce before the final pass; each round at least halves the text
+MIN_PART_TOKENS = 64
+POLL_S = 0.05  # how often a waiting request checks the cancel flag
+
+DEFAULT_SAMPLING = SamplingParams(
+    temperature=0.3, top_p=0.9, top_k=40, min_p=0.05, repeat_penalty=1.1, max_tokens=2048
+)
+
+CountFn = Callable[[str], int]
+
+
+class SummaryError(AppError):
+    """The text cannot be summarized with this model and context (too small, empty answers)."""
+
+    kind = "summary"
+
+
+# ---- options, results, events ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryOptions:
+    """What summary to write. `target_words` counts characters when the summary is Chinese."""
+
+    style: Style = "bullets"
+    target_words: int | None = None
+    language: Language = "same"
+    instruction: str = ""
+
+    def validate(self) -> None:
+        if self.style not in STYLES:
+            raise ValueError(f"style must be one of {', '.join(STYLES)}, not {self.style!r}")
+        if self.language not in LANGUAGES:
+            raise ValueError(
+                f"language must be one of {', '.join(LANGUAGES)}, not {self.language!r}"
+            )
+        if self.target_words is not None and self.target_words < 1:
+            raise ValueError("the target length must be at least 1 word")
+
+
+@dataclass
+class Part:
+    """A piece of the input (level 1) or of the joined partial summaries (level 2+), and its summary."""
+
+    text: str
+    tokens: int
+    summary: str = ""
+    level: int = 1
+    done: bool = False  # False: not reached, or cut off by a cancel
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request to the engine: its size against the context, and the speeds it ran at."""
+
+    stage: Stage
+    level: int
+    prompt_tokens: int
+    max_tokens: int
+    completion_tokens: int
+    seconds: float
+    prompt_tps: float
+    gen_tps: float
+
+
+@dataclass
+class SummaryResult:
+    summary: str
+    parts: list[Part]
+    levels: int  # map/reduce rounds before the final pass: 0 means one pass
+    cancelled: bool
+    requests: list[RequestRecord] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """About to run request i of n in a stage; eta_s is the time left for the whole run, if known."""
+
+    stage: Stage
+    i: int
+    n: int
+    eta_s: float | None
+
+
+@dataclass(frozen=True)
+class Token:
+    """A piece of the final summary as it is written."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class PartDone:
+    """parts[index] has its summary."""
+
+    index: int
+    summary: str
+    level: int = 1
+
+
+SummaryEvent = Progress | Token | PartDone
+
+
+class _Cancelled(Exception):
+    pass
+
+
+# ---- splitting ---------------------------------------------------------------------------------
+
+# Boundaries from strongest to weakest; a part ends at the last one inside its window.
+_BOUNDARIES: tuple[tuple[re.Pattern[str], float], ...] = (
+    (re.compile(r"\n[ \t]*\n\s*"), 0.5),  # paragraph break
+    (re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s)|[。！？；…]+[”’」』）》\"']*"), 0.5),  # sentence end
+    (re.compile(r"\n"), 0.5),  # line break (PDF text has one per printed line)
+    (re.compile(r"[，、；：]|[,;:](?=\s)"), 0.3),  # clause mark
+    (re.compile(r"\s+"), 0.3),  # between words
+)
+_FILL = 0.92  # aim each estimate this far below the limit, so most first guesses fit
+_GROW_BELOW = 0.7  # a verified part this far under the limit is re-estimated once, larger
+_SAMPLE_CHARS = 2000
+
+
+def split_by_tokens(text: str, count: CountFn, max_tokens: int) -> list[str]:
+    """Split `text` into parts of at most `max_tokens` tokens each, at the most natural boundary.
+
+    A part ends at a paragraph break if one falls in the second half of its window, else at a
+    sentence end (. ! ? 。！？；…), a line break, a clause mark (，,、), a space, or finally a hard
+    character cut. Sizes are estimated from a chars-per-token ratio measured on the text (and
+    updated with every part) and each part is verified with `count`: about one or two calls per
+    part, never one over the whole text.
+    """
+    return [piece for piece, _ in split_counted(text, count, max_tokens)]
+
+
+def split_counted(text: str, count: CountFn, max_tokens: int) -> list[tuple[str, int]]:
+    """split_by_tokens, with each part's verified token count."""
+    if max_tokens < 8:
+        raise ValueError(f"parts must allow at least 8 tokens, not {max_tokens}")
+    n = len(text)
+    pos = _skip_space(text, 0)
+    if pos >= n:
+        return []
+    ratio = _chars_per_token(text, count)
+    parts: list[tuple[str, int]] = []
+    while pos < n:
+        chars = max(1, int(max_tokens * _FILL * ratio))
+        # The last two parts share what is left, rather than a full part and a scrap whose
+        # summary would cost a request for little text.
+        balanced = chars < n - pos < 2 * chars
+        if balanced:
+            chars = int((n - pos) * 0.6)
+        fallback: tuple[str, int, int] | None = None
+        grown = False
+        while True:
+            end = _cut(text, pos, chars)
+            piece = text[pos:end].rstrip()
+            tokens = count(piece)
+            if tokens <= max_tokens:
+                if end < n and not (grown or balanced) and tokens < _GROW_BELOW * max_tokens:
+                    bigger = int(max_tokens * _FILL * len(piece) / max(tokens, 1))
+                    if bigger > chars * 1.15:
+                        fallback, chars, grown = (piece, tokens, end), bigger, True
+                        continue
+                break
+            if fallback is not None:  # the larger guess overshot: keep the one that fitted
+                piece, tokens, end = fallback
+                break
+            shrunk = int(len(piece) * max_tokens / tokens * 0.95)
+            chars = max(1, min(shrunk, end - pos - 1))
+        parts.append((piece, tokens))
+        ratio = 0.5 * ratio + 0.5 * len(piece) / max(tokens, 1)
+        pos = _skip_space(text, end)
+    return parts
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _chars_per_token(text: str, count: CountFn) -> float:
+    """Characters per token, measured on up to three samples (start, middle, end) in one call."""
+    if len(text) <= 3 * _SAMPLE_CHARS:
+        sample = text
+    else:
+        mid = len(text) // 2
+        sample = "\n".join(
+            (text[:_SAMPLE_CHARS], text[mid : mid + _SAMPLE_CHARS], text[-_SAMPLE_CHARS:])
+        )
+    return max(0.1, len(sample) / max(1, count(sample)))
+
+
+def _cut(text: str, pos: int, chars: int) -> int:
+    """Where a part starting at `pos` with room for about `chars` characters should end."""
+    hi = pos + chars
+    if hi >= len(text):
+        return len(text)
+    for pattern, min_fill in _BOUNDARIES:
+        lo = pos + max(1, int(chars * min_fill))
+        last = None
+        for match in pattern.finditer(text, lo, hi):
+            last = match
+        if last is not None and last.end() > pos:
+            return last.end()
+    return hi
+
+
+# ---- prompts -----------------------------------------------------------------------------------
+
+SYSTEM = (
+    "You summarize documents faithfully. Use only information from the given text; "
+    "do not add facts or opinions."
+)
+_STYLE = {
+    "tldr": "Write a one-sentence TL;DR: a single sentence that gives the main point.",
+    "bullets": 'Write the summary as a bulleted list of the key points, one per line, each starting with "- ".',
+    "paragraph": "Write the summary as one coherent paragraph of prose.",
+    "outline": 'Write the summary as an outline in Markdown: a "## " heading for each main topic, with short "- " bullets under it.',
+}
+_LANGUAGE = {
+    "same": "Write in the same language as the text.",
+    "en": "Write in English, whatever the language of the text.",
+    "zh": "Write in Simplified Chinese (简体中文), whatever the language of the text.",
+}
+
+
+def _length_text(options: SummaryOptions) -> str:
+    if options.target_words is None:
+        return ""
+    if options.language == "zh":
+        return f"Use about {options.target_words} Chinese characters."
+    return f"Use about {options.target_words} words."
+
+
+def _final_instructions(options: SummaryOptions) -> str:
+    lines = [_STYLE[options.style], _length_text(options), _LANGUAGE[options.language]]
+    if options.instruction.strip():
+        lines.append(f"Also: {options.instruction.strip()}")
+    return " ".join(line for line in lines if line)
+
+
+def _quoted(text: str) -> str:
+    return f'"""\n{text}\n"""'
+
+
+def build_messages(
+    stage: Literal["one", "map", "reduce", "final"],
+    text: str,
+    options: SummaryOptions,
+    *,
+    words: int = 0,
+    index: int = 0,
+    total: int = 0,
+    system: str = SYSTEM,
+) -> list[Message]:
+    """The chat messages for one request: the task first, then the text between triple quotes.
+
+    (Tried with the starter model: the task after the text made it describe the instructions or
+    echo the closing quotes more often; a task in the system prompt was ignored.)
+    """
+    language = _LANGUAGE[options.language]
+    if stage == "one":
+        task = f"Summarize the text below. {_final_instructions(options)}"
+    elif stage == "map":
+        task = (
+            f"Below is part {index} of {total} of a longer document. Summarize this part: keep "
+            f"its key facts, names, numbers and conclusions, in plain sentences, in at most "
+            f"{words} words. {language}"
+        )
+    elif stage == "reduce":
+        task = (
+            "Below are summaries of consecutive parts of one document, in order. Merge them into "
+            "one shorter summary that keeps the key facts, names, numbers and conclusions, in at "
+            f"most {words} words. {language}"
+        )
+    else:
+        task = (
+            "Below are summaries of the consecutive parts of one document, in order. Using only "
+            f"them, summarize the whole document. {_final_instructions(options)}"
+        )
+    user = f"{task}\n\n{_quoted(text)}"
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def answer_tokens(options: SummaryOptions, n_ctx: int, *, cjk: bool = False) -> int:
+    """Longest final answer: from the target length (with slack), never over a quarter of n_ctx."""
+    words = options.target_words or DEFAULT_WORDS[options.style]
+    chinese = options.language == "zh" or (options.language == "same" and cjk)
+    per_word = 2.0 if chinese else 1.6  # tokens per word (per character for Chinese)
+    return max(32, min(n_ctx // 4, int(words * per_word * 1.25) + 32))
+
+
+def _mostly_cjk(text: str) -> bool:
+    sample = text[:4000]
+    letters = [c for c in sample if c.isalpha()]
+    cjk = sum(1 for c in letters if "\u3400" <= c <= "\u9fff")
+    return bool(letters) and cjk > 0.3 * len(letters)
+
+
+# ---- the summarizer ----------------------------------------------------------------------------
+
+
+class _Speeds:
+    """Prompt and generation speeds seen so far, for the ETA."""
+
+    def __init__(self) -> None:
+        self.prompt_tokens = 0
+        self.prompt_s = 0.0
+        self.gen_tokens = 0
+        self.gen_s = 0.0
+
+    def add(self, stats: ev.Stats) -> None:
+        if stats.prompt_tps > 0 and stats.prompt_tokens_evaluated:
+            self.prompt_tokens += stats.prompt_tokens_evaluated
+            self.prompt_s += stats.prompt_tokens_evaluated / stats.prompt_tps
+        if stats.gen_tps > 0 and stats.completion_tokens > 1:
+            self.gen_tokens += stats.completion_tokens
+            self.gen_s += stats.completion_tokens / stats.gen_tps
+
+    def eta(self, prompt_tokens: float, gen_tokens: float) -> float | None:
+        if not self.prompt_s or not self.gen_s:
+            return None
+        return prompt_tokens * self.prompt_s / self.prompt_tokens + (
+            gen_tokens * self.gen_s / self.gen_tokens
+        )
+
+
+class Summarizer:
+    """Summarizes texts with a loaded model; `n_ctx` must be the context it was loaded with.
+
+    `part_answer_tokens` caps each partial summary (default: n_ctx/20, within 64-192; a part is
+    most of the context, so about a 16:1 reduction): short partials keep the extra work of
+    map-reduce (writing and re-reading them) small next to reading the text once.
+    """
+
+    def __init__(
+        self,
+        engine: EngineClient,
+        n_ctx: int,
+        sampling: SamplingParams = DEFAULT_SAMPLING,
+        *,
+        part_answer_tokens: int | None = None,
+        system: str = SYSTEM,
+    ) -> None:
+        self.engine = engine
+        self.n_ctx = n_ctx
+        self.sampling = sampling
+        self.part_answer = part_answer_tokens or max(64, min(192, n_ctx // 20))
+        self.system = system
+        self._overheads: dict[tuple[str, SummaryOptions], int] = {}
+
+    # ---- public ---------------------------------------------------------------------------
+
+    def run(
+        self,
+        text: str,
+        options: SummaryOptions | None = None,
+        *,
+        on_event: Callable[[SummaryEvent], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> SummaryResult:
+        """Summarize `text`. Returns what was done so far, with cancelled=True, if `cancel` is set.
+
+        Engine errors (a crash, a model problem) raise their AppError.
+        """
+        options = options or SummaryOptions()
+        options.validate()
+        text = text.strip()
+        if not text:
+            raise ValueError("There is no text to summarize.")
+        run = _Run(self, options, on_event, cancel or threading.Event(), _mostly_cjk(text))
+        try:
+            run.execute(text)
+        except _Cancelled:
+            run.result.cancelled = True
+        return run.result
+
+    # ---- engine helpers -------------------------------------------------------------------
+
+    def _count(self, text: str) -> int:
+        value = self.engine.count_tokens(text).result()
+        assert isinstance(value, int)
+        return value
+
+    def _overhead(
+        self, stage: Literal["one", "map", "reduce", "final"], options: SummaryOptions
+    ) -> int:
+        """Prompt tokens of a stage's messages around an empty text (measured once per stage)."""
+        key = (stage, options)
+        if key not in self._overheads:
+            messages = build_messages(
+                stage, "", options, words=9999, index=9999, total=9999, system=self.system
+            )
+            budget = self.engine.budget(messages, 0).result()
+            assert isinstance(budget, ev.ContextBudget)
+            self._overheads[key] = budget.prompt_tokens
+        return self._overheads[key]
+
+
+class _Run:
+    """The state of one summary: parts, records, speeds. Lives only during Summarizer.run."""
+
+    def __init__(
+        self,
+        owner: Summarizer,
+        options: SummaryOptions,
+        on_event: Callable[[SummaryEvent], None] | None,
+        cancel: threading.Event,
+        cjk: bool,
+    ) -> None:
+        self.s = owner
+        self.options = options
+        self.on_event = on_event
+        self.cancel = cancel
+        # sampling.max_tokens caps the final answer (the CLI's -n); the target length sizes it.
+        self.final_answer = max(
+            16, min(answer_tokens(options, owner.n_ctx, cjk=cjk), owner.sampling.max_tokens)
+        )
+        self.result = SummaryResult("", [], 0, False)
+        self.speeds = _Speeds()
+
+    def _emit(self, event: SummaryEvent) -> None:
+        if self.on_event is not None:
+            self.on_event(event)
+
+    def _count(self, text: str) -> int:
+        if self.cancel.is_set():
+            raise _Cancelled
+        return self.s._count(text)
+
+    # ---- the plan -------------------------------------------------------------------------
+
+    def execute(self, text: str) -> None:
+        n_ctx = self.s.n_ctx
+        one_room = n_ctx - self.s._overhead("one", self.options) - self.final_answer - MARGIN
+        if one_room >= MIN_PART_TOKENS and len(text) <= one_room * 12:
+            tokens = self._count(text)
+            if tokens <= one_room:
+                self._final("one", text, tokens)
+                return
+        part_room = n_ctx - self.s._overhead("map", self.options) - self.s.part_answer - MARGIN
+        final_room = n_ctx - self.s._overhead("final", self.options) - self.final_answer - MARGIN
+        reduce_room = n_ctx - self.s._overhead("reduce", self.options) - self.s.part_answer - MARGIN
+        # Each reduce round must leave fewer partials than it read, and one partial must fit the
+        # final pass: otherwise the rounds would not converge.
+        if min(part_room, reduce_room) < max(MIN_PART_TOKENS, 3 * self.s.part_answer) or (
+            final_room < max(MIN_PART_TOKENS, self.s.part_answer)
+        ):
+            raise SummaryError(
+                f"A {n_ctx}-token context leaves too little room to summarize in parts. "
+                "Load the model with a larger context, or ask for a shorter summary."
+            )
+        pieces = split_counted(text, self._count, part_room)
+        del text  # from here on only the parts are kept
+        level = self.result.levels = 1
+        current = self._summarize_parts(pieces, "map", level)
+        while True:
+            self.result.levels = level
+            combined = "\n\n".join(p.summary.strip() for p in current if p.summary.strip())
+            if not combined:
+                raise SummaryError("The model returned empty summaries for every part.")
+            # Partials are at most part_answer tokens each, so counting them all stays small.
+            tokens = self._count(combined) if len(combined) <= final_room * 12 else final_room + 1
+            if tokens <= final_room:
+                self._final("final", combined, tokens)
+                return
+            level += 1
+            if level > MAX_LEVELS:
+                raise SummaryError(
+                    "The partial summaries do not get shorter; try a larger context or a "
+                    "shorter target length."
+                )
+            groups = split_counted(combined, self._count, max(MIN_PART_TOKENS, reduce_room))
+            current = self._summarize_parts(groups, "reduce", level)
+
+    def _summarize_parts(
+        self, pieces: list[tuple[str, int]], stage: Literal["map", "reduce"], level: int
+    ) -> list[Part]:
+        start = len(self.result.parts)
+        parts = [Part(piece, tokens, level=level) for piece, tokens in pieces]
+        self.result.parts.extend(parts)
+        n = len(parts)
+        overhead = self.s._overhead(stage, self.options)
+        written: list[int] = []
+        for i, part in enumerate(parts):
+            if self.cancel.is_set():
+                raise _Cancelled
+            max_tokens = min(self.s.part_answer, max(48, part.tokens // 2))
+            typical = sum(written) / len(written) if written else max_tokens * 0.6
+            rest = parts[i:]
+            eta = self.speeds.eta(
+                sum(p.tokens + overhead for p in rest) + typical * n + 2 * overhead,
+                typical * len(rest) + self.final_answer * 0.6,
+            )
+            self._emit(Progress(stage, i + 1, n, eta))
+            words = max(10, int(max_tokens / 1.6 * 0.75))
+            messages = build_messages(
+                stage,
+                part.text,
+                self.options,
+                words=words,
+                index=i + 1,
+                total=n,
+                system=self.s.system,
+            )
+            text, finish, stats = self._ask(messages, max_tokens, stage, level, stream=False)
+            part.summary = text.strip()
+            if finish == "cancelled":
+                raise _Cancelled
+            part.done = True
+            if stats is not None:
+                written.append(stats.completion_tokens)
+            self._emit(PartDone(start + i, part.summary, level))
+        return parts
+
+    def _final(self, stage: Literal["one", "final"], text: str, tokens: int) -> None:
+        if self.cancel.is_set():
+            raise _Cancelled
+        overhead = self.s._overhead(stage, self.options)
+        self._emit(
+            Progress("final", 1, 1, self.speeds.eta(tokens + overhead, self.final_answer * 0.6))
+        )
+        messages = build_messages(stage, text, self.options, system=self.s.system)
+        summary, finish, _ = self._ask(messages, self.final_answer, "final", 0, stream=True)
+        self.result.summary = summary.strip()
+        if finish == "cancelled":
+            raise _Cancelled
+
+    # ---- one request ----------------------------------------------------------------------
+
+    def _ask(
+        self, messages: list[Message], max_tokens: int, stage: Stage, level: int, *, stream: bool
+    ) -> tuple[str, str, ev.Stats | None]:
+        """Run one chat request; cancel it in the engine as soon as the cancel flag is set.
+
+        Tokens of the final pass go to on_event as they come. A cancelled request still ends with
+        Done carrying the text written so far. Returns (text, finish reason, stats).
+        """
+        stop = tuple(dict.fromkeys((*self.s.sampling.stop, '"""')))  # the text's own fence
+        sampling = replace(self.s.sampling, max_tokens=max_tokens, stop=stop)
+        request = ChatRequest(tuple(messages), sampling)
+        handle = self.s.engine.chat(request)
+        try:
+            return self._follow(handle, max_tokens, stage, level, stream=stream)
+        except BaseException:
+            handle.cancel()  # a failing callback (or Ctrl+C on this thread) must not leave it running
+            raise
+
+    def _follow(
+        self, handle: RequestHandle, max_tokens: int, stage: Stage, level: int, *, stream: bool
+    ) -> tuple[str, str, ev.Stats | None]:
+        stats: ev.Stats | None = None
+        asked_to_stop = False
+        while True:
+            if self.cancel.is_set() and not asked_to_stop:
+                handle.cancel()
+                asked_to_stop = True
+            try:
+                event = handle.next_event(timeout=POLL_S)
+            except TimeoutError:
+                continue
+            if isinstance(event, ev.Token):
+                if stream:
+                    self._emit(Token(event.text))
+            elif isinstance(event, ev.Warning_):
+                self.result.warnings.append(event.message)
+            elif isinstance(event, ev.Stats):
+                stats = event
+                self.speeds.add(event)
+                record = RequestRecord(stage, level, event.prompt_tokens, max_tokens,
+                                       event.completion_tokens, event.total_s, event.prompt_tps,
+                                       event.gen_tps)  # fmt: skip
+                self.result.requests.append(record)
+            elif isinstance(event, ev.Done):
+                return event.text, event.finish_reason, stats
+            elif isinstance(event, ev.Error):
+                raise event.error
+
+
+__all__ = [
+    "LANGUAGES",
+    "STYLES",
+    "SYSTEM",
+    "Part",
+    "PartDone",
+    "Progress",
+    "RequestRecord",
+    "Summarizer",
+    "SummaryError",
+    "SummaryEvent",
+    "SummaryOptions",
+    "SummaryResult",
+    "Token",
+    "answer_tokens",
+    "build_messages",
+    "split_by_tokens",
+    "split_counted",
+]
