@@ -22,6 +22,7 @@ from typing import Any
 
 from desktop_app.core.engine.events import Done, Error, Event, ModelInfo, Token
 from desktop_app.core.engine.params import ChatRequest, LoadParams, Message
+from desktop_app.core.engine.scoring import ClassifyRequest
 from desktop_app.core.engine.worker import Result, engine_main
 from desktop_app.core.errors import CancelledError, EngineCrashedError
 from desktop_app.core.storage.logs import tail_lines
@@ -206,6 +207,10 @@ class EngineClient:
 
     def chat(self, request: ChatRequest, callback: Callback | None = None) -> RequestHandle:
         return self._submit("chat", request, callback)
+
+    def classify(self, request: ClassifyRequest, callback: Callback | None = None) -> RequestHandle:
+        """Label probabilities: an ItemScore event per text, then Result(ClassifyReport)."""
+        return self._submit("classify", request, callback)
 
     def budget(self, messages: list[Message], max_tokens: int) -> RequestHandle:
         return self._submit("budget", (tuple(messages), max_tokens), None)

@@ -50,7 +50,19 @@ class Error:
     error: AppError
 
 
-Event = Token | Warning_ | Stats | Done | Error | Progress
+@dataclass(frozen=True)
+class ItemScore:
+    """One classified item: label probabilities (summing to 1), or why it could not be scored."""
+
+    index: int  # position in the request's texts
+    label: str | None  # the most probable label; None with an error
+    probs: dict[str, float]  # label -> probability (calibrated if asked); empty with an error
+    error: str | None = None
+    label_mass: float = 0.0  # how much of the model's next-token probability the labels got
+    raw_probs: dict[str, float] = field(default_factory=dict)  # before calibration
+
+
+Event = Token | Warning_ | Stats | Done | Error | Progress | ItemScore
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,27 @@ class ContextBudget:
     @property
     def room_for_answer(self) -> int:
         return max(0, self.n_ctx - self.prompt_tokens)
+
+
+@dataclass(frozen=True)
+class ClassifyReport:
+    """The end of a classify request (after its ItemScore events): counts and costs."""
+
+    labels: tuple[str, ...]
+    n_items: int
+    n_scored: int
+    n_errors: int
+    cancelled: bool
+    calibration: dict[str, float] | None  # label distribution of the content-free inputs
+    mode: str  # "first_token" | "sequence" (labels scored by their whole token sequences)
+    parallel: int  # items per decode
+    prefix_tokens: int  # the shared prompt prefix
+    prefix_evaluations: int  # times it was evaluated in this request (0: reused from the cache)
+    prefix_tokens_evaluated: int
+    tokens_evaluated: int  # every token decoded for this request (prefix, items, label tokens)
+    llama_prompt_tokens: int  # llama.cpp's own count (n_p_eval: tokens of multi-token decodes)
+    decodes: int
+    total_s: float
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,12 @@ from typing import Any
 from desktop_app.core.engine import hardware
 from desktop_app.core.engine.chat_template import ChatFormatter, TemplateError
 from desktop_app.core.engine.events import (
+    ClassifyReport,
     ContextBudget,
     Done,
     Error,
     Event,
+    ItemScore,
     ModelInfo,
     Stats,
     Token,
@@ -30,6 +32,7 @@ from desktop_app.core.engine.events import (
 )
 from desktop_app.core.engine.llama_log import LlamaLog, parse_offloaded
 from desktop_app.core.engine.params import ChatRequest, LoadParams, Message
+from desktop_app.core.engine.scoring import ClassifyRequest, ScoreCache, classify_items
 from desktop_app.core.engine.stop import StopMatcher
 from desktop_app.core.errors import (
     AppError,
@@ -62,6 +65,7 @@ class LlamaEngine:
         self._formatter: ChatFormatter | None = None
         self._abort_cb: Any = None
         self._abort_armed = False
+        self._score_cache = ScoreCache()  # calibration of the last classify prompt
 
     # ---- loading -------------------------------------------------------------------------
 
@@ -175,6 +179,7 @@ class LlamaEngine:
         self._info = None
         self._gguf = None
         self._formatter = None
+        self._score_cache.clear()
 
     close = unload
 
@@ -307,6 +312,24 @@ class LlamaEngine:
                 yield Token(tail)
         yield self._stats(started, first_at, last_at, len(prompt), n_sampled, seed)
         yield Done(finish, "".join(pieces))
+
+    # ---- classification ------------------------------------------------------------------
+
+    def classify(self, request: ClassifyRequest) -> Iterator[ItemScore | ClassifyReport]:
+        """Label probabilities per text (see scoring.py): ItemScore per text, then the report."""
+        llm = self._require()
+        assert self._formatter is not None
+        try:
+            yield from classify_items(
+                llm,
+                self._formatter,
+                request,
+                cancel_requested=self._cancel_requested,
+                arm_abort=self._arm_abort,
+                cache=self._score_cache,
+            )
+        except TemplateError as exc:
+            raise GenerationError(str(exc)) from None
 
     def _finish_cancelled(
         self, text: str, started: float, n_prompt: int, seed: int

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from desktop_app.core.engine.events import Error, Event, Progress
+from desktop_app.core.engine.events import ClassifyReport, Error, Event, Progress
 from desktop_app.core.errors import AppError, ModelLoadError
 
 
@@ -76,6 +76,9 @@ def engine_main(conn: Connection, cancel_id: Any, log_path: str) -> None:
             if op == "chat":
                 for event in engine.chat(args):
                     send(req_id, event)
+            elif op == "classify":
+                for item in engine.classify(args):  # ItemScore per text, then the report
+                    send(req_id, Result(item) if isinstance(item, ClassifyReport) else item)
             elif op == "load":
                 progress = _ProgressSender(
                     lambda fraction, rid=req_id: send(rid, Progress(fraction))

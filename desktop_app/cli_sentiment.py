@@ -1,0 +1,212 @@
+"""`desktop-app sentiment`: label one text or a file of texts, with the model's probabilities.
+
+    desktop-app sentiment "I love it" [--labels positive,negative,neutral] [--reason]
+    desktop-app sentiment --file data.csv --column text [-o out.csv] [--no-calibrate]
+
+Progress goes to standard error; results to standard output (a table, or CSV with --csv) or,
+with -o, to a CSV file (the original columns plus label and one probability column per label).
+Ctrl+C stops the batch and keeps (and writes) what was scored. Exit status 130 then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from desktop_app.core.engine.params import SamplingParams
+from desktop_app.core.tasks.sentiment import (
+    DEFAULT_LABELS,
+    ItemResult,
+    SentimentTask,
+    Table,
+    clean,
+    export_csv,
+    parse_labels,
+    read_table,
+    result_rows,
+)
+
+EXIT_INTERRUPTED = 130
+
+
+def add_parser(
+    subparsers: Any,
+    add_load_options: Callable[[argparse.ArgumentParser], None],
+    add_sampling_options: Callable[[argparse.ArgumentParser], None],
+) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "sentiment",
+        help="label texts (positive / negative / neutral) with the model's probabilities",
+        description="Label a text, or every row of a CSV/TSV/XLSX/TXT file, with the model's "
+        "probability for each label.",
+    )
+    p.add_argument("text", nargs="?", metavar="TEXT", help="a text ('-' reads standard input)")
+    p.add_argument("-f", "--file", metavar="FILE", help="CSV, TSV, XLSX or TXT (one text a line)")
+    p.add_argument("--column", metavar="NAME", help="the column with the texts (default: 'text')")
+    p.add_argument("--sheet", metavar="NAME", help="XLSX sheet (default: the first)")
+    p.add_argument("--no-header", action="store_true", help="the file's first row is data")
+    p.add_argument("--labels", default=",".join(DEFAULT_LABELS), metavar="A,B,...",
+                   help="labels, comma-separated (default: %(default)s)")  # fmt: skip
+    p.add_argument("--no-calibrate", action="store_true",
+                   help="skip contextual calibration (dividing by the prompt's own bias)")  # fmt: skip
+    p.add_argument("--reason", action="store_true", help="add a one-sentence reason per text")
+    p.add_argument("-o", "--output", metavar="OUT.csv", help="write the results to a CSV file")
+    p.add_argument("--csv", action="store_true", help="CSV on standard output instead of a table")
+    p.add_argument("--model", metavar="MODEL",
+                   help="a .gguf path, a name in the models folder, or 'starter' (default: settings)")  # fmt: skip
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on standard error")
+    add_load_options(p)
+    add_sampling_options(p)  # --system replaces the instruction; --temp/-s/-n shape reasons
+    return p
+
+
+def _note(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class _ProgressLine:
+    """`[done/total] rate` on standard error: rewritten in place on a terminal, else every 10%."""
+
+    def __init__(self, quiet: bool) -> None:
+        self._quiet = quiet
+        self._tty = sys.stderr.isatty()
+        self._started = time.perf_counter()
+        self._last = 0.0
+        self._step = -1
+
+    def __call__(self, done: int, total: int, _index: int, _result: ItemResult) -> None:
+        if self._quiet or total <= 1:
+            return
+        now = time.perf_counter()
+        rate = done / max(now - self._started, 1e-9)
+        if self._tty:
+            if now - self._last >= 0.1 or done == total:
+                self._last = now
+                end = "\n" if done == total else ""
+                print(
+                    f"\r[{done}/{total}] {rate:.1f} texts/s", end=end, file=sys.stderr, flush=True
+                )
+        else:
+            step = done * 10 // total
+            if step != self._step:
+                self._step = step
+                _note(f"[{done}/{total}] {rate:.1f} texts/s")
+
+
+def run(args: argparse.Namespace, settings: Any) -> int:
+    from desktop_app.cli import _load_params, _start_and_load
+    from desktop_app.core.models.resolve import resolve_model
+
+    if (args.text is None) == (args.file is None):
+        raise ValueError("give either a TEXT or --file FILE")
+    labels = parse_labels(args.labels)
+    reason_sampling = _reason_sampling(args)
+    table: Table | None = None
+    if args.file:
+        try:
+            table = read_table(
+                args.file, args.column, sheet=args.sheet, has_header=not args.no_header
+            )
+        except OSError as exc:
+            raise ValueError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+        texts = table.texts
+        if not texts:
+            raise ValueError(f"{args.file} has no rows")
+    else:
+        texts = [sys.stdin.read() if args.text == "-" else args.text]
+
+    model = resolve_model(args.model, settings)
+    params = _load_params(args, model, settings)
+    engine, _ = _start_and_load(params, args.quiet)
+    try:
+        task = SentimentTask(engine, instruction=args.system, reason_sampling=reason_sampling)
+        results = task.classify_batch(
+            texts,
+            labels,
+            calibrate=not args.no_calibrate,
+            reason=args.reason,
+            on_progress=_ProgressLine(args.quiet),
+        )
+    finally:
+        engine.close()
+    report = task.last_report
+    cancelled = report is None or report.cancelled
+
+    if table is None:
+        table = Table(["text"], [[t] for t in texts], 0)
+    if args.output:
+        try:
+            path = export_csv(table.rows, table.columns, results, args.output, labels=labels)
+        except OSError as exc:
+            _note(f"error: cannot write {args.output}: {exc.strerror or exc}; results follow")
+            _write_csv(table, results, labels)
+            return 1
+        if not args.quiet:
+            _note(f"wrote {path}")
+    elif args.csv:
+        _write_csv(table, results, labels)
+    elif args.text is not None:
+        _print_one(results[0], labels)
+    else:
+        _print_table(table, results, labels)
+
+    errors = sum(1 for r in results if r.error)
+    if not args.quiet and report is not None:
+        scored = report.n_scored
+        rate = scored / report.total_s if report.total_s > 0 else 0.0
+        _note(f"[{scored} scored, {report.n_errors} errors, {rate:.1f} texts/s]")
+    if cancelled:
+        _note("[stopped: the texts not reached are marked as not scored]")
+        return EXIT_INTERRUPTED
+    return 1 if errors == len(results) else 0
+
+
+def _reason_sampling(args: argparse.Namespace) -> SamplingParams:
+    """Sampling for --reason: short and steady by default; the sampling options override."""
+    values: dict[str, Any] = {"temperature": 0.2, "seed": 0, "max_tokens": 60}
+    for name in ("temperature", "top_p", "top_k", "min_p", "repeat_penalty", "seed", "max_tokens"):
+        value = getattr(args, name, None)
+        if value is not None:
+            values[name] = value
+    values["stop"] = tuple(getattr(args, "stop", None) or ())
+    sampling = SamplingParams.from_dict(values)
+    sampling.validate()
+    return sampling
+
+
+def _print_one(result: ItemResult, labels: tuple[str, ...]) -> None:
+    if result.error:
+        print(f"error: {result.error}")
+        return
+    print(result.label)
+    width = max(len(label) for label in labels)
+    for label in labels:
+        print(f"  {label:<{width}}  {result.probs[label]:.3f}")
+    if result.reason:
+        print(f"reason: {result.reason}")
+
+
+def _print_table(table: Table, results: list[ItemResult], labels: tuple[str, ...]) -> None:
+    heads = ["#", "label", *labels]
+    width = max(max(len(h) for h in heads[1:]), 8)
+    print(f"{heads[0]:>5}  " + "  ".join(f"{h:<{width}}" for h in heads[1:]) + "  text")
+    for i, (text, res) in enumerate(zip(table.texts, results, strict=True), start=1):
+        snippet = " ".join(clean(text).split())
+        snippet = snippet if len(snippet) <= 60 else snippet[:59] + "…"
+        if res.error:
+            print(f"{i:>5}  {'-':<{width}}  error: {res.error}  | {snippet}")
+            continue
+        probs = "  ".join(f"{res.probs[label]:<{width}.3f}" for label in labels)
+        line = f"{i:>5}  {res.label or '':<{width}}  {probs}  {snippet}"
+        print(line + (f"\n       reason: {res.reason}" if res.reason else ""))
+
+
+def _write_csv(table: Table, results: list[ItemResult], labels: tuple[str, ...]) -> None:
+    csv.writer(sys.stdout).writerows(result_rows(table.rows, table.columns, results, labels))
+
+
+__all__ = ["add_parser", "run"]
