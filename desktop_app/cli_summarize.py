@@ -8,10 +8,7 @@ the main thread, which turns it into a cancel, and whatever was finished is stil
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -19,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from desktop_app.core.engine.params import SamplingParams
+from desktop_app.core.storage.atomic import write_atomic as _write_bytes
 from desktop_app.core.storage.settings import Settings
 from desktop_app.core.tasks.documents import Document, DocumentError, decode_text, load_document
 from desktop_app.core.tasks.documents import text_from_paste as _normalize
@@ -215,19 +213,7 @@ def render_output(result: SummaryResult, *, with_parts: bool) -> str:
 def write_atomic(path: Path, text: str) -> None:
     """Temp file beside the target, fsync, replace: a reader never sees half a summary."""
     path = path.expanduser()
-    folder = path.parent if str(path.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    _write_bytes(path, text.replace("\r\n", "\n").encode("utf-8"))
 
 
 def _duration(seconds: float) -> str:

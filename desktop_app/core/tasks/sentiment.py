@@ -12,14 +12,12 @@ none of them is kept and reported as that row's error, so the rest of the file s
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import datetime
 import importlib
 import io
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +29,7 @@ from desktop_app.core.engine.params import ChatRequest, SamplingParams
 from desktop_app.core.engine.scoring import ClassifyRequest
 from desktop_app.core.engine.worker import Result
 from desktop_app.core.errors import AppError, CancelledError
+from desktop_app.core.storage.atomic import write_atomic
 
 DEFAULT_LABELS = ("positive", "negative", "neutral")
 NOT_SCORED = "Not scored: the batch was cancelled first."
@@ -430,15 +429,7 @@ def export_csv(
     file in the same folder replaces the target only when complete."""
     lines = list(result_rows(rows, original_columns, results, labels))
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as out:
-            csv.writer(out).writerows(lines)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows(lines)
+    write_atomic(target, buffer.getvalue().encode("utf-8-sig"))
     return target
