@@ -52,6 +52,17 @@ class EngineService(QObject):
         self._load: RequestHandle | None = None
         self.model_info: ModelInfo | None = None
 
+    @property
+    def client(self) -> EngineClient:
+        """The engine itself, for tasks (summarize, sentiment) that drive it from a worker thread.
+
+        The client runs one request at a time and queues the rest, so a task and a chat never
+        interleave inside llama.cpp.
+        """
+        if not self._client.alive:
+            self._client.start()
+        return self._client
+
     # ---- model ---------------------------------------------------------------------------
 
     @property

@@ -31,6 +31,8 @@ from desktop_app.ui.chat_pane import ChatPane
 from desktop_app.ui.dialogs import PreferencesDialog, show_about
 from desktop_app.ui.engine_service import EngineService
 from desktop_app.ui.model_bar import ModelBar
+from desktop_app.ui.sentiment_pane import SentimentPane
+from desktop_app.ui.summarize_pane import SummarizePane
 
 
 class _StarterRelay(QObject):
@@ -169,22 +171,10 @@ class MainWindow(QMainWindow):
         self.chat_stack.addWidget(self.welcome)
         self.chat_stack.addWidget(self.chat)
         self.stack.addWidget(self.chat_stack)
-        self.stack.addWidget(
-            _placeholder(
-                self.tr("Summarize"),
-                self.tr(
-                    "Summaries of documents longer than the context arrive with the next release."
-                ),
-            )
-        )
-        self.stack.addWidget(
-            _placeholder(
-                self.tr("Sentiment"),
-                self.tr(
-                    "Sentiment analysis with real label probabilities arrives with the next release."
-                ),
-            )
-        )
+        self.summarize = SummarizePane(self.service, settings)
+        self.stack.addWidget(self.summarize)
+        self.sentiment = SentimentPane(self.service, settings)
+        self.stack.addWidget(self.sentiment)
         self.stack.addWidget(
             _placeholder(
                 self.tr("Models"),
@@ -230,6 +220,8 @@ class MainWindow(QMainWindow):
         self.chat.stats_changed.connect(self._on_stats)
         self.chat.undo_offered.connect(self._offer_undo)
         self.chat.context_used.connect(self._show_context)
+        self.summarize.status_message.connect(bar.showMessage)
+        self.sentiment.status_message.connect(bar.showMessage)
 
         self._starter_relay = _StarterRelay()
         self._starter_relay.fetched.connect(self._on_starter_fetched)

@@ -61,6 +61,25 @@ DEFAULTS: JsonDict = {
         "repeat_penalty": 1.1,
         "max_tokens": 1024,
     },
+    "models": {
+        "extra_dirs": [],  # more folders to scan for .gguf files
+    },
+    "hub": {
+        "endpoint": "https://huggingface.co",  # or a mirror, e.g. https://hf-mirror.com
+        "token": None,  # for gated repos
+    },
+    "summarize": {
+        "style": "bullets",
+        "target_words": None,
+        "language": "same",
+        "instruction": "",
+    },
+    "sentiment": {
+        "labels": ["positive", "negative", "neutral"],
+        "examples": [],  # [[text, label], ...] few-shot examples
+        "calibrate": True,
+        "reason": False,
+    },
 }
 
 LANGUAGES = ("system", "en", "zh_CN")
@@ -94,8 +113,19 @@ _SCHEMA: dict[str, tuple[tuple[type, ...], tuple[object, ...] | None]] = {
     "sampling.min_p": (_NUM, None),
     "sampling.repeat_penalty": (_NUM, None),
     "sampling.max_tokens": (_INT, None),
+    "models.extra_dirs": ((list,), None),
+    "hub.endpoint": (_STR, None),
+    "hub.token": (_STR + _NONE, None),
+    "summarize.style": (_STR, ("tldr", "bullets", "paragraph", "outline")),
+    "summarize.target_words": (_INT + _NONE, None),
+    "summarize.language": (_STR, ("same", "en", "zh")),
+    "summarize.instruction": (_STR, None),
+    "sentiment.labels": ((list,), None),
+    "sentiment.examples": ((list,), None),
+    "sentiment.calibrate": (_BOOL, None),
+    "sentiment.reason": (_BOOL, None),
 }
-_SECTIONS = ("load", "sampling")
+_SECTIONS = ("load", "sampling", "models", "hub", "summarize", "sentiment")
 
 
 def _migrate_v1_to_v2(data: JsonDict) -> JsonDict:
