@@ -42,6 +42,7 @@ class Tally:
     seconds: float = 0.0
     unparsed: int = 0
     tokens: int = 0  # tokens generated (plain) or decoded (app)
+    parallel: int = 1  # texts per decode (app)
     answers: list[str] = field(default_factory=list)
 
     def rate(self) -> float:
@@ -118,6 +119,9 @@ def main() -> int:
                 )
                 a.seconds += time.perf_counter() - started
                 a.n += len(chunk)
+                if task.last_report is not None:
+                    a.tokens += task.last_report.tokens_evaluated
+                    a.parallel = task.last_report.parallel
                 a.correct += sum(
                     res.label == r["label"] for res, r in zip(results, chunk, strict=True)
                 )
@@ -148,12 +152,19 @@ def main() -> int:
             total.seconds += t.seconds
             total.unparsed += t.unparsed
             total.tokens += t.tokens
+            total.parallel = max(total.parallel, t.parallel)
     for name, (a, p) in {
         **{lang: (app[lang], plain[lang]) for lang in LABELS},
         "all": (total_app, total_plain),
     }.items():
         print(f"{name} ({'/'.join(LABELS[name]) if name in LABELS else 'both'}):")
-        print(line("app", a, f"  ({a.tokens / max(a.n, 1):.0f} tokens decoded per text)"))
+        print(
+            line(
+                "app",
+                a,
+                f"  ({a.tokens / max(a.n, 1):.0f} tokens decoded per text, {a.parallel} per decode)",
+            )
+        )
         print(
             line(
                 "plain",

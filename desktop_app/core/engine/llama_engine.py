@@ -46,6 +46,9 @@ from desktop_app.core.errors import (
 )
 from desktop_app.core.models.gguf_info import GGUFInfo, inspect_gguf
 
+# Sequences in the context: classification scores this many texts per decode (scoring.py).
+PARALLEL_SEQUENCES = 8
+
 # ggml_type ids for the KV cache (ggml.h)
 _GGML_TYPES = {
     "f32": 0, "f16": 1, "q4_0": 2, "q4_1": 3, "q5_0": 6, "q5_1": 7, "q8_0": 8,
@@ -114,7 +117,11 @@ class LlamaEngine:
             return True
 
         try:
-            with _flash_attn_type(flash_mode) as flash, _load_progress(progress):
+            with (
+                _flash_attn_type(flash_mode) as flash,
+                _load_progress(progress),
+                _parallel_sequences(PARALLEL_SEQUENCES),
+            ):
                 llm = llama_cpp.Llama(
                     model_path=params.model_path,
                     n_ctx=params.n_ctx,
@@ -451,6 +458,33 @@ def _load_progress(report: Callable[[float], bool]) -> Iterator[None]:
         yield
     finally:
         lib.llama_model_default_params = original
+
+
+@contextlib.contextmanager
+def _parallel_sequences(n_seq: int) -> Iterator[None]:
+    """Create the context with `n_seq` sequences over one unified KV cache.
+
+    Classification (scoring.py) then shares the prompt prefix between sequences and scores
+    several texts in one decode. A unified cache keeps the whole context available to sequence
+    0, which chat uses, so chat loses nothing. llama-cpp-python's constructor sets these two
+    fields only for embeddings; it reads its defaults from `llama_context_default_params()`,
+    which answers with them set during this block (the engine process is single-threaded).
+    """
+    import llama_cpp.llama_cpp as lib
+
+    original = lib.llama_context_default_params
+
+    def with_sequences() -> Any:
+        params = original()
+        params.n_seq_max = n_seq
+        params.kv_unified = True
+        return params
+
+    lib.llama_context_default_params = with_sequences
+    try:
+        yield
+    finally:
+        lib.llama_context_default_params = original
 
 
 @contextlib.contextmanager
