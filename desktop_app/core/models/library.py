@@ -19,31 +19,46 @@ registry in the data folder, written atomically). A sharded set (name-00001-of-0
 one model whose size is the total. A file whose header cannot be read is listed with its error,
 never hidden and never allowed to break the listing.
 
-Why a header cache: reading a GGUF header walks the vocabulary (tens of ms per model). The facts are
-kept by (path, size, mtime) in memory and in the cache folder, so listing a folder of big models, or
-running `models list` again, reads only what changed.
+Header facts are cached by (path, size, mtime) (core/models/header_cache.py), so listing a folder
+of big models, or running `models list` again, reads only what changed. Copying and deleting model
+files, the free-space check and the file-manager command are in core/models/model_files.py; their
+errors and helpers are re-exported here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import json
-import logging
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from desktop_app.core.errors import AppError, ModelFileError, ModelNotFoundError
-from desktop_app.core.models.gguf_info import GGUFInfo, inspect_gguf
+from desktop_app.core.errors import ModelNotFoundError
+from desktop_app.core.models.gguf_info import inspect_gguf
+from desktop_app.core.models.header_cache import HeaderCache, ModelHeader
+from desktop_app.core.models.model_files import (
+    COPY_CHUNK,
+    AmbiguousModelError,
+    CancelFn,
+    DiskFullError,
+    ImportCancelledError,
+    ImportRefusedError,
+    LibraryError,
+    ProgressFn,
+    copy_into,
+    format_size,
+    import_set,
+    is_within,
+    prune_empty_dirs,
+    real_path,
+    reveal_command,
+    reveal_in_file_manager,
+    same_file,
+    same_path,
+)
 from desktop_app.core.models.shards import (
     ShardName,
     check_continuation_shard,
@@ -71,118 +86,14 @@ __all__ = [
     "reveal_in_file_manager",
 ]
 
-_log = logging.getLogger(__name__)
-
 Source = Literal["models", "extra", "imported"]
 ImportMode = Literal["copy", "in_place"]
-ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total)
-CancelFn = Callable[[], bool]  # True: stop now (threading.Event.is_set fits)
 
 MAX_DEPTH = 3  # subfolder levels scanned below each models folder (owner/repo/file.gguf fits)
-COPY_CHUNK = 8 * 1024 * 1024
-DISK_MARGIN = 64 * 1024 * 1024  # left free after an import, for the OS and the app's own files
-_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 REGISTRY_VERSION = 1
-CACHE_VERSION = 1
-
-
-# --------------------------------------------------------------------------- errors
-
-
-class LibraryError(AppError):
-    """A library operation that could not be done; the message says why and what to do."""
-
-    kind = "model_library"
-
-
-class ImportRefusedError(LibraryError):
-    kind = "import_refused"
-
-
-class DiskFullError(LibraryError):
-    kind = "disk_full"
-
-
-class ImportCancelledError(LibraryError):
-    kind = "cancelled"
-
-
-class AmbiguousModelError(LibraryError):
-    kind = "ambiguous_model"
 
 
 # --------------------------------------------------------------------------- values
-
-
-@dataclass(frozen=True)
-class ModelHeader:
-    """What the library shows about a model, from its (first) file's GGUF header. Plain values:
-    it is cached as JSON and can cross a process or thread boundary."""
-
-    display_name: str  # general.name, else the file name
-    architecture: str
-    tensor_params: int  # parameters in this file's tensors
-    params_meta: int | None  # general.parameter_count, when the file states it (whole model)
-    size_label: str  # general.size_label ("7B"), else computed
-    quantization: str  # "Q4_K_M", "Q8_0", "F16", ...
-    file_type: int | None
-    context_length: int | None  # trained context
-    license: str | None
-    has_chat_template: bool
-    languages: tuple[str, ...]
-    n_layers: int
-    n_embd: int
-    n_head: int
-    n_head_kv: int
-    key_length: int
-    value_length: int
-    vocab_size: int | None
-    split_count: int  # > 1: the first file of a sharded set
-
-    @classmethod
-    def from_info(cls, info: GGUFInfo) -> ModelHeader:
-        meta = info.metadata
-        langs = meta.get("general.languages")
-        languages = tuple(x for x in langs if isinstance(x, str)) if isinstance(langs, list) else ()
-        return cls(
-            display_name=info.name,
-            architecture=info.architecture,
-            tensor_params=info.n_params,
-            params_meta=_int(meta.get("general.parameter_count")),
-            size_label=info.size_label,
-            quantization=info.quantization,
-            file_type=info.file_type,
-            context_length=info.context_length,
-            license=info.license,
-            has_chat_template=bool(info.chat_template),
-            languages=languages,
-            n_layers=info.n_layers,
-            n_embd=info.n_embd,
-            n_head=info.n_head,
-            n_head_kv=info.n_head_kv,
-            key_length=info.key_length,
-            value_length=info.value_length,
-            vocab_size=info.vocab_size,
-            split_count=max(1, _int(meta.get("split.count")) or 1),
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["languages"] = list(self.languages)
-        return data
-
-    @classmethod
-    def from_json(cls, data: Any) -> ModelHeader:
-        """Rebuild from `to_json`; raises ValueError on anything else (a stale or edited cache)."""
-        if not isinstance(data, dict) or set(data) != {f.name for f in fields(cls)}:
-            raise ValueError("not a cached model header")
-        values = dict(data)
-        values["languages"] = tuple(str(x) for x in values["languages"] or ())
-        return cls(**values)
-
-
-def _int(v: object) -> int | None:
-    return v if isinstance(v, int) and not isinstance(v, bool) else None
 
 
 @dataclass(frozen=True)
@@ -243,7 +154,7 @@ class LocalModel:
 
     @property
     def params_label(self) -> str:
-        """ "135M", "7.6B": from the parameter count (all shards), else the file's size label."""
+        """Like "135M" or "7.6B": from the parameter count (all shards), else the size label."""
         return _params_label(self.n_params) or (self.header.size_label if self.header else "")
 
     @property
@@ -278,147 +189,6 @@ class Listing:
 
     def __len__(self) -> int:
         return len(self.models)
-
-
-# --------------------------------------------------------------------------- header cache
-
-
-@dataclass(frozen=True)
-class _Record:
-    header: ModelHeader | None  # the first (or only) file of a model
-    n_params: int  # continuation shards: their parameters
-    error: str = ""
-    error_kind: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "header": self.header.to_json() if self.header else None,
-            "n_params": self.n_params,
-            "error": self.error,
-            "error_kind": self.error_kind,
-        }
-
-    @classmethod
-    def from_json(cls, data: Any) -> _Record:
-        if not isinstance(data, dict):
-            raise ValueError("not a cache record")
-        header = data.get("header")
-        n_params, error, kind = data.get("n_params"), data.get("error"), data.get("error_kind")
-        if not (isinstance(n_params, int) and isinstance(error, str) and isinstance(kind, str)):
-            raise ValueError("not a cache record")
-        return cls(
-            ModelHeader.from_json(header) if header is not None else None, n_params, error, kind
-        )
-
-
-class HeaderCache:
-    """Header facts by (path, size, mtime): in memory, and in a JSON file when `path` is given.
-
-    The file is only an accelerator: unreadable or stale, it is ignored and rebuilt. `reads`
-    counts the headers actually parsed (a test checks that unchanged files are not re-read).
-    """
-
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path
-        self.reads = 0
-        self._lock = threading.Lock()
-        self._mem: dict[str, tuple[int, int, _Record]] = {}
-        self._loaded = path is None
-        self._dirty = False
-
-    def lookup(self, path: Path, *, continuation: bool = False) -> _Record:
-        """The record for `path` (a whole model, or a shard after the first), read if needed."""
-        try:
-            st = path.stat()
-        except OSError as e:
-            return _Record(None, 0, _unreadable(path, e), "model_file")
-        key = f"{'c' if continuation else 'm'}:{path}"
-        with self._lock:
-            self._load()
-            hit = self._mem.get(key)
-        if hit is not None and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
-            return hit[2]
-        record, cacheable = _read_record(path, continuation)
-        with self._lock:
-            self.reads += 1
-            if cacheable:
-                self._mem[key] = (st.st_size, st.st_mtime_ns, record)
-                self._dirty = True
-        return record
-
-    def forget(self, paths: Sequence[Path]) -> None:
-        with self._lock:
-            for p in paths:
-                for prefix in ("m", "c"):
-                    if self._mem.pop(f"{prefix}:{p}", None) is not None:
-                        self._dirty = True
-
-    def save(self, keep: set[str] | None = None) -> None:
-        """Write the cache file if anything changed; entries for paths not in `keep` (the files
-        of the last full listing) are dropped so the file does not grow forever."""
-        if self.path is None:
-            return
-        with self._lock:
-            if keep is not None:
-                for key in [k for k in self._mem if k[2:] not in keep]:
-                    del self._mem[key]
-                    self._dirty = True
-            if not self._dirty:
-                return
-            payload = {
-                "version": CACHE_VERSION,
-                "entries": {
-                    k: {"size": size, "mtime_ns": mtime, "record": rec.to_json()}
-                    for k, (size, mtime, rec) in self._mem.items()
-                },
-            }
-            self._dirty = False
-        try:
-            write_atomic(self.path, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
-        except OSError as e:  # a read-only cache folder costs speed, nothing else
-            _log.warning("could not save the model header cache %s: %s", self.path, e)
-
-    def _load(self) -> None:
-        if self._loaded or self.path is None:
-            return
-        self._loaded = True
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
-                return
-            entries = data.get("entries")
-            if not isinstance(entries, dict):
-                return
-            for key, value in entries.items():
-                try:
-                    size, mtime = value["size"], value["mtime_ns"]
-                    if isinstance(size, int) and isinstance(mtime, int):
-                        self._mem[str(key)] = (size, mtime, _Record.from_json(value["record"]))
-                except (KeyError, TypeError, ValueError):
-                    continue
-        except FileNotFoundError:
-            return
-        except (OSError, ValueError) as e:
-            _log.info("model header cache %s ignored: %s", self.path, e)
-
-
-def _read_record(path: Path, continuation: bool) -> tuple[_Record, bool]:
-    """Parse one file; (record, whether the result may be cached)."""
-    try:
-        if continuation:
-            facts = check_continuation_shard(path)
-            return _Record(None, facts.n_params), True
-        info = inspect_gguf(path)
-        return _Record(ModelHeader.from_info(info), info.n_params), True
-    except ModelFileError as e:
-        # "cannot read" (permissions, I/O) can change without the file changing: not cached.
-        return _Record(None, 0, e.message, e.kind), type(e) is not ModelFileError
-
-
-def _unreadable(path: Path, e: OSError) -> str:
-    if isinstance(e, FileNotFoundError):
-        return f"File not found: {path} (moved or deleted?)."
-    return f"Cannot read {path}: {e.strerror or e}."
 
 
 # --------------------------------------------------------------------------- the library
@@ -471,7 +241,7 @@ class ModelLibrary:
     def remove_extra_dir(self, folder: str | os.PathLike[str], *, save: bool = True) -> None:
         """Stop scanning `folder`; its files stay where they are."""
         target = Path(folder).expanduser()
-        kept = [str(d) for d in self.extra_dirs() if not _same_path(d, target)]
+        kept = [str(d) for d in self.extra_dirs() if not same_path(d, target)]
         self.settings.set("models.extra_dirs", kept)
         if save:
             self.settings.save()
@@ -486,10 +256,10 @@ class ModelLibrary:
 
         def add(found: Sequence[LocalModel]) -> None:
             for m in found:
-                real = _real(m.path)
+                real = real_path(m.path)
                 if real in seen:
                     continue
-                seen.update(_real(f) for f in m.files)
+                seen.update(real_path(f) for f in m.files)
                 seen.add(real)
                 models.append(m)
 
@@ -517,7 +287,7 @@ class ModelLibrary:
             spec = STARTER_FILE
         as_path = Path(spec).expanduser()
         for m in listing:
-            if any(_same_path(f, as_path) for f in m.files):
+            if any(same_path(f, as_path) for f in m.files):
                 return m
         low = spec.casefold()
         for test in (
@@ -563,7 +333,7 @@ class ModelLibrary:
             return model.is_starter
         if spec.casefold() in (model.name.casefold(), model.file_name.casefold()):
             return True  # a name, as resolve_model accepts it
-        return any(_same_path(f, Path(spec).expanduser()) for f in model.files)
+        return any(same_path(f, Path(spec).expanduser()) for f in model.files)
 
     # ----------------------------------------------------------------- import
 
@@ -587,7 +357,7 @@ class ModelLibrary:
         """
         if mode not in ("copy", "in_place"):
             raise ValueError(f"mode must be 'copy' or 'in_place', not {mode!r}")
-        files = _import_set(Path(src).expanduser().absolute())
+        files = import_set(Path(src).expanduser().absolute())
         inspect_gguf(files[0])
         for shard in files[1:]:
             check_continuation_shard(shard)
@@ -601,7 +371,7 @@ class ModelLibrary:
                 return self._model_at(first, source, root)
         with self._registry_lock:
             registered, _problem = self._registry_load()
-            if not any(_same_path(p, first) for p in registered):
+            if not any(same_path(p, first) for p in registered):
                 self._registry_save([*registered, first])
         return self._model_at(first, "imported", first.parent)
 
@@ -615,56 +385,10 @@ class ModelLibrary:
         dest = self.models_dir
         if self._scanned_under(files[0], dest):  # already in the models folder
             return self._model_at(files[0], "models", dest)
-        dest.mkdir(parents=True, exist_ok=True)
         targets = [dest / f.name for f in files]
-        if all(t.exists() and _same_file(f, t) for f, t in zip(files, targets, strict=True)):
+        if all(same_file(f, t) for f, t in zip(files, targets, strict=True)):
             return self._model_at(targets[0], "models", dest)  # it is already there
-        clash = [t for t in targets if t.exists()]
-        if clash:
-            raise ImportRefusedError(
-                f"A model file named {clash[0].name} is already in the models folder ({dest}). "
-                "Delete or rename that one first; nothing was changed."
-            )
-        total = sum(f.stat().st_size for f in files)
-        _check_free_space(dest, total, f"import {files[0].name}")
-        temps: list[Path] = []
-        placed: list[Path] = []
-        try:
-            done = 0
-            if progress:
-                progress(0, total)
-            for f, t in zip(files, targets, strict=True):
-                fd, name = tempfile.mkstemp(prefix=f".{t.name}.", suffix=".importing", dir=dest)
-                os.close(fd)
-                tmp = Path(name)
-                temps.append(tmp)
-                done = _copy(f, tmp, done, total, progress, cancel, chunk_size)
-            for tmp, t in zip(temps, targets, strict=True):
-                if t.exists():
-                    raise ImportRefusedError(
-                        f"A model file named {t.name} appeared in the models folder during the "
-                        "import; nothing was changed."
-                    )
-                os.replace(tmp, t)
-                placed.append(t)
-        except BaseException as e:
-            for p in (*temps, *placed):
-                with contextlib.suppress(OSError):
-                    p.unlink()
-            if isinstance(e, OSError) and e.errno == errno.EFBIG:
-                raise DiskFullError(
-                    f"{files[0].name} is too large for the file system of {dest} (FAT32 holds "
-                    "at most 4 GB per file); the partial copy was removed. Use the file in "
-                    "place, or move the models folder to an NTFS, exFAT, APFS or ext4 disk.",
-                    details=repr(e),
-                ) from None
-            if isinstance(e, OSError) and e.errno in _DISK_FULL:
-                raise DiskFullError(
-                    f"The disk filled up while importing {files[0].name}; the partial copy was "
-                    f"removed. Free some space in {dest} and try again.",
-                    details=repr(e),
-                ) from None
-            raise
+        targets = copy_into(files, dest, progress=progress, cancel=cancel, chunk_size=chunk_size)
         return self._model_at(targets[0], "models", dest)
 
     # ----------------------------------------------------------------- delete / forget
@@ -687,7 +411,7 @@ class ModelLibrary:
         if model.source == "imported" and not failed:
             self._unregister(model.path)
         if model.source == "models" and removed:
-            _prune_empty_dirs(model.path.parent, self.models_dir)
+            prune_empty_dirs(model.path.parent, self.models_dir)
         if was_default and not failed:
             self.set_default(None)
         if failed:
@@ -712,9 +436,9 @@ class ModelLibrary:
 
     def _scanned_under(self, path: Path, root: Path) -> bool:
         """Whether a scan of `root` lists `path` (inside it, not too deep, no hidden folder)."""
-        if not _is_within(path, root):
+        if not is_within(path, root):
             return False
-        parts = Path(_real(path)).relative_to(_real(root)).parts
+        parts = Path(real_path(path)).relative_to(real_path(root)).parts
         return len(parts) - 1 <= self.max_depth and not any(p.startswith(".") for p in parts)
 
     def _roots(self) -> list[tuple[Path, Source]]:
@@ -871,7 +595,7 @@ class ModelLibrary:
             registered, problem = self._registry_load()
             if problem:
                 return
-            kept = [p for p in registered if not _same_path(p, path)]
+            kept = [p for p in registered if not same_path(p, path)]
             if len(kept) != len(registered):
                 self._registry_save(kept)
 
@@ -910,63 +634,6 @@ def _model_name(file_name: str) -> str:
     return file_name[:-5] if file_name.lower().endswith(".gguf") else file_name
 
 
-def _import_set(src: Path) -> list[Path]:
-    """The files to import for `src`: itself, or every shard of its set (all must be there)."""
-    if not src.exists():
-        raise ModelNotFoundError(f"Model file not found: {src}", details=str(src))
-    shard = parse_shard_name(src.name)
-    if shard is None or shard.count == 1:
-        return [src]
-    files = [src.parent / n for n in shard_file_names(shard.base, shard.count)]
-    missing = [f.name for f in files if not f.is_file()]
-    if missing:
-        raise ImportRefusedError(
-            f"{src.name} is part {shard.index} of a model split into {shard.count} files, and "
-            f"{len(missing)} of them are not next to it ({', '.join(missing[:3])}). "
-            "Put all the parts in one folder and import again."
-        )
-    return files
-
-
-def _copy(
-    src: Path,
-    dst: Path,
-    done: int,
-    total: int,
-    progress: ProgressFn | None,
-    cancel: CancelFn | None,
-    chunk_size: int,
-) -> int:
-    buf = bytearray(max(64 * 1024, chunk_size))
-    view = memoryview(buf)
-    with open(src, "rb") as fin, open(dst, "wb") as fout:
-        while True:
-            if cancel is not None and cancel():
-                raise ImportCancelledError(f"Import of {src.name} cancelled; nothing was added.")
-            n = fin.readinto(buf)
-            if not n:
-                break
-            fout.write(view[:n])
-            done += n
-            if progress is not None:
-                progress(done, total)
-        fout.flush()
-        os.fsync(fout.fileno())
-    return done
-
-
-def _check_free_space(folder: Path, needed: int, what: str) -> None:
-    try:
-        free = shutil.disk_usage(folder).free
-    except OSError:
-        return  # unknown: the copy itself will report a full disk
-    if needed + DISK_MARGIN > free:
-        raise DiskFullError(
-            f"Not enough free disk space to {what}: it needs {format_size(needed)} and "
-            f"{format_size(free)} is free in {folder}. Free some space, or use the file in place."
-        )
-
-
 def _all_shards(model: LocalModel) -> list[Path]:
     """The model's files, plus any part of its set that appeared since it was listed."""
     out = list(model.files)
@@ -979,43 +646,12 @@ def _all_shards(model: LocalModel) -> list[Path]:
     return out
 
 
-def _prune_empty_dirs(folder: Path, stop: Path) -> None:
-    """Remove folders left empty under the models folder (owner/repo/ after the last file)."""
-    with contextlib.suppress(OSError):
-        while _is_within(folder, stop) and not _same_path(folder, stop):
-            folder.rmdir()  # fails (and stops) when not empty
-            folder = folder.parent
-
-
 def _size_mtime(path: Path) -> tuple[int, float]:
     try:
         st = path.stat()
     except OSError:
         return 0, 0.0
     return st.st_size, st.st_mtime
-
-
-def _real(path: Path) -> str:
-    return os.path.normcase(os.path.realpath(path))
-
-
-def _same_path(a: Path, b: Path) -> bool:
-    return _real(a) == _real(b)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def _is_within(path: Path, folder: Path) -> bool:
-    try:
-        Path(_real(path)).relative_to(_real(folder))
-    except ValueError:
-        return False
-    return True
 
 
 def _params_label(n: int) -> str:
@@ -1025,42 +661,3 @@ def _params_label(n: int) -> str:
         if n >= scale:
             return f"{n / scale:.{digits}f}".removesuffix(".0") + unit
     return str(n)
-
-
-def format_size(n: int) -> str:
-    """Bytes as people read file sizes (decimal, like the Hub and file managers): "98.4 MB"."""
-    value = float(n)
-    for unit in ("B", "kB", "MB", "GB"):
-        if abs(value) < 1000:
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} TB"
-
-
-# --------------------------------------------------------------------------- file manager
-
-
-def reveal_command(path: str | os.PathLike[str], platform: str = sys.platform) -> list[str]:
-    """The command that shows `path` in the system's file manager (selected where the platform
-    can: Finder and Explorer; on Linux the folder opens). Not run here: see reveal_in_file_manager."""
-    p = Path(path)
-    if platform == "darwin":
-        return ["open", "-R", str(p)]
-    if platform.startswith(("win", "cygwin")):
-        return ["explorer", f"/select,{p}"]
-    folder = p if p.is_dir() else p.parent
-    return ["xdg-open", str(folder)]
-
-
-def reveal_in_file_manager(path: str | os.PathLike[str]) -> None:
-    """Run `reveal_command` detached; the file manager's own errors are its to show."""
-    try:
-        subprocess.Popen(
-            reveal_command(path),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=sys.platform != "win32",
-        )
-    except OSError as e:
-        raise LibraryError(f"Could not open the file manager: {e.strerror or e}.") from None

@@ -18,7 +18,7 @@ from gguf import GGUFWriter
 from gguf_factory import write_not_gguf, write_tiny_llama, write_truncated
 
 from desktop_app.core.errors import ModelNotFoundError, NotGGUFError, TruncatedModelError
-from desktop_app.core.models import library as library_module
+from desktop_app.core.models import header_cache, model_files
 from desktop_app.core.models.library import (
     AmbiguousModelError,
     DiskFullError,
@@ -221,13 +221,13 @@ def test_headers_are_cached_by_path_size_and_mtime(
     for i in range(3):
         tiny(lib.models_dir / f"m{i}.gguf", seed=i)
     calls: list[Path] = []
-    real = library_module.inspect_gguf
+    real = header_cache.inspect_gguf
 
     def counting(path: str | os.PathLike[str]):  # type: ignore[no-untyped-def]
         calls.append(Path(path))
         return real(path)
 
-    monkeypatch.setattr(library_module, "inspect_gguf", counting)
+    monkeypatch.setattr(header_cache, "inspect_gguf", counting)
     assert len(lib.list_models()) == 3
     assert len(calls) == 3 and lib.cache.reads == 3
 
@@ -380,7 +380,7 @@ def test_import_checks_free_disk_space_first(
 ) -> None:
     src = tiny(tmp_path / "m.gguf")
     usage = namedtuple("usage", "total used free")
-    monkeypatch.setattr(library_module.shutil, "disk_usage", lambda p: usage(10**9, 10**9, 1000))
+    monkeypatch.setattr(model_files.shutil, "disk_usage", lambda p: usage(10**9, 10**9, 1000))
     with pytest.raises(DiskFullError, match="Not enough free disk space"):
         lib.import_file(src)
     assert list(lib.models_dir.iterdir()) == []
@@ -418,7 +418,7 @@ def test_import_onto_a_real_small_disk(
     assert not lib.models_dir.exists() or list(lib.models_dir.iterdir()) == []
 
     # the space runs out during the copy (another program fills the disk): ENOSPC
-    monkeypatch.setattr(library_module, "DISK_MARGIN", 0)
+    monkeypatch.setattr(model_files, "DISK_MARGIN", 0)
     ballast = small_disk / "ballast"
 
     def fill(done: int, total: int) -> None:
