@@ -1,0 +1,265 @@
+"""The Sentiment pane's results table: one row per text of the batch file, filled as the texts
+are scored, and the proxy that sorts (probabilities as numbers) and filters it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor
+
+from desktop_app.core.tasks.sentiment import NOT_SCORED, ItemResult, clean
+from desktop_app.ui.label_chart import ERROR_COLOR, label_color
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # numbers for numeric columns, folded text otherwise
+
+Index = QModelIndex | QPersistentModelIndex
+
+_SHOWN_CHARS = 300  # a cell shows the start of a long text; the tooltip more of it
+_TIP_CHARS = 2000
+
+ALL = "__all__"  # label filter: every row
+ERRORS = "__errors__"  # label filter: rows with an error (not scored included)
+
+
+def _one_line(text: str, limit: int) -> str:
+    text = " ".join(clean(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class ResultsModel(QAbstractTableModel):
+    """Columns: #, text, label, one probability per label, error (and reason when asked)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._texts: list[str] = []
+        self._results: list[ItemResult | None] = []
+        self._labels: tuple[str, ...] = ()
+        self._with_reason = False
+        self.headers_base = {
+            "number": self.tr("#"),
+            "text": self.tr("Text"),
+            "label": self.tr("Label"),
+            "error": self.tr("Error"),
+            "reason": self.tr("Reason"),
+        }
+
+    # ---- contents ------------------------------------------------------------------------
+
+    def set_texts(self, texts: Sequence[str]) -> None:
+        """New rows, nothing scored yet."""
+        self.beginResetModel()
+        self._texts = list(texts)
+        self._results = [None] * len(self._texts)
+        self.endResetModel()
+
+    def start_run(self, labels: Sequence[str], with_reason: bool) -> None:
+        """Columns for this run's labels; every earlier result is cleared."""
+        self.beginResetModel()
+        self._labels = tuple(labels)
+        self._with_reason = with_reason
+        self._results = [None] * len(self._texts)
+        self.endResetModel()
+
+    def set_result(self, row: int, result: ItemResult) -> None:
+        if not 0 <= row < len(self._results):
+            return
+        self._results[row] = result
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def finish_run(self, results: Sequence[ItemResult]) -> None:
+        """The run's final word per row (results not delivered before, e.g. not scored)."""
+        changed = [
+            i for i, res in enumerate(results[: len(self._results)]) if self._results[i] != res
+        ]
+        for i in changed:
+            self._results[i] = results[i]
+        if changed:
+            self.dataChanged.emit(
+                self.index(min(changed), 0), self.index(max(changed), self.columnCount() - 1)
+            )
+
+    def fail_rest(self, message: str) -> None:
+        """The run stopped on an error: rows not reached say why."""
+        for i, res in enumerate(self._results):
+            if res is None:
+                self._results[i] = ItemResult(None, {}, message)
+        if self._results:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._results) - 1, self.columnCount() - 1)
+            )
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self._labels
+
+    @property
+    def with_reason(self) -> bool:
+        return self._with_reason
+
+    def texts(self) -> list[str]:
+        return list(self._texts)
+
+    def results(self) -> list[ItemResult | None]:
+        return list(self._results)
+
+    def result(self, row: int) -> ItemResult | None:
+        return self._results[row]
+
+    def text(self, row: int) -> str:
+        return self._texts[row]
+
+    def has_results(self) -> bool:
+        return any(r is not None for r in self._results)
+
+    # ---- columns -------------------------------------------------------------------------
+
+    def column_kind(self, column: int) -> tuple[str, str | None]:
+        """("number" | "text" | "label" | "prob" | "error" | "reason", the label of a prob)."""
+        n = len(self._labels)
+        if column == 0:
+            return "number", None
+        if column == 1:
+            return "text", None
+        if column == 2:
+            return "label", None
+        if 3 <= column < 3 + n:
+            return "prob", self._labels[column - 3]
+        if column == 3 + n:
+            return "error", None
+        return "reason", None
+
+    def prob_column(self, label: str) -> int:
+        return 3 + self._labels.index(label)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._texts)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else 4 + len(self._labels) + (1 if self._with_reason else 0)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> object:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
+            return None
+        kind, label = self.column_kind(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return label if kind == "prob" else self.headers_base[kind]
+        if role == Qt.ItemDataRole.ToolTipRole and kind == "prob":
+            return self.tr("Probability of “{0}”").format(label)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._texts):
+            return None
+        if not 0 <= index.column() < self.columnCount():
+            return None
+        row = index.row()
+        res = self._results[row]
+        kind, label = self.column_kind(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, res, kind, label)
+        if role == SORT_ROLE:
+            return self._sort_value(row, res, kind, label)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if kind == "text":
+                return _one_line(self._texts[row], _TIP_CHARS) or None
+            if kind == "error" and res is not None and res.error:
+                return res.error
+            if kind == "reason" and res is not None and res.reason:
+                return res.reason
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and kind in ("number", "prob"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and kind == "error" and res is not None:
+            return QColor(ERROR_COLOR if res.error == NOT_SCORED else "#c0392b")
+        if (
+            role == Qt.ItemDataRole.DecorationRole
+            and kind == "label"
+            and res is not None
+            and res.label in self._labels
+        ):
+            return label_color(res.label or "", self._labels.index(res.label or ""))
+        return None
+
+    def _display(self, row: int, res: ItemResult | None, kind: str, label: str | None) -> object:
+        if kind == "number":
+            return row + 1
+        if kind == "text":
+            return _one_line(self._texts[row], _SHOWN_CHARS)
+        if res is None:
+            return None
+        if kind == "label":
+            return res.label
+        if kind == "prob":
+            p = res.probs.get(label or "")
+            return None if p is None else f"{p:.3f}"
+        if kind == "error":
+            return res.error
+        return res.reason
+
+    def _sort_value(self, row: int, res: ItemResult | None, kind: str, label: str | None) -> object:
+        if kind == "number":
+            return row
+        if kind == "text":
+            return clean(self._texts[row]).casefold()
+        if kind == "prob":
+            # rows without a probability (errors, not yet scored) sort below every number
+            return float(res.probs.get(label or "", -1.0)) if res is not None else -1.0
+        if res is None:
+            return ""
+        value = {"label": res.label, "error": res.error, "reason": res.reason}[kind]
+        return (value or "").casefold()
+
+
+class ResultsFilter(QSortFilterProxyModel):
+    """Rows whose text contains a string (ignoring case) and whose label is the one chosen."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._contains = ""
+        self._label = ALL
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    def set_contains(self, text: str) -> None:
+        self.beginFilterChange()
+        self._contains = text.strip().casefold()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_label(self, label: str) -> None:
+        """A label, ALL, or ERRORS (rows with an error)."""
+        self.beginFilterChange()
+        self._label = label
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, ResultsModel):
+            return True
+        if self._label != ALL:
+            res = model.result(source_row)
+            if self._label == ERRORS:
+                if res is None or not res.error:
+                    return False
+            elif res is None or res.label != self._label:
+                return False
+        if self._contains:
+            return self._contains in clean(model.text(source_row)).casefold()
+        return True
