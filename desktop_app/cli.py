@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop_app import APP_NAME, __version__, cli_sentiment, cli_summarize
+from desktop_app import APP_NAME, __version__, cli_sentiment, cli_summarize, self_test
 from desktop_app.core.engine.client import EngineClient, RequestHandle
 from desktop_app.core.engine.events import Done, Error, ModelInfo, Stats, Token, Warning_
 from desktop_app.core.engine.params import (
@@ -317,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument("--model", dest="gui_model", metavar="MODEL",
                         help="open the window with this model (a .gguf path, a name in the models folder, or 'starter')")  # fmt: skip
+    self_test.add_arguments(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("run", help="stream one answer to the terminal")
@@ -348,6 +349,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test is not None or args.gui:
+        return self_test.run(parser, args)
     paths = app_paths().ensure()
     setup_logging(paths.log_dir)
     try:
