@@ -1,0 +1,1 @@
+"""Remote OpenAI-compatible servers as the engine (issue #6)."""
