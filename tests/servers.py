@@ -25,10 +25,9 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path, timeout: f
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited ({process.returncode}):\n{log.read_text()[-3000:]}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as r:
+            if r.status == 200:
+                return
         time.sleep(0.2)  # polling a subprocess's port: there is no signal to wait on
     raise RuntimeError(f"server not ready after {timeout} s:\n{log.read_text()[-3000:]}")
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from desktop_app.core.engine.events import Done, Error, Event, ModelInfo, Token
 from desktop_app.core.engine.params import ChatRequest, LoadParams, Message
+from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.engine.scoring import ClassifyRequest
 from desktop_app.core.engine.worker import Result, engine_main
 from desktop_app.core.errors import CancelledError, EngineCrashedError
@@ -36,9 +37,7 @@ _KEEP_CRASH_LOGS = 5
 class RequestHandle:
     """One request's events, in order. Iterate (blocking) or pass a callback (non-blocking)."""
 
-    def __init__(
-        self, client: EngineClient, req_id: int, op: str, callback: Callback | None
-    ) -> None:
+    def __init__(self, client: Engine, req_id: int, op: str, callback: Callback | None) -> None:
         self.id = req_id
         self.op = op
         self._client = client

@@ -154,7 +154,7 @@ class RemoteEngine:
     def _run(
         self, op: str, work: Callable[[RequestHandle, Call], None], callback: Callback | None
     ) -> RequestHandle:
-        handle = RequestHandle(self, next(self._ids), op, callback)  # type: ignore[arg-type]
+        handle = RequestHandle(self, next(self._ids), op, callback)
         call = Call(self.endpoint)
         with self._lock:
             self._calls[handle.id] = call
@@ -238,7 +238,7 @@ class RemoteEngine:
 
     def _n_ctx(self) -> int:
         if self.model_info is None:
-            self._connect(RequestHandle(self, 0, "load", None), self._new_call())  # type: ignore[arg-type]
+            self._connect(RequestHandle(self, 0, "load", None), self._new_call())
         assert self.model_info is not None
         return self.model_info.n_ctx
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from desktop_app.core.engine.events import ClassifyReport, Error, ItemScore
 from desktop_app.core.engine.params import ChatRequest, SamplingParams
+from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.engine.scoring import ClassifyRequest
 from desktop_app.core.engine.worker import Result
 from desktop_app.core.errors import AppError, CancelledError
@@ -69,12 +70,12 @@ class SentimentTask:
 
     def __init__(
         self,
-        engine: Any,
+        engine: Engine,
         *,
         instruction: str | None = None,
         reason_sampling: SamplingParams | None = None,
     ) -> None:
-        self._engine = engine  # an EngineClient
+        self._engine = engine  # the local EngineClient or a RemoteEngine
         self.instruction = instruction  # the system message; None: scoring.default_instruction
         self.reason_sampling = reason_sampling or SamplingParams(
             temperature=0.2, seed=0, max_tokens=60

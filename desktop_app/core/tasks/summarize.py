@@ -17,8 +17,9 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, get_args
 
 from desktop_app.core.engine import events as ev
-from desktop_app.core.engine.client import EngineClient, RequestHandle
+from desktop_app.core.engine.client import RequestHandle
 from desktop_app.core.engine.params import ChatRequest, Message, SamplingParams
+from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.errors import AppError
 
 Style = Literal["tldr", "bullets", "paragraph", "outline"]
@@ -371,7 +372,7 @@ class Summarizer:
 
     def __init__(
         self,
-        engine: EngineClient,
+        engine: Engine,
         n_ctx: int,
         sampling: SamplingParams = DEFAULT_SAMPLING,
         *,

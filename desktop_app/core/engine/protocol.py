@@ -1,0 +1,37 @@
+"""What the tasks need from an engine: the local `EngineClient` and the `RemoteEngine` both fit.
+
+Typing the tasks (chat, summarize, sentiment) against this protocol rather than a class keeps a
+remote server a drop-in replacement for the local engine process.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+from desktop_app.core.engine.params import ChatRequest, Message
+
+if TYPE_CHECKING:
+    from desktop_app.core.engine.client import Callback, RequestHandle
+    from desktop_app.core.engine.events import ModelInfo
+    from desktop_app.core.engine.scoring import ClassifyRequest
+
+
+class Engine(Protocol):
+    model_info: ModelInfo | None
+
+    @property
+    def alive(self) -> bool: ...
+
+    def chat(self, request: ChatRequest, callback: Callback | None = None) -> RequestHandle: ...
+
+    def classify(
+        self, request: ClassifyRequest, callback: Callback | None = None
+    ) -> RequestHandle: ...
+
+    def budget(self, messages: list[Message], max_tokens: int) -> RequestHandle: ...
+
+    def count_tokens(self, text: str) -> RequestHandle: ...
+
+    def close(self, timeout: float = 5.0) -> None: ...
+
+    def _cancel(self, handle: RequestHandle) -> Any: ...
