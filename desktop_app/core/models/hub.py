@@ -1,0 +1,537 @@
+"""Hugging Face Hub, client side: search GGUF repos and list a repo's GGUF files as models.
+
+The API for the CLI (`desktop-app models search|files|pull`) and the GUI Models pane:
+
+    config = HubConfig.from_settings(settings)    # "hub.endpoint", "hub.token", "offline"
+    client = HubClient(config)
+    hits = client.search("qwen", sort="downloads", limit=30)   # list[RepoSummary]
+    repo = client.repo_files("Qwen/Qwen2.5-7B-Instruct-GGUF")  # RepoFiles
+    for quant, models in repo.by_quant().items(): ...          # HubModel: one file or a shard set
+    model = repo.select("Q4_K_M")      # or a file name; AppError listing the choices if ambiguous
+    # then: Downloader.add(repo.repo_id, model, revision=repo.revision)  (see downloads.py)
+
+- A sharded set (`name-00001-of-00003.gguf` ...) is one `HubModel` with the total size; a set with
+  missing parts is listed in `RepoFiles.refused`, as are names that could escape the models folder
+  ("refused unsafe file name"). Vision projectors (`mmproj-*.gguf`) are `kind == "mmproj"`, not models.
+- Gated repos list like any other (`RepoFiles.gated`); downloading one needs a token whose account
+  accepted the repo's terms, and says so in a `GatedRepoError` when it is missing.
+- Offline (`HubConfig.offline`): every method raises `OfflineError` before any network use.
+  Nothing here runs at import: the first request is the first method call.
+- Errors are `hub_errors` classes (`HubError` and subclasses), each with a message for people.
+
+Search and repo info use huggingface_hub's `HfApi`, given the endpoint and the token explicitly:
+huggingface_hub reads HF_ENDPOINT and the user's saved token on its own, and a token must never go
+to an endpoint the user did not pick (so with no token set, `token=False`). `HfApi.list_models`
+has no timeout, so a search runs on a helper thread and is given up after `HubConfig.timeout`.
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from urllib.parse import quote, urlsplit
+
+from desktop_app.core.errors import AppError
+from desktop_app.core.models.hub_errors import (
+    EntryNotFoundError,
+    GatedRepoError,
+    HubConfigError,
+    HubHTTPError,
+    NetworkError,
+    OfflineError,
+    RepoNotFoundError,
+)
+from desktop_app.core.models.quant import quant_from_name
+from desktop_app.core.models.shards import parse_shard_name
+
+if TYPE_CHECKING:
+    from huggingface_hub import HfApi
+
+    from desktop_app.core.storage.settings import Settings
+
+__all__ = [
+    "DEFAULT_ENDPOINT",
+    "HubClient",
+    "HubConfig",
+    "HubFile",
+    "HubModel",
+    "RefusedFile",
+    "RepoFiles",
+    "RepoSummary",
+    "SortKey",
+    "gated_message",
+    "group_gguf_files",
+    "parse_quant",
+    "unsafe_name_reason",
+]
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+SortKey = Literal["downloads", "likes", "recent"]
+_SORTS: dict[str, Literal["downloads", "likes", "last_modified"]] = {
+    "downloads": "downloads",
+    "likes": "likes",
+    "recent": "last_modified",
+}
+_SEARCH_FIELDS: list[Any] = [
+    "author",
+    "downloads",
+    "likes",
+    "lastModified",
+    "createdAt",
+    "gated",
+    "tags",
+    "pipeline_tag",
+    "gguf",
+]
+OFFLINE_MESSAGE = (
+    "Offline mode is on: the Hub is not contacted. Turn it off in Settings to search or download."
+)
+T = TypeVar("T")
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True)
+class HubConfig:
+    """Where the Hub is, who the user is there, and whether the network may be used at all."""
+
+    endpoint: str = DEFAULT_ENDPOINT
+    token: str | None = None
+    offline: bool = False
+    timeout: float = 20.0  # seconds for one search or repo listing
+
+    def __post_init__(self) -> None:
+        endpoint = (self.endpoint or DEFAULT_ENDPOINT).strip().rstrip("/")
+        parts = urlsplit(endpoint)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise HubConfigError(
+                f"The Hub address {self.endpoint!r} is not a web address; use e.g. "
+                f"{DEFAULT_ENDPOINT} or a mirror such as https://hf-mirror.com."
+            )
+        object.__setattr__(self, "endpoint", endpoint)
+        object.__setattr__(self, "token", (self.token or "").strip() or None)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> HubConfig:
+        token = settings.get("hub.token")
+        return cls(
+            endpoint=str(settings.get("hub.endpoint") or DEFAULT_ENDPOINT),
+            token=str(token) if token else None,
+            offline=bool(settings.get("offline")),
+        )
+
+    def require_online(self) -> None:
+        if self.offline:
+            raise OfflineError(OFFLINE_MESSAGE)
+
+    def repo_page(self, repo_id: str) -> str:
+        return f"{self.endpoint}/{repo_id}"
+
+    def file_url(self, repo_id: str, filename: str, revision: str = "main") -> str:
+        """The resolve URL of a file, as `huggingface_hub.hf_hub_url` builds it."""
+        return (
+            f"{self.endpoint}/{quote(repo_id, safe='/')}/resolve/"
+            f"{quote(revision, safe='')}/{quote(filename, safe='/')}"
+        )
+
+
+def gated_message(config: HubConfig, repo_id: str, *, status: int | None = None) -> str:
+    """What a person must do to download from a gated repo."""
+    page = config.repo_page(repo_id)
+    if config.token is None:
+        return (
+            f"This repo is gated: accept its terms on the Hub ({page}) and set a token "
+            "(Settings, Hub token) from the account that accepted them."
+        )
+    if status == 401:
+        return (
+            f"This repo is gated and the Hub did not accept your token: check the token in "
+            f"Settings, and accept the repo's terms on the Hub ({page})."
+        )
+    return (
+        f"This repo is gated and your token has no access to it yet: accept its terms on the Hub "
+        f"({page}) with the account the token belongs to (some repos also wait for approval)."
+    )
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class RepoSummary:
+    """One search hit."""
+
+    repo_id: str
+    author: str | None
+    downloads: int
+    likes: int
+    last_modified: datetime | None
+    created_at: datetime | None
+    gated: bool | str  # False, "auto" or "manual"
+    tags: tuple[str, ...]
+    pipeline_tag: str | None
+    architecture: str | None  # from the Hub's GGUF summary, when it has one
+    context_length: int | None
+    n_params: int | None
+
+
+@dataclass(frozen=True)
+class HubFile:
+    """A file in a repo; `size` and `sha256` come from the Hub's LFS metadata."""
+
+    name: str
+    size: int | None
+    sha256: str | None
+
+    @property
+    def basename(self) -> str:
+        return self.name.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class HubModel:
+    """What a person downloads: one GGUF file, or every file of a sharded set."""
+
+    name: str  # the file name, or a set's base name ("Model-Q4_K_M")
+    quant: str | None
+    files: tuple[HubFile, ...]
+    kind: Literal["model", "mmproj"] = "model"
+
+    @property
+    def size(self) -> int | None:
+        sizes = [f.size for f in self.files]
+        return None if any(s is None for s in sizes) else sum(s for s in sizes if s is not None)
+
+    @property
+    def sharded(self) -> bool:
+        return len(self.files) > 1
+
+    @property
+    def first_file(self) -> HubFile:
+        return self.files[0]
+
+
+@dataclass(frozen=True)
+class RefusedFile:
+    """A GGUF file that is not offered, and why (for a person)."""
+
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RepoFiles:
+    """A repo's GGUF files as models, at one commit."""
+
+    repo_id: str
+    revision: str  # the commit the listing is from; downloads pin to it
+    gated: bool | str
+    models: tuple[HubModel, ...]  # smallest first
+    refused: tuple[RefusedFile, ...] = ()
+    architecture: str | None = None
+    context_length: int | None = None
+    n_params: int | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)  # the Hub's GGUF summary as given
+
+    def by_quant(self, kind: str = "model") -> dict[str, list[HubModel]]:
+        """Models grouped by quantization ("?" when the name does not say), smallest group first."""
+        groups: dict[str, list[HubModel]] = {}
+        for m in self.models:
+            if m.kind == kind:
+                groups.setdefault(m.quant or "?", []).append(m)
+        return dict(sorted(groups.items(), key=lambda kv: min(m.size or 0 for m in kv[1])))
+
+    def select(self, spec: str | None = None) -> HubModel:
+        """The model a person named: a file name, a set's name, or a quantization ("q4_k_m").
+
+        With no spec, the only model of the repo. Raises an `AppError` listing the choices.
+        """
+        models = [m for m in self.models if m.kind == "model"]
+        if not models:
+            raise EntryNotFoundError(f"{self.repo_id} has no GGUF model files.")
+        if not spec:
+            if len(models) == 1:
+                return models[0]
+            raise AppError(
+                f"{self.repo_id} has {len(models)} models; name one: {_choices(models)}."
+            )
+        want = spec.strip().lower()
+        for m in models:
+            names = {m.name.lower(), *(f.name.lower() for f in m.files)}
+            names |= {f.basename.lower() for f in m.files}
+            if want in names or want.removesuffix(".gguf") in {
+                n.removesuffix(".gguf") for n in names
+            }:
+                return m
+        by_quant = [m for m in models if (m.quant or "").lower() == want]
+        if len(by_quant) == 1:
+            return by_quant[0]
+        if by_quant:
+            raise AppError(
+                f"{self.repo_id} has {len(by_quant)} models in {spec}; name one: {_choices(by_quant)}."
+            )
+        for r in self.refused:
+            if r.name.lower() == want:
+                raise AppError(f"{r.name} is not offered: {r.reason}")
+        raise EntryNotFoundError(
+            f"{self.repo_id} has no model or quantization named {spec!r}; choices: {_choices(models)}."
+        )
+
+
+def _choices(models: Iterable[HubModel]) -> str:
+    return ", ".join(m.name for m in models)
+
+
+# --------------------------------------------------------------------------- file names
+
+# Beyond quant.py's table: formats newer than it (gpt-oss's MXFP4, ternary TQ1_0/TQ2_0).
+_EXTRA_QUANT_RE = re.compile(
+    r"(?<![A-Za-z0-9])(MXFP4(?:_MOE)?|TQ[12]_0)(?![A-Za-z0-9])", re.IGNORECASE
+)
+_WINDOWS_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?$", re.IGNORECASE)
+
+
+def parse_quant(filename: str) -> str | None:
+    """The quantization a file name (or its folder) states: "Q4_K_M", "IQ4_XS", "F16", "BF16"...
+
+    The same reading as the library's (`quant.quant_from_name`), so both name groups alike.
+    """
+    found = quant_from_name(filename)
+    if found is None:
+        extra = _EXTRA_QUANT_RE.findall(filename)
+        found = extra[-1].upper() if extra else None
+    return found
+
+
+def unsafe_name_reason(name: str) -> str | None:
+    """Why a file name from the Hub must not be written to disk, or None when it is safe.
+
+    Refused: empty names, absolute paths, drive letters, backslashes, "." or ".." parts, empty
+    parts, control characters, and names Windows cannot hold (so a folder copied there works).
+    """
+    if not name or len(name) > 1024:
+        return "empty or too long"
+    if any(ord(c) < 32 or c == "\x7f" for c in name):
+        return "control characters"
+    if "\\" in name:
+        return "a backslash"
+    if name.startswith("/"):
+        return "an absolute path"
+    if re.match(r"^[A-Za-z]:", name):
+        return "a drive letter"
+    for part in name.split("/"):
+        if part in ("", ".", ".."):
+            return "a '..' or empty path part" if part == ".." else "an empty path part"
+        if any(c in part for c in '<>:"|?*'):
+            return "characters Windows cannot store"
+        if part.endswith((" ", ".")) or _WINDOWS_RESERVED.match(part):
+            return "a name Windows reserves"
+    return None
+
+
+def group_gguf_files(files: Iterable[HubFile]) -> tuple[list[HubModel], list[RefusedFile]]:
+    """Turn a repo's files into models: single files, complete shard sets, projectors.
+
+    Non-GGUF files are ignored; unsafe names and incomplete shard sets are refused with a reason.
+    """
+    models: list[HubModel] = []
+    refused: list[RefusedFile] = []
+    sets: dict[tuple[str, str, int], dict[int, HubFile]] = {}
+    for f in files:
+        if not f.name.lower().endswith(".gguf"):
+            continue
+        why = unsafe_name_reason(f.name)
+        if why is not None:
+            refused.append(RefusedFile(f.name, f"refused unsafe file name ({why})"))
+            continue
+        folder, _, base = f.name.rpartition("/")
+        shard = parse_shard_name(base)
+        if shard is not None:
+            sets.setdefault((folder, shard.base, shard.count), {})[shard.index] = f
+            continue
+        kind: Literal["model", "mmproj"] = "mmproj" if "mmproj" in base.lower() else "model"
+        models.append(HubModel(name=base, quant=parse_quant(f.name), files=(f,), kind=kind))
+    for (folder, base, count), parts in sets.items():
+        if len(parts) != count:
+            shown = f"{folder}/{base}" if folder else base
+            refused.append(
+                RefusedFile(
+                    shown, f"incomplete shard set: {len(parts)} of {count} files are in the repo"
+                )
+            )
+            continue
+        ordered = tuple(parts[i] for i in range(1, count + 1))
+        models.append(HubModel(name=base, quant=parse_quant(ordered[0].name), files=ordered))
+    models.sort(key=lambda m: (m.kind != "model", m.size or 0, m.name))
+    return models, refused
+
+
+# --------------------------------------------------------------------------- the client
+
+
+class HubClient:
+    """Search and list through huggingface_hub's `HfApi`, pointed at `config.endpoint`."""
+
+    def __init__(self, config: HubConfig | None = None) -> None:
+        self.config = config or HubConfig()
+        self._api: HfApi | None = None
+
+    def _hf(self) -> HfApi:
+        self.config.require_online()
+        if self._api is None:
+            from huggingface_hub import HfApi  # imported late: start-up stays fast
+
+            self._api = HfApi(
+                endpoint=self.config.endpoint,
+                token=self.config.token or False,  # False: never a token from the environment
+                library_name="desktop-app",
+            )
+        return self._api
+
+    def search(
+        self, query: str = "", *, sort: SortKey = "downloads", limit: int = 30
+    ) -> list[RepoSummary]:
+        """GGUF repos whose name contains `query`, most downloaded / liked / recent first."""
+        if sort not in _SORTS:
+            raise AppError(f"Unknown sort {sort!r}; use one of {', '.join(_SORTS)}.")
+        api = self._hf()
+
+        def run() -> list[RepoSummary]:
+            hits = api.list_models(
+                search=query.strip() or None,
+                filter="gguf",
+                sort=_SORTS[sort],
+                limit=max(1, min(limit, 1000)),
+                expand=_SEARCH_FIELDS,
+            )
+            return [_summary(m) for m in hits]
+
+        return self._guarded(run, what="search")
+
+    def repo_files(self, repo_id: str, revision: str | None = None) -> RepoFiles:
+        """A repo's GGUF files with sizes and sha256, grouped into models."""
+        api = self._hf()
+        repo_id = repo_id.strip().strip("/")
+
+        def run() -> RepoFiles:
+            info = api.model_info(
+                repo_id, revision=revision, files_metadata=True, timeout=self.config.timeout
+            )
+            files = [
+                HubFile(
+                    name=s.rfilename,
+                    size=(s.lfs.size if s.lfs else s.size),
+                    sha256=(s.lfs.sha256 if s.lfs else None),
+                )
+                for s in (info.siblings or [])
+            ]
+            models, refused = group_gguf_files(files)
+            gguf: dict[str, Any] = dict(info.gguf) if isinstance(info.gguf, dict) else {}
+            return RepoFiles(
+                repo_id=info.id or repo_id,
+                revision=info.sha or revision or "main",
+                gated=info.gated if info.gated is not None else False,
+                models=tuple(models),
+                refused=tuple(refused),
+                architecture=_str_or_none(gguf.get("architecture")),
+                context_length=_int_or_none(gguf.get("context_length")),
+                n_params=_int_or_none(gguf.get("total")),
+                extra=dict(gguf),
+            )
+
+        return self._guarded(run, what=repo_id, repo_id=repo_id)
+
+    def file_url(self, repo_id: str, filename: str, revision: str = "main") -> str:
+        return self.config.file_url(repo_id, filename, revision)
+
+    def _guarded(self, fn: Callable[[], T], *, what: str, repo_id: str | None = None) -> T:
+        """Run `fn` on a helper thread, give up after the timeout, translate its errors."""
+        box: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
+
+        def target() -> None:
+            try:
+                box.put((True, fn()))
+            except BaseException as e:
+                box.put((False, e))
+
+        threading.Thread(target=target, name=f"hub-{what}", daemon=True).start()
+        try:
+            ok, value = box.get(timeout=self.config.timeout + 1.0)
+        except queue.Empty:
+            raise NetworkError(
+                f"The Hub at {self.config.endpoint} did not answer within "
+                f"{self.config.timeout:g} s. Check the network, or try a mirror in Settings.",
+                details=what,
+            ) from None
+        if ok:
+            return value
+        raise _translate(value, self.config, repo_id) from value
+
+
+def _summary(m: Any) -> RepoSummary:
+    gguf = m.gguf if isinstance(getattr(m, "gguf", None), dict) else {}
+    return RepoSummary(
+        repo_id=m.id,
+        author=m.author or (m.id.split("/")[0] if "/" in m.id else None),
+        downloads=int(m.downloads or 0),
+        likes=int(m.likes or 0),
+        last_modified=m.last_modified,
+        created_at=m.created_at,
+        gated=m.gated if m.gated is not None else False,
+        tags=tuple(m.tags or ()),
+        pipeline_tag=m.pipeline_tag,
+        architecture=_str_or_none(gguf.get("architecture")),
+        context_length=_int_or_none(gguf.get("context_length")),
+        n_params=_int_or_none(gguf.get("total")),
+    )
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _translate(e: BaseException, config: HubConfig, repo_id: str | None) -> BaseException:
+    """huggingface_hub's exceptions as ours, with messages for people."""
+    if isinstance(e, AppError):
+        return e
+    from huggingface_hub import errors as hf
+
+    status = getattr(getattr(e, "response", None), "status_code", None)
+    where = config.endpoint
+    if isinstance(e, hf.OfflineModeIsEnabled):
+        return OfflineError(
+            "huggingface_hub is in offline mode (HF_HUB_OFFLINE is set).", details=str(e)
+        )
+    if isinstance(e, hf.GatedRepoError) and repo_id:
+        return GatedRepoError(gated_message(config, repo_id, status=status), details=str(e))
+    if isinstance(e, hf.RepositoryNotFoundError):
+        hint = "" if config.token else " If it is private, set a token in Settings."
+        return RepoNotFoundError(
+            f"No repo {repo_id!r} on {where}: check the name.{hint}", details=str(e)
+        )
+    if isinstance(e, hf.RevisionNotFoundError):
+        return EntryNotFoundError(f"{repo_id} has no such revision.", details=str(e))
+    if isinstance(e, hf.HfHubHTTPError):
+        if status is not None and (status >= 500 or status == 429):
+            return NetworkError(
+                f"The Hub at {where} is busy or failing ({status}); try again later.",
+                details=str(e),
+            )
+        return HubHTTPError(f"The Hub at {where} refused the request ({status}).", details=str(e))
+    if isinstance(e, Exception):
+        return NetworkError(
+            f"Cannot reach the Hub at {where}: {str(e) or type(e).__name__}. "
+            "Check the network connection, or set a mirror in Settings.",
+            details=repr(e),
+        )
+    return e
