@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from hub_server import HubServer
+
     from desktop_app.core.engine.client import EngineClient
+    from desktop_app.core.models.hub import HubConfig
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -61,3 +64,20 @@ def bare_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineClie
     client = EngineClient(log_dir=tmp_path_factory.mktemp("engine-logs")).start()
     yield client
     client.close()
+
+
+@pytest.fixture
+def hub_server(starter_model: Path) -> Iterator[HubServer]:
+    """The local Hub stand-in with the standard repos (the real SmolLM2 file among them)."""
+    from hub_server import standard_hub
+
+    hub = standard_hub(starter_model).start()
+    yield hub
+    hub.stop()
+
+
+@pytest.fixture
+def hub_config(hub_server: HubServer) -> HubConfig:
+    from desktop_app.core.models.hub import HubConfig
+
+    return HubConfig(endpoint=hub_server.endpoint, timeout=10)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -132,7 +133,41 @@ class PreferencesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)
+        layout.addWidget(self._remote_box(settings))
         layout.addWidget(_buttons(self))
+
+    def _remote_box(self, settings: Settings) -> QGroupBox:
+        """A server (llama-server, vLLM, Ollama, another Hearth) for models too large for here."""
+        remote = settings.get("remote", {}) or {}
+        box = QGroupBox(self.tr("Remote server (OpenAI-compatible)"))
+        form = QFormLayout(box)
+        self.remote_url = QLineEdit(str(remote.get("base_url") or ""))
+        self.remote_url.setPlaceholderText("http://192.168.1.20:8080/v1")
+        self.remote_url.setAccessibleName(self.tr("Server address"))
+        form.addRow(self.tr("Address:"), self.remote_url)
+        self.remote_key = QLineEdit(str(remote.get("api_key") or ""))
+        self.remote_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.remote_key.setAccessibleName(self.tr("API key"))
+        form.addRow(self.tr("API key:"), self.remote_key)
+        self.remote_model = QLineEdit(str(remote.get("model") or ""))
+        self.remote_model.setPlaceholderText(self.tr("the server's first model"))
+        self.remote_model.setAccessibleName(self.tr("Model on the server"))
+        form.addRow(self.tr("Model:"), self.remote_model)
+        self.remote_ctx = QSpinBox()
+        self.remote_ctx.setRange(0, 1_048_576)
+        self.remote_ctx.setSingleStep(1024)
+        self.remote_ctx.setSpecialValueText(self.tr("Ask the server"))
+        self.remote_ctx.setValue(int(remote.get("n_ctx") or 0))
+        self.remote_ctx.setAccessibleName(self.tr("Context size on the server"))
+        form.addRow(self.tr("Context size:"), self.remote_ctx)
+        note = QLabel(
+            self.tr(
+                "Pick “Remote server” in the model list to run Chat, Summarize and Sentiment there."
+            )
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+        return box
 
     def _sync_gpu(self) -> None:
         self.gpu_layers.setEnabled(self.gpu_mode.currentData() == "n")
@@ -154,6 +189,10 @@ class PreferencesDialog(QDialog):
         s.set("load.kv_type", str(self.kv.currentData()))
         s.set("language", str(self.language.currentData()))
         s.set("theme", str(self.theme.currentData()))
+        s.set("remote.base_url", self.remote_url.text().strip())
+        s.set("remote.api_key", self.remote_key.text().strip() or None)
+        s.set("remote.model", self.remote_model.text().strip())
+        s.set("remote.n_ctx", int(self.remote_ctx.value()) or None)
         if not s.read_only:
             s.save()
 

@@ -16,8 +16,10 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from desktop_app.core.engine.client import EngineClient, RequestHandle
 from desktop_app.core.engine.events import Done, Error, ModelInfo, Progress, Stats, Token, Warning_
 from desktop_app.core.engine.params import ChatRequest, LoadParams
+from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.engine.worker import Result
 from desktop_app.core.errors import AppError, EngineCrashedError
+from desktop_app.core.remote.engine import RemoteConfig, RemoteEngine
 
 FRAME_S = 1 / 60
 
@@ -50,18 +52,43 @@ class EngineService(QObject):
         self._flush_requested.connect(self._schedule_flush)
         self._answer: RequestHandle | None = None
         self._load: RequestHandle | None = None
+        self._remote: RemoteEngine | None = None  # set while a remote server is the engine
         self.model_info: ModelInfo | None = None
 
     @property
-    def client(self) -> EngineClient:
-        """The engine itself, for tasks (summarize, sentiment) that drive it from a worker thread.
+    def client(self) -> Engine:
+        """The engine in use, for tasks (summarize, sentiment) that drive it from a worker thread.
 
-        The client runs one request at a time and queues the rest, so a task and a chat never
-        interleave inside llama.cpp.
+        The local client runs one request at a time and queues the rest, so a task and a chat
+        never interleave inside llama.cpp. With a remote server connected, it is that server.
         """
+        if self._remote is not None:
+            return self._remote
         if not self._client.alive:
             self._client.start()
         return self._client
+
+    @property
+    def remote(self) -> bool:
+        return self._remote is not None
+
+    def connect_remote(self, config: RemoteConfig) -> None:
+        """Use a remote server instead of this computer; the local model is unloaded first."""
+        if self.model_info is not None and self._remote is None:
+            self._client.unload()
+        self.model_info = None
+        remote = RemoteEngine(config)
+        self.load_started.emit(config.base_url)
+
+        def on_event(event: object) -> None:
+            if isinstance(event, Result) and isinstance(event.value, ModelInfo):
+                self._remote = remote
+                self.model_info = event.value
+                self.loaded.emit(event.value)
+            elif isinstance(event, Error):
+                self.load_failed.emit(str(event.error))
+
+        self._load = remote.load(callback=on_event)
 
     # ---- model ---------------------------------------------------------------------------
 
@@ -74,6 +101,7 @@ class EngineService(QObject):
         return self._answer is not None and not self._answer.finished
 
     def load(self, params: LoadParams) -> None:
+        self._disconnect_remote()
         if not self._client.alive:
             self._client.start()
         self.model_info = None
@@ -107,19 +135,28 @@ class EngineService(QObject):
 
     def unload(self) -> None:
         self.model_info = None
+        if self._remote is not None:
+            self._disconnect_remote()
+            self.unloaded.emit()
+            return
         self._client.unload(callback=lambda _e: self.unloaded.emit())
+
+    def _disconnect_remote(self) -> None:
+        remote, self._remote = self._remote, None
+        if remote is not None:
+            remote.close()
 
     # ---- chat ----------------------------------------------------------------------------
 
     def count(self, messages: list[dict[str, str]]) -> int:
         """Prompt tokens for these messages. Blocks: call from a worker thread, not the GUI's."""
-        budget = self._client.budget(messages, 0).result(timeout=60)
+        budget = self.client.budget(messages, 0).result(timeout=60)
         return int(budget.prompt_tokens)
 
     def chat(self, request: ChatRequest) -> None:
         with self._lock:
             self._buffer.clear()
-        self._answer = self._client.chat(request, callback=self._on_chat_event)
+        self._answer = self.client.chat(request, callback=self._on_chat_event)
 
     def stop(self) -> None:
         if self._answer is not None:
@@ -179,4 +216,5 @@ class EngineService(QObject):
 
     def shutdown(self) -> None:
         self._timer.stop()
+        self._disconnect_remote()
         self._client.close()

@@ -24,13 +24,14 @@ from desktop_app import APP_NAME
 from desktop_app.core.engine.events import ModelInfo, Stats
 from desktop_app.core.engine.params import LoadParams, parse_gpu_layers
 from desktop_app.core.models.starter import ensure_starter_model
+from desktop_app.core.remote.engine import RemoteConfig
 from desktop_app.core.storage.conversations import ConversationStore
 from desktop_app.core.storage.paths import AppPaths
 from desktop_app.core.storage.settings import Settings
 from desktop_app.ui.chat_pane import ChatPane
 from desktop_app.ui.dialogs import PreferencesDialog, show_about
 from desktop_app.ui.engine_service import EngineService
-from desktop_app.ui.model_bar import ModelBar
+from desktop_app.ui.model_bar import REMOTE_KEY, ModelBar
 from desktop_app.ui.sentiment_pane import SentimentPane
 from desktop_app.ui.summarize_pane import SummarizePane
 
@@ -262,9 +263,30 @@ class MainWindow(QMainWindow):
     def refresh_models(self) -> None:
         default = self.settings.get("default_model")
         models = self.installed_models()
-        self.model_bar.set_models(models, default if default and Path(default).is_file() else None)
-        has_any = bool(models) or bool(default and Path(default).is_file())
+        remote = self.remote_config()
+        if default == REMOTE_KEY and remote is None:
+            default = None
+        current = (
+            default if default and (default == REMOTE_KEY or Path(default).is_file()) else None
+        )
+        self.model_bar.set_models(
+            models, current, remote_label=remote.base_url if remote is not None else None
+        )
+        has_any = bool(models) or current is not None or remote is not None
         self.chat_stack.setCurrentIndex(1 if has_any else 0)
+
+    def remote_config(self) -> RemoteConfig | None:
+        """The remote server from Preferences, if one is set."""
+        remote = self.settings.get("remote", {}) or {}
+        url = str(remote.get("base_url") or "").strip()
+        if not url:
+            return None
+        return RemoteConfig(
+            url,
+            api_key=remote.get("api_key") or None,
+            model=str(remote.get("model") or ""),
+            n_ctx=remote.get("n_ctx") or None,
+        )
 
     def load_params(self, path: str) -> LoadParams:
         load = self.settings.get("load", {}) or {}
@@ -281,6 +303,13 @@ class MainWindow(QMainWindow):
         )
 
     def load_model(self, path: str) -> None:
+        if path == REMOTE_KEY:
+            config = self.remote_config()
+            if config is None:
+                self.model_bar.show_idle(self.tr("Set the remote server in Preferences first."))
+                return
+            self.service.connect_remote(config)
+            return
         try:
             params = self.load_params(path)
             params.validate()
@@ -295,7 +324,7 @@ class MainWindow(QMainWindow):
         self.context_meter.setValue(0)
         self.context_meter.setVisible(True)
         if not self.settings.read_only:
-            self.settings.set("default_model", info.path)
+            self.settings.set("default_model", REMOTE_KEY if self.service.remote else info.path)
             self.settings.save()
         for w in info.warnings:
             self.chat.transcript.add_notice(w)
@@ -351,6 +380,8 @@ class MainWindow(QMainWindow):
     def _apply_preferences(self, dialog: PreferencesDialog) -> None:
         before = (self.settings.get("language"), self.settings.get("theme"))
         dialog.apply()
+        if self.service.model_info is None and not self.service.loading:
+            self.refresh_models()  # a remote server set or removed
         if (self.settings.get("language"), self.settings.get("theme")) != before:
             from desktop_app.ui.app import apply_language, apply_theme
 

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTool
 
 from desktop_app.core.engine.events import ModelInfo
 
+REMOTE_KEY = "remote:"  # the model list's entry for the remote server (and its default_model value)
+
 
 class ModelBar(QWidget):
     load_requested = Signal(str)  # model path
@@ -45,10 +47,14 @@ class ModelBar(QWidget):
         self._ticker.setInterval(250)
         self._ticker.timeout.connect(self._tick)
 
-    def set_models(self, paths: list[Path], current: str | None = None) -> None:
+    def set_models(
+        self, paths: list[Path], current: str | None = None, *, remote_label: str | None = None
+    ) -> None:
         self.models.clear()
         for p in paths:
             self.models.addItem(p.stem, str(p))
+        if remote_label:
+            self.models.addItem(self.tr("Remote server · {0}").format(remote_label), REMOTE_KEY)
         if current:
             i = self.models.findData(current)
             if i < 0:
@@ -74,7 +80,12 @@ class ModelBar(QWidget):
         self._started = time.perf_counter()
         self.load_button.setText(self.tr("Cancel"))
         self.models.setEnabled(False)
-        self.info.setText(self.tr("Loading {0}…").format(Path(path).stem))
+        name = (
+            self.tr("the remote server")
+            if path.startswith(("http://", "https://"))
+            else Path(path).stem
+        )
+        self.info.setText(self.tr("Loading {0}…").format(name))
         self._ticker.start()
 
     def show_progress(self, fraction: float) -> None:
@@ -83,7 +94,7 @@ class ModelBar(QWidget):
 
     def _tick(self) -> None:
         seconds = time.perf_counter() - self._started
-        name = Path(self.current_path() or "").stem
+        name = self.models.currentText()
         self.info.setText(
             self.tr("Loading {0}… {1:.0f}% ({2:.0f} s)").format(name, self._fraction * 100, seconds)
         )
@@ -93,10 +104,13 @@ class ModelBar(QWidget):
         self._state = "loaded"
         self.load_button.setText(self.tr("Unload"))
         self.models.setEnabled(False)
-        where = info.backend if info.n_gpu_layers_offloaded else self.tr("CPU")
-        text = self.tr("{0} · {1} layers on GPU of {2} · context {3}").format(
-            where, info.n_gpu_layers_offloaded, info.n_layers, info.n_ctx
-        )
+        if info.architecture == "remote":
+            text = self.tr("{0} · {1} · context {2}").format(info.backend, info.name, info.n_ctx)
+        else:
+            where = info.backend if info.n_gpu_layers_offloaded else self.tr("CPU")
+            text = self.tr("{0} · {1} layers on GPU of {2} · context {3}").format(
+                where, info.n_gpu_layers_offloaded, info.n_layers, info.n_ctx
+            )
         self.info.setText(text)
         self.info.setToolTip("\n".join([*info.warnings, *info.notes]))
 

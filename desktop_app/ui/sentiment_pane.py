@@ -94,6 +94,10 @@ class SentimentPane(QWidget):
             self.tr("The model's probability for each label, for one text or a whole file.")
         )
         as_hint(subtitle)
+        self.method = QLabel()
+        self.method.setAccessibleName(self.tr("How the probabilities are computed"))
+        self.method.setWordWrap(True)
+        as_hint(self.method)
         self.hint = QLabel()
         self.hint.setAccessibleName(self.tr("Why the buttons are off"))
         self.hint.setStyleSheet("color: #b06000;")
@@ -136,6 +140,7 @@ class SentimentPane(QWidget):
         head.addWidget(subtitle, 1, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
+        layout.addWidget(self.method)
         layout.addWidget(self.hint)
         layout.addWidget(self.error)
         layout.addWidget(splitter, 1)
@@ -220,6 +225,27 @@ class SentimentPane(QWidget):
         else:
             self.hint.setText("")
         self.hint.setVisible(bool(self.hint.text()))
+        self.method.setText(self._method_text() if loaded else "")
+        self.method.setVisible(bool(self.method.text()))
+
+    def _method_text(self) -> str:
+        """Say where the probabilities come from: they mean less from a constrained answer."""
+        if not self.service.remote:
+            return (
+                ""  # the local engine: the model's own next-token probabilities, as the title says
+            )
+        mode = getattr(self.service.client, "scoring_mode", None)
+        if mode == "logprobs":
+            return self.tr("Remote server: probabilities from its log-probabilities of the labels.")
+        if mode == "constrained":
+            return self.tr(
+                "Remote server without log-probabilities: a constrained one-word answer; the "
+                "chosen label gets probability 1."
+            )
+        return self.tr(
+            "Remote server: probabilities from its log-probabilities where it offers them, "
+            "otherwise a constrained one-word answer."
+        )
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)

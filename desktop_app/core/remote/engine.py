@@ -90,6 +90,13 @@ class RemoteEngine:
         self.model_info: ModelInfo | None = None
         self.on_crash: Callable[[Any], None] | None = None
 
+    @property
+    def scoring_mode(self) -> str | None:
+        """How sentiment is scored here: "logprobs", "constrained", or None until first tried."""
+        if self._probe.logprobs is None:
+            return None
+        return "logprobs" if self._probe.logprobs else "constrained"
+
     # ---- the EngineClient surface ----------------------------------------------------------
 
     @property

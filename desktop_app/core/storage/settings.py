@@ -68,6 +68,12 @@ DEFAULTS: JsonDict = {
         "endpoint": "https://huggingface.co",  # or a mirror, e.g. https://hf-mirror.com
         "token": None,  # for gated repos
     },
+    "remote": {  # an OpenAI-compatible server to run on instead of this computer
+        "base_url": "",  # e.g. http://192.168.1.20:8080/v1
+        "api_key": None,
+        "model": "",  # empty: the server's first model
+        "n_ctx": None,  # None: ask the server
+    },
     "summarize": {
         "style": "bullets",
         "target_words": None,
@@ -116,6 +122,10 @@ _SCHEMA: dict[str, tuple[tuple[type, ...], tuple[object, ...] | None]] = {
     "models.extra_dirs": ((list,), None),
     "hub.endpoint": (_STR, None),
     "hub.token": (_STR + _NONE, None),
+    "remote.base_url": (_STR, None),
+    "remote.api_key": (_STR + _NONE, None),
+    "remote.model": (_STR, None),
+    "remote.n_ctx": (_INT + _NONE, None),
     "summarize.style": (_STR, ("tldr", "bullets", "paragraph", "outline")),
     "summarize.target_words": (_INT + _NONE, None),
     "summarize.language": (_STR, ("same", "en", "zh")),
@@ -125,7 +135,7 @@ _SCHEMA: dict[str, tuple[tuple[type, ...], tuple[object, ...] | None]] = {
     "sentiment.calibrate": (_BOOL, None),
     "sentiment.reason": (_BOOL, None),
 }
-_SECTIONS = ("load", "sampling", "models", "hub", "summarize", "sentiment")
+_SECTIONS = ("load", "sampling", "models", "hub", "remote", "summarize", "sentiment")
 
 
 def _migrate_v1_to_v2(data: JsonDict) -> JsonDict:
