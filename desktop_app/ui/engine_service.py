@@ -41,7 +41,7 @@ class EngineService(QObject):
     def __init__(self, log_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._client = EngineClient(log_dir=log_dir).start()
-        self._client.on_crash = lambda err: self.engine_crashed.emit(str(err))
+        self._client.on_crash = self._on_crash
         self._lock = threading.Lock()
         self._buffer: list[str] = []
         self._flush_pending = False
@@ -54,6 +54,11 @@ class EngineService(QObject):
         self._load: RequestHandle | None = None
         self._remote: RemoteEngine | None = None  # set while a remote server is the engine
         self.model_info: ModelInfo | None = None
+
+    def _on_crash(self, error: EngineCrashedError) -> None:  # reader thread
+        if self._remote is None:
+            self.model_info = None  # nothing is loaded in a fresh engine
+        self.engine_crashed.emit(str(error))
 
     @property
     def client(self) -> Engine:
@@ -215,6 +220,7 @@ class EngineService(QObject):
         return hardware_report().format()
 
     def shutdown(self) -> None:
+        self._client.on_crash = None  # a close is not a crash, and this object may go first
         self._timer.stop()
         self._disconnect_remote()
         self._client.close()

@@ -389,9 +389,15 @@ class MainWindow(QMainWindow):
             apply_theme(self.settings)
             self.language_changed.emit()
 
+    def _stop_work(self) -> None:
+        """Stop what the panes are running (answers, summaries, batches), keeping their results."""
+        self.chat.shutdown()
+        self.summarize.shutdown()
+        self.sentiment.shutdown()
+
     def hand_over(self) -> MainWindow:
         """A new window in the new language, on the same engine and model; this one closes."""
-        self.chat.shutdown()  # an answer in flight stops here and keeps what was written
+        self._stop_work()  # an answer in flight stops here and keeps what was written
         new = MainWindow(self.paths, self.settings, self.store, self.service)
         new.setGeometry(self.geometry())
         if self.chat.conversation is not None:
@@ -435,7 +441,7 @@ class MainWindow(QMainWindow):
         if self._handing_over:
             super().closeEvent(event)
             return
-        self.chat.shutdown()
+        self._stop_work()
         self.service.shutdown()
         self.store.close()
         super().closeEvent(event)
