@@ -159,9 +159,80 @@ def one(lang: str, out: Path, model_arg: str, theme: str = "system") -> int:
     loop.exec()
     timer.stop()
     window.grab().save(str(out / f"chat-{suffix}.png"))
+    if window.service.generating:
+        window.chat.stop()
+        until(window.service.answer_finished, 30_000)
+
+    # 4. summarize: a document read in parts, with the parts tree and the summary
+    summarize = window.summarize
+    window.nav.setCurrentRow(1)
+    summarize.input.setPlainText(_document(lang))
+    wait(300)
+    summarize.summarize()
+    until(summarize.summary_finished, 600_000)
+    summarize.parts_toggle.setChecked(True)  # open the parts view
+    wait(300)
+    window.grab().save(str(out / f"summarize-{suffix}.png"))
+
+    # 5. sentiment: a batch from the shared data set, table, chart
+    sentiment = window.sentiment
+    window.nav.setCurrentRow(2)
+    table = Path(tempfile.mkdtemp()) / ("reviews.csv" if lang == "en" else "评论.csv")
+    _sentiment_sample(table, "en" if lang == "en" else "zh")
+    sentiment.batch.open_table(str(table))
+    until(sentiment.batch.table_loaded, 30_000)
+    wait(200)
+    sentiment.batch.run_batch()
+    until(sentiment.batch.batch_finished, 300_000)
+    wait(300)
+    window.grab().save(str(out / f"sentiment-{suffix}.png"))
     window.close()
     app.processEvents()
     return 0
+
+
+def _document(lang: str) -> str:
+    """A few pages of made-up town news: long enough to be read in parts at a 4096 context."""
+    if lang == "en":
+        days = [
+            "On Monday the council approved the new library on Harbour Street. It will have a "
+            "children's room, a cafe and twelve study rooms, and it opens next spring.",
+            "On Tuesday the water mill reopened after two years of repairs. Volunteers rebuilt "
+            "the wheel by hand, and the mill now grinds flour for three local bakeries.",
+            "On Wednesday a storm closed the ferry for a day. No one was hurt, but the covered "
+            "market lost part of its roof, and the repairs will cost about 40,000 euros.",
+            "On Thursday the school choir won the regional contest with a song written by two "
+            "pupils. The prize money will pay for new instruments.",
+            "On Friday residents asked for longer bus hours to the hospital. The transport office "
+            "promised a trial of evening buses from next month.",
+        ]
+    else:
+        days = [
+            "周一，市议会批准在港口街新建图书馆。新馆设有儿童阅览室、咖啡馆和十二间自习室，将于明年春天开放。",
+            "周二，水磨坊在修缮两年后重新开放。志愿者们手工重建了水车，磨坊现在为三家本地面包店磨面粉。",
+            "周三，一场暴风雨使渡轮停航一天。无人受伤，但室内市场的部分屋顶被掀翻，维修费用约四万欧元。",
+            "周四，学校合唱团凭借两名学生创作的歌曲赢得地区比赛。奖金将用于购买新乐器。",
+            "周五，居民们要求延长开往医院的公交运营时间。交通部门承诺从下个月起试行夜间公交。",
+        ]
+    return "\n\n".join(days * 30)  # about 5,000 tokens: read in two parts at a 4096 context
+
+
+def _sentiment_sample(path: Path, lang: str) -> None:
+    """The first texts of one language from ../shared/data/sentiment-dev.csv (or a few of ours)."""
+    import csv
+
+    source = ROOT.parent / "shared" / "data" / "sentiment-dev.csv"
+    rows: list[dict[str, str]] = []
+    if source.is_file():
+        with source.open(encoding="utf-8", newline="") as f:
+            rows = [r for r in csv.DictReader(f) if r.get("lang") == lang][:16]
+    if not rows:
+        rows = [{"text": t} for t in ("I love it.", "Terrible service.", "It arrived on Monday.")]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "text"])
+        for i, r in enumerate(rows, start=1):
+            writer.writerow([i, r["text"]])
 
 
 if __name__ == "__main__":
