@@ -461,9 +461,17 @@ class _Run:
             self.on_event(event)
 
     def _count(self, text: str) -> int:
+        """Count on the engine, giving up at once on a cancel (the engine may be busy elsewhere)."""
         if self.cancel.is_set():
             raise _Cancelled
-        return self.s._count(text)
+        handle = self.s.engine.count_tokens(text)
+        while not handle.wait(0.1):
+            if self.cancel.is_set():
+                handle.cancel()
+                raise _Cancelled
+        value = handle.result()
+        assert isinstance(value, int)
+        return value
 
     # ---- the plan -------------------------------------------------------------------------
 
