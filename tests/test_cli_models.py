@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import pty
 import re
 import shutil
 import signal
@@ -57,6 +58,22 @@ def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         env=_env(),
         stdin=subprocess.DEVNULL,
     )
+
+
+def on_a_terminal(typed: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run with standard input on a pseudo-terminal, where `typed` is what the person types."""
+    main, child = pty.openpty()
+    try:
+        proc = subprocess.Popen(
+            [*CLI, *args], stdin=child, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, cwd=ROOT, env=_env(),
+        )  # fmt: skip
+        os.write(main, typed.encode())
+        out, errors = proc.communicate(timeout=60)
+    finally:
+        os.close(main)
+        os.close(child)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, errors)
 
 
 def one_error_line(done: subprocess.CompletedProcess[str]) -> str:
@@ -151,7 +168,7 @@ def test_import_copies_or_uses_in_place_and_refuses_a_bad_file(
     assert sorted(p.name for p in models_dir.iterdir()) == ["my-smol.gguf"]
 
 
-def test_rm_needs_yes_off_a_terminal_and_refuses_ambiguous_names(
+def test_rm_asks_on_a_terminal_needs_yes_elsewhere_and_refuses_ambiguous_names(
     starter_model: Path, models_dir: Path
 ) -> None:
     models_dir.mkdir(parents=True, exist_ok=True)
@@ -164,11 +181,17 @@ def test_rm_needs_yes_off_a_terminal_and_refuses_ambiguous_names(
     done = cli("models", "rm", "smol-a")  # stdin is not a terminal: no prompt
     assert done.returncode == 2 and "pass --yes" in done.stderr
     assert (models_dir / "smol-a.gguf").exists()
-    done = cli("models", "rm", "smol-a", "--yes")
+    done = on_a_terminal("n\n", "models", "rm", "smol-a")  # a person says no
+    assert done.returncode == 1 and "Delete smol-a (98.4 MB) from disk?" in done.stderr
+    assert (models_dir / "smol-a.gguf").exists()
+    done = on_a_terminal("y\n", "models", "rm", "smol-a")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(models_dir / "smol-a.gguf")
     assert sorted(p.name for p in models_dir.iterdir()) == ["smol-b.gguf"]
     assert "No installed model" in one_error_line(cli("models", "rm", "smol-a", "--yes"))
+    done = cli("models", "rm", "smol-b", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "deleted smol-b" in done.stderr and list(models_dir.iterdir()) == []
 
 
 def test_catalog_shows_a_pick_per_entry() -> None:
