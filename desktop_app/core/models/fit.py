@@ -356,6 +356,10 @@ class Recommendation:
     file: CatalogFile | None = None  # set by recommend_for_entry
 
 
+CPU_BEST_LARGE = "Q5_K_M"  # the best quantization recommended for a large model on the CPU
+CPU_SMALL_MODEL_BYTES = 2 * 1024**3  # below this, any quantization runs fast enough on a CPU
+
+
 def recommend_quant(
     options: Sequence[tuple[str, ModelShape]],
     report: HardwareReport,
@@ -376,9 +380,26 @@ def recommend_quant(
         ),
     )
     for verdicts, reason in tiers:
-        for q in ordered:
-            if estimates[q].verdict in verdicts:
-                return Recommendation(q, estimates[q], reason, estimates)
+        fitting = [q for q in ordered if estimates[q].verdict in verdicts]
+        if not fitting:
+            continue
+        q = fitting[0]
+        if verdicts != ("gpu",):
+            # On the CPU every token reads all the weights from RAM: past ~5 bits per weight
+            # the answer gets slower for little gain, so large models get Q5_K_M or below.
+            lean = [
+                x
+                for x in fitting
+                if quality_rank(x) >= quality_rank(CPU_BEST_LARGE)
+                or estimates[x].weights_bytes <= CPU_SMALL_MODEL_BYTES
+            ]
+            if lean and lean[0] != q:
+                q = lean[0]
+                reason = (
+                    "the best quality that fits in this computer's memory and still runs at a "
+                    "useful speed on the CPU"
+                )
+        return Recommendation(q, estimates[q], reason, estimates)
     tight = [q for q in ordered if estimates[q].verdict == "tight"]
     if tight:
         q = tight[-1]

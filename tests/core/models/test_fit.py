@@ -170,8 +170,8 @@ def test_unknown_memory_gives_unknown() -> None:
         (GPU_24, "Q8_0"),  # all of Q8_0 on the GPU with room to spare
         (GPU_16, "Q8_0"),
         (GPU_8, "Q4_K_M"),  # Q5_K_M would fit only without headroom
-        (NO_GPU_64, "Q8_0"),
-        (NO_GPU_16, "Q8_0"),
+        (NO_GPU_64, "Q5_K_M"),  # on a CPU, Q8_0 of 8B is slow for little gain
+        (NO_GPU_16, "Q5_K_M"),
         (NO_GPU_8, "Q4_K_M"),  # only tightly: the smallest
     ],
 )
@@ -231,3 +231,8 @@ def test_quant_names() -> None:
     assert quant_from_name("model.gguf") is None
     assert quality_rank("Q8_0") < quality_rank("Q5_K_M") < quality_rank("Q4_K_M")
     assert quality_rank("nonsense") > quality_rank("IQ1_S")
+
+
+def test_a_small_model_on_a_cpu_keeps_its_best_quant() -> None:
+    rec = recommend_for_entry(entry("qwen2.5-0.5b-instruct"), NO_GPU_16, n_ctx=4096)
+    assert rec is not None and rec.quant == "Q8_0"  # < 2 GiB: fast enough at any quant
