@@ -13,7 +13,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop_app import APP_NAME, __version__, cli_models, cli_sentiment, cli_summarize, self_test
+from desktop_app import (
+    APP_NAME,
+    __version__,
+    cli_models,
+    cli_sentiment,
+    cli_serve,
+    cli_summarize,
+    self_test,
+)
 from desktop_app.core.engine.client import EngineClient, RequestHandle
 from desktop_app.core.engine.events import Done, Error, ModelInfo, Stats, Token, Warning_
 from desktop_app.core.engine.params import (
@@ -336,6 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_summarize.add_parser(sub, _add_load_options, _add_sampling_options)
     cli_sentiment.add_parser(sub, _add_load_options, _add_sampling_options)
+    cli_serve.add_parser(sub, _add_load_options)
     cli_models.add_parser(sub)
 
     p = sub.add_parser("info", help="print the hardware report and a model's metadata")
@@ -371,6 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "gui": cmd_gui,
         "summarize": cli_summarize.run,
         "sentiment": cli_sentiment.run,
+        "serve": cli_serve.run,
         "models": cli_models.run,
     }
     try:

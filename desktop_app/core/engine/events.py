@@ -13,6 +13,20 @@ class Token:
 
 
 @dataclass(frozen=True)
+class TokenLogprob:
+    """A sampled token's log-probability and the likeliest alternatives, best first.
+
+    Sent before the token's text, only when the request asked (SamplingParams.logprobs). Bytes,
+    not text: a token can hold part of a UTF-8 character. Tokens of a stop string are reported
+    too, though their text is not.
+    """
+
+    token: bytes
+    logprob: float
+    top: tuple[tuple[bytes, float], ...]
+
+
+@dataclass(frozen=True)
 class Warning_:
     """Something the caller should show: a fallback chat template, a clamped answer length."""
 
@@ -62,7 +76,7 @@ class ItemScore:
     raw_probs: dict[str, float] = field(default_factory=dict)  # before calibration
 
 
-Event = Token | Warning_ | Stats | Done | Error | Progress | ItemScore
+Event = Token | TokenLogprob | Warning_ | Stats | Done | Error | Progress | ItemScore
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from desktop_app.core.engine.events import (
     Warning_,
 )
 from desktop_app.core.engine.llama_log import LlamaLog, parse_offloaded
+from desktop_app.core.engine.logprobs import LogprobReader
 from desktop_app.core.engine.params import ChatRequest, LoadParams, Message
 from desktop_app.core.engine.scoring import ClassifyRequest, ScoreCache, classify_items
 from desktop_app.core.engine.stop import StopMatcher
@@ -210,6 +211,18 @@ class LlamaEngine:
         add_bos = bool(llm._model.add_bos_token()) and not (bos and text.startswith(bos))
         return list(llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True))
 
+    def _tokenize_raw(self, text: str | None) -> list[int]:
+        """A plain prompt as llama.cpp's server reads one: special tokens parsed, BOS if the model wants it."""
+        llm = self._require()
+        add_bos = bool(llm._model.add_bos_token())
+        tokens = list(llm.tokenize((text or "").encode("utf-8"), add_bos=add_bos, special=True))
+        if not tokens:
+            bos = llm.token_bos()
+            if bos < 0:
+                raise GenerationError("The prompt is empty and the model has no start token.")
+            tokens = [bos]
+        return tokens
+
     def count_tokens(self, text: str) -> int:
         return len(self._require().tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
@@ -236,7 +249,10 @@ class LlamaEngine:
         sampling = request.sampling
         sampling.validate()
         started = time.perf_counter()
-        prompt = self.tokenize_prompt(request.messages)
+        raw = request.prompt is not None
+        prompt = (
+            self._tokenize_raw(request.prompt) if raw else self.tokenize_prompt(request.messages)
+        )
         n_ctx = llm.n_ctx()
         if len(prompt) >= n_ctx:
             raise PromptTooLongError(
@@ -251,10 +267,11 @@ class LlamaEngine:
                 f"Only {max_tokens} tokens are left in the context for the answer "
                 f"(asked for {sampling.max_tokens}).",
             )
-        if self._formatter.warning:
+        if self._formatter.warning and not raw:
             yield Warning_("template_fallback", self._formatter.warning)
         seed = sampling.seed if sampling.seed is not None else secrets.randbelow(2**31)
-        stop = list(dict.fromkeys([*sampling.stop, *self._formatter.stop]))
+        template_stop = () if raw else self._formatter.stop
+        stop = list(dict.fromkeys([*sampling.stop, *template_stop]))
 
         import llama_cpp
 
@@ -271,6 +288,8 @@ class LlamaEngine:
         stopper = StopMatcher(stop)
         vocab = llm._model.vocab
         piece = _PieceReader(vocab)
+        # Only when asked: reading the logits costs a pass over the vocabulary per token.
+        logprob = LogprobReader(llm, sampling.logprobs) if sampling.logprobs is not None else None
         llm.set_seed(seed)
         self._arm_abort(True)
         tokens = llm.generate(
@@ -280,6 +299,8 @@ class LlamaEngine:
             min_p=sampling.min_p,
             temp=sampling.temperature,
             repeat_penalty=sampling.repeat_penalty,
+            frequency_penalty=sampling.frequency_penalty,
+            presence_penalty=sampling.presence_penalty,
             reset=True,  # reuses the longest cached prefix (a chat's earlier turns)
         )
         try:
@@ -292,6 +313,8 @@ class LlamaEngine:
                     finish = "stop"
                     break
                 n_sampled += 1
+                if logprob is not None:
+                    yield logprob(token)
                 text, hit = stopper.feed(decoder.decode(piece(token)))
                 if text:
                     pieces.append(text)

@@ -90,6 +90,9 @@ class SamplingParams:
     seed: int | None = None
     max_tokens: int = 512
     stop: tuple[str, ...] = ()
+    frequency_penalty: float = 0.0  # OpenAI's: minus this times the token's count so far
+    presence_penalty: float = 0.0  # OpenAI's: minus this once a token has appeared
+    logprobs: int | None = None  # None: none; N: each token's log-probability and the N likeliest
 
     def validate(self) -> None:
         if self.temperature < 0:
@@ -106,6 +109,11 @@ class SamplingParams:
             raise ValueError("max tokens must be at least 1")
         if self.seed is not None and not 0 <= self.seed < 2**32:
             raise ValueError("seed must be in [0, 2^32)")
+        for name in ("frequency_penalty", "presence_penalty"):
+            if not -2 <= getattr(self, name) <= 2:
+                raise ValueError(f"{name.replace('_', ' ')} must be in [-2, 2]")
+        if self.logprobs is not None and not 0 <= self.logprobs <= 20:
+            raise ValueError("top logprobs must be in [0, 20]")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SamplingParams:
@@ -128,7 +136,13 @@ class ChatRequest:
 
     messages: tuple[Message, ...]
     sampling: SamplingParams = field(default_factory=SamplingParams)
+    prompt: str | None = None  # a raw prompt without the chat template (messages then unused)
 
     @classmethod
     def of(cls, messages: list[Message], **sampling: Any) -> ChatRequest:
         return cls(tuple(dict(m) for m in messages), SamplingParams.from_dict(sampling))
+
+    @classmethod
+    def completion(cls, prompt: str, **sampling: Any) -> ChatRequest:
+        """Continue `prompt` as it is (OpenAI's /v1/completions): no template, no template stops."""
+        return cls((), SamplingParams.from_dict(sampling), prompt)

@@ -1,0 +1,109 @@
+"""`desktop-app serve [MODEL]`: the model behind a local OpenAI-compatible API.
+
+The address is checked before the model loads (a non-loopback address without an API key is
+refused), the port is bound before the load too (a busy port fails at once), and the URL is
+printed on standard error once the model is ready. Ctrl+C stops: running answers end, the
+engine closes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+
+from desktop_app.core.engine.params import SamplingParams
+from desktop_app.core.storage.settings import Settings
+from desktop_app.server.app import (
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_QUEUE,
+    DEFAULT_PORT,
+    ApiServer,
+    ServeConfig,
+)
+
+EXIT_INTERRUPTED = 130
+API_KEY_ENV = "DESKTOP_APP_API_KEY"
+AddOptions = Callable[[argparse.ArgumentParser], None]
+
+
+def add_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], add_load_options: AddOptions
+) -> argparse.ArgumentParser:
+    """Add the `serve` command; the load options helper comes from cli.py (no import cycle)."""
+    p = subparsers.add_parser(
+        "serve",
+        help="serve a model through a local OpenAI-compatible API",
+        description="Serve a model at http://HOST:PORT/v1 (chat completions, completions, "
+        "models; streaming, logprobs). Listens on 127.0.0.1 unless told otherwise; any other "
+        "address needs an API key. Ctrl+C stops.",
+    )
+    p.add_argument("model", metavar="MODEL", nargs="?",
+                   help="a .gguf path, a name in the models folder, or 'starter' (default: the default model)")  # fmt: skip
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; others need --api-key)")  # fmt: skip
+    p.add_argument("--port", type=int, default=DEFAULT_PORT,
+                   help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")  # fmt: skip
+    p.add_argument("--api-key", metavar="KEY",
+                   help=f"require 'Authorization: Bearer KEY' (or set {API_KEY_ENV})")  # fmt: skip
+    p.add_argument("--max-queue", type=int, default=DEFAULT_MAX_QUEUE, metavar="N",
+                   help=f"requests that may wait for the model; more get 429 (default {DEFAULT_MAX_QUEUE})")  # fmt: skip
+    p.add_argument("--max-body-bytes", type=int, default=DEFAULT_MAX_BODY_BYTES, metavar="N",
+                   help=f"largest request body; larger get 413 (default {DEFAULT_MAX_BODY_BYTES})")  # fmt: skip
+    p.add_argument("-q", "--quiet", action="store_true", help="no line per request on standard error")  # fmt: skip
+    add_load_options(p)
+    return p
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve until Ctrl+C: 0 after a clean stop, 130 when stopped while loading."""
+    from desktop_app import cli  # here, not at the top: cli.py imports this module
+    from desktop_app.core.models.resolve import resolve_model
+    from desktop_app.core.storage.paths import app_paths
+
+    config = ServeConfig(
+        host=args.host,
+        port=args.port,
+        api_key=args.api_key or os.environ.get(API_KEY_ENV) or None,
+        max_queue=args.max_queue,
+        max_body_bytes=args.max_body_bytes,
+    )
+    config.validate()  # before the model loads: a refused address costs nothing
+    model = resolve_model(args.model, settings)
+    params = cli._load_params(args, model, settings)
+    server = ApiServer(
+        config, params, default_sampling(settings), log_dir=app_paths().log_dir, notify=cli._note
+    )
+    handler = _request_log(args.quiet)
+    try:
+        return asyncio.run(server.run())
+    except KeyboardInterrupt:  # where asyncio cannot take signals (Windows)
+        server.engine.close()
+        cli._note("stopped")
+        return EXIT_INTERRUPTED
+    finally:
+        logging.getLogger("desktop_app.server").removeHandler(handler)
+
+
+def default_sampling(settings: Settings) -> SamplingParams:
+    """The app's sampling settings, for fields a request leaves out (never a fixed seed)."""
+    try:
+        sampling = SamplingParams.from_dict(dict(settings.get("sampling", {}) or {}))
+        sampling.validate()
+    except (TypeError, ValueError):
+        sampling = SamplingParams()
+    return replace(sampling, seed=None, stop=(), logprobs=None)
+
+
+def _request_log(quiet: bool) -> logging.Handler:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    handler.setLevel(logging.WARNING if quiet else logging.INFO)
+    logger = logging.getLogger("desktop_app.server")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    return handler
