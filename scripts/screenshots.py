@@ -1,9 +1,11 @@
 """Screenshots of the real app on a real (virtual) X screen, in English and in Chinese.
 
 Writes PNGs of the chat pane mid-answer, the welcome page and the preferences dialog for each
-language. Runs itself under Xvfb when there is no display (Debian: apt install xvfb).
+language, the Summarize and Sentiment panes, and the Models pane (library, catalog with fit
+indicators, a download in progress from the local Hub stand-in). Runs itself under Xvfb when
+there is no display (Debian: apt install xvfb).
 
-    python scripts/screenshots.py [--out screenshots] [--model PATH]
+    python scripts/screenshots.py [--out screenshots] [--model PATH] [--only models]
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +31,7 @@ def main() -> int:
     ap.add_argument("--model", type=Path)
     ap.add_argument("--lang", choices=["en", "zh_CN"], action="append")
     ap.add_argument("--theme", choices=["system", "light", "dark"], default="system")
+    ap.add_argument("--only", choices=["all", "models"], default="all", help="one set of shots")
     args = ap.parse_args()
     if not os.environ.get("DISPLAY") and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
         xvfb = shutil.which("xvfb-run")
@@ -52,6 +56,7 @@ def main() -> int:
                 str(args.out),
                 str(args.model or ""),
                 args.theme,
+                args.only,
             ]
         )
         if code:
@@ -60,7 +65,9 @@ def main() -> int:
     return 0
 
 
-def one(lang: str, out: Path, model_arg: str, theme: str = "system") -> int:
+def one(lang: str, out: Path, model_arg: str, theme: str = "system", only: str = "all") -> int:
+    if only == "models":
+        return models(lang, out, model_arg, theme)
     home = Path(tempfile.mkdtemp(prefix=f"shots-{lang}-"))
     os.environ["DESKTOP_APP_HOME"] = str(home)
     os.environ["QT_SCALE_FACTOR"] = os.environ.get("QT_SCALE_FACTOR", "1")
@@ -188,6 +195,125 @@ def one(lang: str, out: Path, model_arg: str, theme: str = "system") -> int:
     window.grab().save(str(out / f"sentiment-{suffix}.png"))
     window.close()
     app.processEvents()
+    return models(lang, out, model_arg, theme)
+
+
+def models(lang: str, out: Path, model_arg: str, theme: str = "system") -> int:
+    """The Models pane: a download in progress, the library, the catalog with fit indicators.
+
+    The Hub is the local stand-in (tests/hub_server.py) serving the real starter file, slowed
+    down so the download is caught mid-way. Fits are computed for a modest laptop (8 GB of RAM,
+    a 4 GB GPU) rather than for the machine taking the screenshots, so that the catalog shows
+    the whole range of verdicts.
+    """
+    home = Path(tempfile.mkdtemp(prefix=f"shots-models-{lang}-"))
+    os.environ["DESKTOP_APP_HOME"] = str(home)
+    os.environ["QT_SCALE_FACTOR"] = os.environ.get("QT_SCALE_FACTOR", "1")
+    sys.path.insert(0, str(ROOT / "tests"))
+    from hub_server import SMOLLM_FILE, standard_hub
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from desktop_app.core.models.catalog import load_catalog
+    from desktop_app.core.models.downloads import DownloadState
+    from desktop_app.core.models.fit import machine
+    from desktop_app.core.models.starter import ensure_starter_model
+    from desktop_app.core.storage.conversations import ConversationStore
+    from desktop_app.core.storage.paths import AppPaths
+    from desktop_app.core.storage.settings import Settings
+    from desktop_app.ui.app import apply_language, apply_theme, create_app
+    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.models_pane import TAB_CATALOG, TAB_LIBRARY
+
+    def wait(ms: int) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def wait_for(check: Callable[[], bool], timeout_ms: int = 120_000) -> None:
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.timeout.connect(lambda: loop.quit() if check() else None)
+        timer.start(50)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+        timer.stop()
+
+    model = (
+        Path(model_arg)
+        if model_arg
+        else ensure_starter_model(Path.home() / ".cache" / "desktop-app-tests")
+    )
+    app = create_app()
+    paths = AppPaths.current().ensure()
+    hub = standard_hub(model)
+    starter_repo = load_catalog().starter().repo
+    hub.add_repo(starter_repo, {SMOLLM_FILE: model}, downloads=3_000)
+    _ = hub.file(starter_repo, SMOLLM_FILE).blob.sha256
+    hub.start()
+    hub.set_fault(file=SMOLLM_FILE, throttle=3_000_000)
+    settings = Settings.load(paths.settings_file)
+    settings.set("language", lang)
+    settings.set("theme", theme)
+    settings.set("load.n_ctx", 4096)
+    settings.set("hub.endpoint", hub.endpoint)
+    settings.save()
+    suffix = f"{lang}-dark" if theme == "dark" else lang
+    apply_language(settings)
+    apply_theme(settings)
+    paths.models_dir.mkdir(parents=True, exist_ok=True)
+    with open(model, "rb") as f:  # a download that stopped half-way: listed with its error
+        (paths.models_dir / "interrupted-download.gguf").write_bytes(f.read(5_000_000))
+
+    window = MainWindow(paths, settings, ConversationStore(paths.conversations_db))
+    window.resize(1200, 760)
+    pane = window.models
+    pane.set_machine(machine(ram_gib=8, vram_gib=4, gpu_name="Laptop GPU"))
+    window.show()
+    window.nav.setCurrentRow(3)
+    wait_for(lambda: pane.library_view.model.rowCount() > 0)
+
+    # 1. a download in progress (the starter, from the catalog), another one waiting its turn
+    catalog = pane.catalog_view
+    for entry_id, quant in (("smollm2-135m-instruct", "Q4_1"), ("qwen2.5-1.5b-instruct", "Q4_K_M")):
+        pane.tabs.setCurrentIndex(TAB_CATALOG)
+        catalog.select(entry_id)
+        catalog.quant.setCurrentIndex(catalog.quant.findData(quant))
+        catalog.download_selected()
+    jobs = pane.downloads_view.model
+    smol, qwen = (s.job_id for s in jobs.jobs())
+
+    def progressed() -> bool:
+        s = jobs.status_at(jobs.row_of(smol))
+        return s is not None and (s.fraction or 0) > 0.35
+
+    wait_for(progressed)
+    wait(300)
+    window.grab().save(str(out / f"models-download-{suffix}.png"))
+
+    # 2. the library once it is done (the waiting download is cancelled: the stand-in lacks it)
+    pane.downloads_view.cancel(qwen)
+    hub.clear_faults()
+
+    def done() -> bool:
+        s = jobs.status_at(jobs.row_of(smol))
+        return s is not None and s.state == DownloadState.DONE
+
+    wait_for(done)
+    wait_for(lambda: pane.library_view.model.rowCount() >= 2)
+    pane.tabs.setCurrentIndex(TAB_LIBRARY)
+    pane.library_view.select(str(paths.models_dir / SMOLLM_FILE))
+    pane.library_view.set_default_selected()
+    wait(500)
+    window.grab().save(str(out / f"models-library-{suffix}.png"))
+
+    # 3. the catalog, a Chinese-capable model selected
+    pane.tabs.setCurrentIndex(TAB_CATALOG)
+    catalog.select("qwen2.5-7b-instruct")
+    wait(300)
+    window.grab().save(str(out / f"models-catalog-{suffix}.png"))
+    window.close()
+    hub.stop()
+    app.processEvents()
     return 0
 
 
@@ -237,5 +363,6 @@ def _sentiment_sample(path: Path, lang: str) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "--one":
-        sys.exit(one(sys.argv[2], Path(sys.argv[3]), sys.argv[4], sys.argv[5]))
+        only = sys.argv[6] if len(sys.argv) > 6 else "all"
+        sys.exit(one(sys.argv[2], Path(sys.argv[3]), sys.argv[4], sys.argv[5], only))
     sys.exit(main())

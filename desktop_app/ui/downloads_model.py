@@ -144,7 +144,7 @@ class DownloadsTableModel(QAbstractTableModel):
         if col == C_FILE:
             parts = self.tr(" ({0} files)").format(s.files_total) if s.files_total > 1 else ""
             return s.name + parts
-        if col == C_PROGRESS:
+        if col == C_PROGRESS:  # drawn as a bar by ProgressDelegate; the text is for tests and a11y
             f = 1.0 if s.state == DownloadState.DONE else s.fraction
             return f"{f:.0%}" if f is not None else ""
         if col == C_BYTES:
@@ -152,7 +152,7 @@ class DownloadsTableModel(QAbstractTableModel):
                 return self.tr("{0} of {1}").format(
                     format_bytes(s.bytes_done), format_bytes(s.bytes_total)
                 )
-            return format_bytes(s.bytes_done)
+            return format_bytes(s.bytes_done) if s.bytes_done else ""
         if col == C_SPEED:
             return self.tr("{0}/s").format(format_bytes(s.speed)) if s.speed > 0 else ""
         if col == C_ETA:
@@ -185,16 +185,22 @@ class ProgressDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         fraction = index.data(FRACTION_ROLE)
+        if fraction is None:  # nothing to show yet (the size comes with the first answer)
+            super().paint(painter, option, index)
+            return
         bar = QStyleOptionProgressBar()
         bar.rect = option.rect.adjusted(3, 4, -3, -4)
-        bar.state = option.state | QStyle.StateFlag.State_Enabled
+        # Qt 6 reads the orientation from this flag: without it the bar fills bottom-up
+        bar.state = (
+            option.state | QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Horizontal
+        )
         bar.direction = option.direction
         bar.fontMetrics = option.fontMetrics
         bar.palette = option.palette
         bar.minimum = 0
         bar.maximum = BAR_STEPS
-        bar.progress = round(float(fraction) * BAR_STEPS) if fraction is not None else 0
-        bar.text = f"{float(fraction):.0%}" if fraction is not None else ""
+        bar.progress = round(float(fraction) * BAR_STEPS)
+        bar.text = f"{float(fraction):.0%}"
         bar.textVisible = True
         bar.textAlignment = Qt.AlignmentFlag.AlignCenter
         style = option.widget.style() if option.widget is not None else QApplication.style()

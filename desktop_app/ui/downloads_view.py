@@ -86,6 +86,7 @@ class DownloadsView(QWidget):
             max(self.table.verticalHeader().defaultSectionSize(), self.fontMetrics().height() + 16)
         )
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keep the quantization seen
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(C_FILE, QHeaderView.ResizeMode.Stretch)

@@ -142,7 +142,8 @@ class CatalogTableModel(QAbstractTableModel):
             if col == COL_LANGS:
                 return ", ".join(e.languages)
             if col == COL_NAME:
-                return e.repo
+                installed = self.tr("Installed") if e.id in self._installed else ""
+                return "\n".join(x for x in (e.repo, installed) if x)
             if col == COL_SIZE and f.size_approx:
                 return self.tr("Approximate size, as the Hub lists it")
             return None

@@ -21,11 +21,11 @@ GiB = 1024**3
 
 # One colour per verdict; readable on the light and the dark theme.
 VERDICT_COLORS: dict[str, str] = {
-    "gpu": "#2e9d4a",
-    "partial": "#1f8a8a",
-    "cpu": "#3b7fd9",
-    "tight": "#e07b00",
-    "too_large": "#d03b2f",
+    "gpu": "#2e9d4a",  # green: all on the GPU, fast
+    "partial": "#3b7fd9",  # blue: split between GPU and CPU
+    "cpu": "#6b7fa3",  # slate: runs, on the CPU
+    "tight": "#e07b00",  # orange: fits with little to spare
+    "too_large": "#d03b2f",  # red
     "unknown": "#8a8f98",
 }
 ERROR_COLOR = "#d03b2f"

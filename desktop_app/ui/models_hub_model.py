@@ -74,7 +74,7 @@ class RepoResultsModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == R_REPO:
-                return hit.repo_id + ("  🔒" if hit.gated else "")
+                return hit.repo_id + ("  " + self.tr("(gated)") if hit.gated else "")
             if col == R_DOWNLOADS:
                 return count_label(hit.downloads)
             if col == R_LIKES:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.errors import AppError
 from desktop_app.core.models.fit import ModelShape, estimate_fit, recommend_quant
-from desktop_app.core.models.hub import HubClient, HubModel, RepoFiles, SortKey, gated_message
+from desktop_app.core.models.hub import HubClient, HubModel, RepoFiles, SortKey
 from desktop_app.core.storage.settings import Settings
 from desktop_app.ui.models_fit import ERROR_COLOR, FitContext
 from desktop_app.ui.models_hub_model import (
@@ -264,7 +264,7 @@ class HubView(QWidget):
         self.results_model.set_results(hits)  # type: ignore[arg-type]
         self._set_busy(
             False,
-            self.tr("{0} repositories found.").format(len(hits))
+            self.tr("Repositories found: {0}.").format(len(hits))
             if hits
             else self.tr("Nothing found. Try a shorter name."),
         )
@@ -312,12 +312,17 @@ class HubView(QWidget):
         self.repo_title.setText(repo.repo_id)
         if repo.gated:
             config, _ = hub_config(self.settings)
-            text = gated_message(config, repo.repo_id)
+            page = config.repo_page(repo.repo_id)
             if config.token:
                 text = self.tr(
-                    "This repository is gated; your token is used for its downloads. If the "
-                    "download is refused: {0}"
-                ).format(text)
+                    "This repository is gated; your token is sent with its downloads. If they are "
+                    "refused, accept its terms on the Hub ({0}) with the token's account."
+                ).format(page)
+            else:
+                text = self.tr(
+                    "This repository is gated: accept its terms on the Hub ({0}), then set a token "
+                    "from that account in Hub settings (above) to download its files."
+                ).format(page)
             self.gated.setText(text)
         self.gated.setVisible(bool(repo.gated))
         if repo.refused:
@@ -330,7 +335,7 @@ class HubView(QWidget):
         n = sum(1 for m in repo.models if m.kind == "model")
         self._set_busy(
             False,
-            self.tr("{0} model files in {1}.").format(n, repo.repo_id)
+            self.tr("Model files in {1}: {0}.").format(n, repo.repo_id)
             if n
             else self.tr("{0} has no GGUF model files.").format(repo.repo_id),
         )
