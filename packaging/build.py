@@ -184,6 +184,10 @@ def build_info(py: Path, variant: str, args: str, offline: bool) -> dict[str, An
     llama_version, qt_version, python_version = out.stdout.split()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True, cwd=ROOT, check=False).stdout.strip()  # fmt: skip
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True, cwd=ROOT, check=False).stdout.strip()  # fmt: skip
+    if commit and dirty:
+        commit += "+local-changes"
     return {
         "app_version": project_version(),
         "variant": variant,
@@ -396,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
               "model": str(model) if model else None}  # fmt: skip
     out = pyinstaller(py, work, config)
     app = out / "hearth"
-    saved = dedupe_libraries(app)
+    saved = dedupe_libraries(app) if sys.platform.startswith("linux") else 0
     if saved:
         log(f"duplicate llama.cpp libraries made symlinks: {mib(saved)} saved")
     broken, system_libs = check_libraries(app)
