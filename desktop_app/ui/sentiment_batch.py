@@ -43,6 +43,7 @@ from desktop_app.core.tasks.sentiment import (
     export_csv,
     read_table,
 )
+from desktop_app.ui.durations import duration
 from desktop_app.ui.engine_service import EngineService
 from desktop_app.ui.label_chart import LabelChart
 from desktop_app.ui.results_model import ALL, ERRORS, ResultsFilter, ResultsModel
@@ -58,15 +59,6 @@ class _Relay(QObject):
     batch_done = Signal(int, object)  # job, list[ItemResult]
     table_read = Signal(int, object, str)  # job, Table, path
     failed = Signal(int, str)  # job, message
-
-
-def duration(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
 def table_file(mime: Any) -> str | None:

@@ -55,6 +55,7 @@ from desktop_app.core.tasks.summarize import (
     Token,
     answer_tokens,
 )
+from desktop_app.ui.durations import duration
 from desktop_app.ui.engine_service import EngineService
 from desktop_app.ui.summary_widgets import PartsView, SourceEdit, SummaryView, drop_path
 from desktop_app.ui.task_runner import TaskRunner
@@ -826,10 +827,7 @@ class SummarizePane(QWidget):
             self.parts_box.setMaximumHeight(self.parts_toggle.sizeHint().height())
 
     def _duration(self, seconds: float) -> str:
-        s = max(0, round(seconds))
-        if s < 60:
-            return self.tr("{0} s").format(s)
-        return self.tr("{0} min {1} s").format(s // 60, f"{s % 60:02d}")
+        return duration(seconds)
 
     def _unexpected(self, error: object) -> str:
         return self.tr("Unexpected error: {0}").format(
