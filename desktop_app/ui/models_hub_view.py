@@ -74,6 +74,8 @@ class HubView(QWidget):
             (self.tr("Recently updated"), "recent"),
         ):
             self.sort.addItem(text, key)
+        self.sort.currentIndexChanged.connect(self._on_sort_changed)
+        self._searched = False  # a new sort searches again, once the person has searched
         self.search_button = QPushButton(self.tr("Search"))
         self.search_button.clicked.connect(self.search)
         top = QHBoxLayout()
@@ -244,6 +246,7 @@ class HubView(QWidget):
             return
         query = self.query.text().strip()
         sort: SortKey = self.sort.currentData()
+        self._searched = True
         self._request += 1
         request, relay = self._request, self._relay
         self._set_busy(True, self.tr("Searching {0}…").format(client.config.endpoint))
@@ -257,6 +260,10 @@ class HubView(QWidget):
                 emit(relay.searched, request, hits)
 
         in_thread("hub-search", work)
+
+    def _on_sort_changed(self, _index: int) -> None:
+        if self._searched and not self._busy:
+            self.search()
 
     def _on_searched(self, request: int, hits: list[object]) -> None:
         if request != self._request:
