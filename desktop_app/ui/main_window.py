@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app import APP_NAME
 from desktop_app.core.engine.events import ModelInfo, Stats
 from desktop_app.core.engine.params import LoadParams, parse_gpu_layers
+from desktop_app.core.models.library import ModelLibrary
 from desktop_app.core.remote.engine import RemoteConfig
 from desktop_app.core.storage.conversations import ConversationStore
 from desktop_app.core.storage.paths import AppPaths
@@ -231,8 +232,13 @@ class MainWindow(QMainWindow):
     # ---- models --------------------------------------------------------------------------
 
     def installed_models(self) -> list[Path]:
-        folder = self.paths.models_dir
-        return sorted(folder.glob("*.gguf")) if folder.is_dir() else []
+        """What the library can load: the models folder (shard sets once), extra folders and
+        in-place imports; broken files and vision projectors stay in the Models pane only."""
+        try:
+            listing = ModelLibrary(self.settings, paths=self.paths).list_models()
+        except OSError:
+            return []
+        return [m.path for m in listing.models if m.ok and not m.is_projector]
 
     def refresh_models(self) -> None:
         default = self.settings.get("default_model")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -11,6 +12,11 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTool
 from desktop_app.core.engine.events import ModelInfo
 
 REMOTE_KEY = "remote:"  # the model list's entry for the remote server (and its default_model value)
+
+
+def model_label(path: Path) -> str:
+    """A file's name without .gguf, and a shard set's without "-00001-of-00003"."""
+    return re.sub(r"-\d{5}-of-\d{5}$", "", path.stem)
 
 
 class ModelBar(QWidget):
@@ -52,13 +58,13 @@ class ModelBar(QWidget):
     ) -> None:
         self.models.clear()
         for p in paths:
-            self.models.addItem(p.stem, str(p))
+            self.models.addItem(model_label(p), str(p))
         if remote_label:
             self.models.addItem(self.tr("Remote server · {0}").format(remote_label), REMOTE_KEY)
         if current:
             i = self.models.findData(current)
             if i < 0:
-                self.models.addItem(Path(current).stem, current)
+                self.models.addItem(model_label(Path(current)), current)
                 i = self.models.count() - 1
             self.models.setCurrentIndex(i)
 

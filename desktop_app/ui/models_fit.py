@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from desktop_app.core.engine.hardware import HardwareReport
 from desktop_app.core.models.fit import FitEstimate
+from desktop_app.ui.durations import duration
 
 GiB = 1024**3
 
@@ -172,12 +173,7 @@ def date_label(when: datetime | None) -> str:
 
 
 def duration_label(seconds: float | None) -> str:
-    """ETA: "45 s", "3 min 20 s", "1 h 05 min"."""
+    """ETA in the interface's language; "" when unknown."""
     if seconds is None or not math.isfinite(seconds) or seconds < 0:
         return ""
-    s = round(seconds)
-    if s < 60:
-        return f"{s} s"
-    if s < 3600:
-        return f"{s // 60} min {s % 60:02d} s"
-    return f"{s // 3600} h {(s % 3600) // 60:02d} min"
+    return duration(seconds)

@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -52,18 +52,27 @@ def ask_import_mode(parent: QWidget, path: str) -> ImportMode | None:
     (A module function, so tests can answer for the person.)"""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(parent.tr("Import a model"))
-    box.setText(parent.tr("How should {0} be added?").format(Path(path).name))
+    box.setWindowTitle(QCoreApplication.translate("LibraryView", "Import a model"))
+    box.setText(
+        QCoreApplication.translate("LibraryView", "How should {0} be added?").format(
+            Path(path).name
+        )
+    )
     box.setInformativeText(
-        parent.tr(
+        QCoreApplication.translate(
+            "LibraryView",
             "A copy in the models folder stays even if the original is moved or deleted. "
-            "Using it in place takes no extra disk space."
+            "Using it in place takes no extra disk space.",
         )
     )
     copy = box.addButton(
-        parent.tr("Copy into the models folder"), QMessageBox.ButtonRole.AcceptRole
+        QCoreApplication.translate("LibraryView", "Copy into the models folder"),
+        QMessageBox.ButtonRole.AcceptRole,
     )
-    in_place = box.addButton(parent.tr("Use it where it is"), QMessageBox.ButtonRole.AcceptRole)
+    in_place = box.addButton(
+        QCoreApplication.translate("LibraryView", "Use it where it is"),
+        QMessageBox.ButtonRole.AcceptRole,
+    )
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(copy)
     box.exec()
