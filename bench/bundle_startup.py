@@ -37,7 +37,7 @@ def main() -> int:
     ap.add_argument("bundle", type=Path, help="the unpacked bundle (the folder with `hearth`)")
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
-    exe = args.bundle / "hearth"
+    exe = args.bundle.resolve() / "hearth"
     if not exe.is_file():
         ap.error(f"no hearth executable in {args.bundle}")
     home = tempfile.mkdtemp(prefix="bench-bundle-startup-")
