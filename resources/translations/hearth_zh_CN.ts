@@ -17,257 +17,257 @@
 <context>
     <name>BatchPanel</name>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="114"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="106"/>
         <source>Open a file…</source>
         <translation>打开文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="116"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="108"/>
         <source>CSV, TSV, XLSX or TXT (one text a line); or drop the file on this pane</source>
         <translation>CSV、TSV、XLSX 或 TXT（每行一条文本）；也可将文件拖放到此面板</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="119"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="111"/>
         <source>No file yet: open one, or drop it here.</source>
         <translation>尚未选择文件：请打开文件，或将其拖放到此处。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="120"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="112"/>
         <source>Batch file</source>
         <translation>批量文件</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="124"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="116"/>
         <source>Text column</source>
         <translation>文本列</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="130"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="122"/>
         <source>Text column:</source>
         <translation>文本列：</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="132"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="124"/>
         <source>Header row</source>
         <translation>首行为表头</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="133"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="125"/>
         <source>The file&apos;s first row names the columns</source>
         <translation>文件的第一行是列名</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="144"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="136"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="145"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="137"/>
         <source>Label every text of the column</source>
         <translation>标注该列的每条文本</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="147"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="139"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="148"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="140"/>
         <source>Stop; the texts labelled so far are kept</source>
         <translation>停止；已标注的文本会保留</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="151"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="143"/>
         <source>Batch progress</source>
         <translation>批处理进度</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="155"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="147"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="157"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="149"/>
         <source>The file&apos;s columns plus the label and one probability column per label</source>
         <translation>原文件的各列，外加标签列和每个标签的概率列</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="166"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="158"/>
         <source>Batch speed</source>
         <translation>批处理速度</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="171"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="163"/>
         <source>Filter the rows</source>
         <translation>筛选行</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="172"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="164"/>
         <source>Filter: text contains…</source>
         <translation>筛选：文本包含…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="175"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="167"/>
         <source>Show the label</source>
         <translation>按标签显示</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="191"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="183"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="208"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="200"/>
         <source>Distribution</source>
         <translation>分布</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="276"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="268"/>
         <source>Open texts to analyse</source>
         <translation>打开要分析的文本</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="278"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="270"/>
         <source>Tables and text files (*.csv *.tsv *.tab *.xlsx *.xlsm *.txt)</source>
         <translation>表格和文本文件 (*.csv *.tsv *.tab *.xlsx *.xlsm *.txt)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="289"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="281"/>
         <source>{0}: open a CSV, TSV, XLSX or TXT file.</source>
         <translation>{0}：请打开 CSV、TSV、XLSX 或 TXT 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="299"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="291"/>
         <source>Reading {0}…</source>
         <translation>正在读取 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="320"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="312"/>
         <source>{0} · {1} rows</source>
         <translation>{0} · {1} 行</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="333"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="325"/>
         <source>{0} has no rows.</source>
         <translation>{0} 中没有数据行。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="334"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="326"/>
         <source>Read {0} rows from {1}</source>
         <translation>已从 {1} 读取 {0} 行</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="377"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="369"/>
         <source>Discard the results?</source>
         <translation>放弃结果？</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="378"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="370"/>
         <source>The results of the last run have not been exported. Discard them?</source>
         <translation>上次运行的结果尚未导出。要放弃这些结果吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="406"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="398"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="408"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="400"/>
         <source>Labelling {0} texts…</source>
         <translation>正在标注 {0} 条文本…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="446"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="438"/>
         <source>Stopping after the texts already started…</source>
         <translation>正在停止：先完成已开始的文本…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="463"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="455"/>
         <source>{0} of {1} · {2:.1f} texts/s · about {3} left</source>
         <translation>{0}/{1} · {2:.1f} 条/秒 · 约剩 {3}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="475"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="467"/>
         <source>reasons %v / %m</source>
         <translation>理由 %v / %m</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="484"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="476"/>
         <source>Writing reasons: {0} of {1} · about {2} left</source>
         <translation>正在撰写理由：{0}/{1} · 约剩 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="504"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="496"/>
         <source>Cancelled: {0} of {1} texts labelled, {2} with errors; the other {3} are marked “not scored”.</source>
         <translation>已取消：{1} 条文本中已标注 {0} 条，{2} 条出错；其余 {3} 条标记为“未评分”。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="509"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="501"/>
         <source>Done: {0} of {1} texts labelled, {2} with errors, in {3}.</source>
         <translation>完成：{1} 条文本中已标注 {0} 条，{2} 条出错，用时 {3}。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="535"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="527"/>
         <source>No file yet.</source>
         <translation>尚未选择文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="538"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="530"/>
         <source>Could not read the file: {0}</source>
         <translation>无法读取文件：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="541"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="533"/>
         <source>Not scored: {0}</source>
         <translation>未评分：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="543"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="535"/>
         <source>The batch stopped: {0}</source>
         <translation>批处理已停止：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="560"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="552"/>
         <source>Label</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="579"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="571"/>
         <source>All labels</source>
         <translation>全部标签</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="582"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="574"/>
         <source>Errors</source>
         <translation>出错项</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="595"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="587"/>
         <source>{0} rows</source>
         <translation>{0} 行</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="597"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="589"/>
         <source>{0} of {1} rows</source>
         <translation>{0}/{1} 行</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="608"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="600"/>
         <source>Export the results</source>
         <translation>导出结果</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="608"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="600"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="621"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="613"/>
         <source>Could not write {0}: {1}. The results are still here.</source>
         <translation>无法写入 {0}：{1}。结果仍保留在此处。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/sentiment_batch.py" line="629"/>
+        <location filename="../../desktop_app/ui/sentiment_batch.py" line="621"/>
         <source>Exported {0} rows to {1}</source>
         <translation>已将 {0} 行导出到 {1}</translation>
     </message>
@@ -830,69 +830,87 @@ from {1}</source>
     </message>
 </context>
 <context>
+    <name>Durations</name>
+    <message>
+        <location filename="../../desktop_app/ui/durations.py" line="11"/>
+        <source>{0} s</source>
+        <translation>{0} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/durations.py" line="13"/>
+        <source>{0} min {1} s</source>
+        <translation>{0} 分 {1} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/durations.py" line="16"/>
+        <source>{0} h {1} min</source>
+        <translation>{0} 小时 {1} 分</translation>
+    </message>
+</context>
+<context>
     <name>FitWords</name>
     <message>
-        <location filename="../../desktop_app/ui/models_fit.py" line="75"/>
+        <location filename="../../desktop_app/ui/models_fit.py" line="76"/>
         <source>tight: {0}</source>
         <translation>勉强：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_fit.py" line="77"/>
+        <location filename="../../desktop_app/ui/models_fit.py" line="78"/>
         <source>too large</source>
         <translation>太大</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_fit.py" line="79"/>
+        <location filename="../../desktop_app/ui/models_fit.py" line="80"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_fit.py" line="84"/>
+        <location filename="../../desktop_app/ui/models_fit.py" line="85"/>
         <source>fits on GPU</source>
         <translation>可全部放入 GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_fit.py" line="86"/>
+        <location filename="../../desktop_app/ui/models_fit.py" line="87"/>
         <source>partly on GPU ({0} of {1} layers)</source>
         <translation>部分在 GPU（{0}/{1} 层）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_fit.py" line="89"/>
+        <location filename="../../desktop_app/ui/models_fit.py" line="90"/>
         <source>runs on CPU</source>
         <translation>在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_fit.py" line="97"/>
+        <location filename="../../desktop_app/ui/models_fit.py" line="98"/>
         <source>Needs roughly {0}: {1} weights + {2} KV cache ({3} tokens, {4}) + {5} work space.</source>
         <translation>粗略估计需要 {0}：权重 {1} + KV 缓存 {2}（{3} 词元，{4}）+ 工作空间 {5}。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_fit.py" line="101"/>
+        <location filename="../../desktop_app/ui/models_fit.py" line="102"/>
         <source>Needs about {0}: {1} weights + {2} KV cache ({3} tokens, {4}) + {5} work space.</source>
         <translation>约需 {0}：权重 {1} + KV 缓存 {2}（{3} 词元，{4}）+ 工作空间 {5}。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_fit.py" line="115"/>
+        <location filename="../../desktop_app/ui/models_fit.py" line="116"/>
         <source>{0}: {1} VRAM free.</source>
         <translation>{0}：可用显存 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_fit.py" line="118"/>
+        <location filename="../../desktop_app/ui/models_fit.py" line="119"/>
         <source>RAM: {0} free of {1}.</source>
         <translation>内存：可用 {0}，共 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_fit.py" line="121"/>
+        <location filename="../../desktop_app/ui/models_fit.py" line="122"/>
         <source>The model&apos;s layout is guessed from the file size.</source>
         <translation>模型结构是根据文件大小推测的。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_fit.py" line="123"/>
+        <location filename="../../desktop_app/ui/models_fit.py" line="124"/>
         <source>It fits with little to spare: close other programs first.</source>
         <translation>能装下，但余量很少：请先关闭其他程序。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_fit.py" line="126"/>
+        <location filename="../../desktop_app/ui/models_fit.py" line="127"/>
         <source>It does not fit in this computer&apos;s memory at this context length.</source>
         <translation>在此上下文长度下，本机内存装不下该模型。</translation>
     </message>
@@ -1220,214 +1238,235 @@ from {1}</source>
 <context>
     <name>LibraryView</name>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="109"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="57"/>
+        <source>How should {0} be added?</source>
+        <translation>如何添加 {0}？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="62"/>
+        <source>A copy in the models folder stays even if the original is moved or deleted. Using it in place takes no extra disk space.</source>
+        <translation>复制到模型文件夹后，即使原文件被移动或删除，副本仍会保留。原位使用则不占用额外磁盘空间。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="69"/>
+        <source>Copy into the models folder</source>
+        <translation>复制到模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="73"/>
+        <source>Use it where it is</source>
+        <translation>原位使用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="118"/>
         <source>Installed models</source>
         <translation>已安装的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="127"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="136"/>
         <source>No models yet. Download one from the Catalog or the Hub, or import a GGUF file.</source>
         <translation>还没有模型。请从模型目录或 Hub 下载，或导入 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="132"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="141"/>
         <source>Problems with model folders</source>
         <translation>模型文件夹的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="137"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="146"/>
         <source>Selected model</source>
         <translation>所选模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="144"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="153"/>
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="145"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="154"/>
         <source>Load the selected model (or double-click it)</source>
         <translation>加载所选模型（或双击该模型）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="147"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="156"/>
         <source>Set as default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="148"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="157"/>
         <source>Load this model when the app starts</source>
         <translation>应用启动时加载此模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="150"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="159"/>
         <source>Reveal in file manager</source>
         <translation>在文件管理器中显示</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="152"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="161"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="154"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="163"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="155"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="164"/>
         <source>Add a GGUF file from this computer</source>
         <translation>从本机添加 GGUF 文件</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="157"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="166"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="158"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="167"/>
         <source>Also list the GGUF files in another folder</source>
         <translation>同时列出另一个文件夹中的 GGUF 文件</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="160"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="169"/>
         <source>Remove folder…</source>
         <translation>移除文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="162"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="171"/>
         <source>Stop listing a folder added before (its files stay)</source>
         <translation>不再列出之前添加的文件夹（其中的文件保留）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="165"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="174"/>
         <source>Rescan</source>
         <translation>重新扫描</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="166"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="175"/>
         <source>List the model folders again</source>
         <translation>重新扫描模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="171"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="180"/>
         <source>Import progress</source>
         <translation>导入进度</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="173"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="182"/>
         <source>Cancel import</source>
         <translation>取消导入</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="246"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="255"/>
         <source>Models folder: {0}</source>
         <translation>模型文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="248"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="257"/>
         <source>Also listed: {0}</source>
         <translation>另外列出：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="287"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="296"/>
         <source>Languages: {0}</source>
         <translation>语言：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="313"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="322"/>
         <source>Could not save the default model: {0}</source>
         <translation>无法保存默认模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="316"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="325"/>
         <source>{0} is now the default model.</source>
         <translation>{0} 现在是默认模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="341"/>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="360"/>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="371"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="350"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="369"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="380"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="342"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="351"/>
         <source>{0} is loaded now. Unload it in the bar above first.</source>
         <translation>{0} 当前已加载。请先在上方栏中将其卸载。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="347"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="356"/>
         <source>Delete {0} ({1})? It was added in place, so the file in {2} itself is deleted from this computer.</source>
         <translation>删除 {0}（{1}）？它是原位添加的，因此会从本机删除 {2} 中的原文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="351"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="360"/>
         <source>Delete {0} ({1}, {2} files) from this computer?</source>
         <translation>从本机删除 {0}（{1}，{2} 个文件）？</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="355"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="364"/>
         <source>Delete {0} ({1}) from this computer?</source>
         <translation>从本机删除 {0}（{1}）？</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="373"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="382"/>
         <source>Deleted {0}.</source>
         <translation>已删除 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="378"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="387"/>
         <source>Also list the models in this folder</source>
         <translation>同时列出此文件夹中的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="389"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="398"/>
         <source>Models in {0} are listed too.</source>
         <translation>{0} 中的模型也会列出。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="398"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="407"/>
         <source>Remove folder</source>
         <translation>移除文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="399"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="408"/>
         <source>Stop listing the models in (the files stay where they are):</source>
         <translation>不再列出以下文件夹中的模型（文件保留在原处）：</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="417"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="426"/>
         <source>Import a GGUF model</source>
         <translation>导入 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="417"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="426"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="435"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="444"/>
         <source>Importing {0}…</source>
         <translation>正在导入 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="466"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="475"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="485"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="494"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="494"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="503"/>
         <source>Import cancelled; nothing was added.</source>
         <translation>导入已取消，未添加任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="497"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="55"/>
+        <location filename="../../desktop_app/ui/models_library_view.py" line="506"/>
         <source>Import a model</source>
         <translation>导入模型</translation>
     </message>
@@ -1435,117 +1474,117 @@ from {1}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="132"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="133"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="138"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="139"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="139"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="140"/>
         <source>Summarize</source>
         <translation>摘要</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="140"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="141"/>
         <source>Sentiment</source>
         <translation>情感分析</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="141"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="142"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="179"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="180"/>
         <source>Generation speed</source>
         <translation>生成速度</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="182"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="183"/>
         <source>Context used</source>
         <translation>已用上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="183"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="184"/>
         <source>context %v / %m</source>
         <translation>上下文 %v / %m</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="186"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="187"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="212"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="213"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="213"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="214"/>
         <source>Open a GGUF file…</source>
         <translation>打开 GGUF 文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="217"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="218"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="221"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="222"/>
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="222"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="223"/>
         <source>Preferences…</source>
         <translation>偏好设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="226"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="227"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="227"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="228"/>
         <source>About {0}</source>
         <translation>关于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="283"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="289"/>
         <source>Set the remote server in Preferences first.</source>
         <translation>请先在偏好设置中设置远程服务器。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="307"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="313"/>
         <source>Could not load the model: {0}</source>
         <translation>无法加载模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="312"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="318"/>
         <source>The engine stopped; load the model again. {0}</source>
         <translation>推理引擎已停止，请重新加载模型。{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="317"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="323"/>
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="317"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="323"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="332"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="338"/>
         <source>Fetching the starter model…</source>
         <translation>正在获取入门模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="388"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="394"/>
         <source>{0:.1f} tokens/s · first token {1:.0f} ms</source>
         <translation>{0:.1f} 词元/秒 · 首词元 {1:.0f} 毫秒</translation>
     </message>
@@ -1553,84 +1592,84 @@ from {1}</source>
 <context>
     <name>ModelBar</name>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="26"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="32"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="27"/>
-        <location filename="../../desktop_app/ui/model_bar.py" line="120"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="33"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="126"/>
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="28"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="34"/>
         <source>Load or unload the model</source>
         <translation>加载或卸载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="30"/>
-        <location filename="../../desktop_app/ui/model_bar.py" line="122"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="36"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="128"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="31"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="37"/>
         <source>Model status</source>
         <translation>模型状态</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="34"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="40"/>
         <source>Load options and preferences</source>
         <translation>加载选项与偏好设置</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="35"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="41"/>
         <source>Preferences</source>
         <translation>偏好设置</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="57"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="63"/>
         <source>Remote server · {0}</source>
         <translation>远程服务器 · {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="81"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="87"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="84"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="90"/>
         <source>the remote server</source>
         <translation>远程服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="88"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="94"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="99"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="105"/>
         <source>Loading {0}… {1:.0f}% ({2:.0f} s)</source>
         <translation>正在加载 {0}… {1:.0f}%（{2:.0f} 秒）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="105"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="111"/>
         <source>Unload</source>
         <translation>卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="108"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="114"/>
         <source>{0} · {1} · context {2}</source>
         <translation>{0} · {1} · 上下文 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="110"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="116"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/model_bar.py" line="111"/>
+        <location filename="../../desktop_app/ui/model_bar.py" line="117"/>
         <source>{0} · {1} layers on GPU of {2} · context {3}</source>
         <translation>{0} · GPU 层 {1}/{2} · 上下文 {3}</translation>
     </message>
@@ -2418,39 +2457,39 @@ from {1}</source>
 <context>
     <name>SummarizePane</name>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="147"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="148"/>
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="148"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="149"/>
         <source>Open a .txt, .md, .html, .pdf or .docx file</source>
         <translation>打开 .txt、.md、.html、.pdf 或 .docx 文件</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="149"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="150"/>
         <source>Open a document</source>
         <translation>打开文档</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="151"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="152"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="152"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="153"/>
         <source>Empty the text box (Ctrl+Z brings the text back)</source>
         <translation>清空文本框（按 Ctrl+Z 可恢复）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="154"/>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="160"/>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="532"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="155"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="161"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="533"/>
         <source>Text to summarize</source>
         <translation>要摘要的文本</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="163"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="164"/>
         <source>Paste or type a text here, drop a file on this box, or click Open… (.txt .md .html .pdf .docx).
 
 Ctrl+Enter summarizes.</source>
@@ -2459,421 +2498,411 @@ Ctrl+Enter summarizes.</source>
 按 Ctrl+Enter 生成摘要。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="171"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="172"/>
         <source>About the text</source>
         <translation>文本信息</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="181"/>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="281"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="182"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="282"/>
         <source>Style</source>
         <translation>风格</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="185"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="186"/>
         <source>One-sentence TL;DR</source>
         <translation>一句话概括</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="186"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="187"/>
         <source>Bullet points</source>
         <translation>要点列表</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="187"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="188"/>
         <source>Paragraph</source>
         <translation>段落</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="188"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="189"/>
         <source>Outline with headings</source>
         <translation>带标题的提纲</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="194"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="195"/>
         <source>Target length</source>
         <translation>目标长度</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="197"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="198"/>
         <source>Auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="198"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="199"/>
         <source> words</source>
         <translation> 字</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="201"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="202"/>
         <source>About how long the summary should be. Auto lets the style decide. For a Chinese summary this counts characters.</source>
         <translation>摘要的大致长度。“自动”表示由风格决定。英文摘要按单词计，中文摘要按字计。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="206"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="207"/>
         <source>Language of the summary</source>
         <translation>摘要语言</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="209"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="210"/>
         <source>Same as the text</source>
         <translation>与原文相同</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="209"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="210"/>
         <source>English</source>
         <translation>英语</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="209"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="210"/>
         <source>Chinese (简体中文)</source>
         <translation>简体中文</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="214"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="215"/>
         <source>Extra instruction</source>
         <translation>附加指令</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="215"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="216"/>
         <source>Optional, e.g. “focus on the costs”</source>
         <translation>可选，例如“重点关注成本”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="219"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="220"/>
         <source>Summarize</source>
         <translation>生成摘要</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="220"/>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="794"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="221"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="795"/>
         <source>Summarize the text (Ctrl+Enter)</source>
         <translation>为文本生成摘要（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="223"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="224"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="224"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="225"/>
         <source>Stop now and keep what is done (Esc)</source>
         <translation>立即停止并保留已完成的部分（Esc）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="231"/>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="244"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="232"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="245"/>
         <source>Summary</source>
         <translation>摘要</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="236"/>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="239"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="237"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="240"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="245"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="246"/>
         <source>The summary appears here.</source>
         <translation>摘要将显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="246"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="247"/>
         <source>Code copied</source>
         <translation>代码已复制</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="251"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="252"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="252"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="253"/>
         <source>Copy the summary (as Markdown) to the clipboard</source>
         <translation>将摘要（Markdown 格式）复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="254"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="255"/>
         <source>Save as Markdown…</source>
         <translation>另存为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="267"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="268"/>
         <source>Show the parts</source>
         <translation>显示分段</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="283"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="284"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="285"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="286"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="287"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="288"/>
         <source>Instruction</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="393"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="394"/>
         <source>Documents ({0})</source>
         <translation>文档 ({0})</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="394"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="395"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="398"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="399"/>
         <source>Open a document to summarize</source>
         <translation>打开要摘要的文档</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="406"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="407"/>
         <source>Wait for the summary to finish, or cancel it first.</source>
         <translation>请等待摘要完成，或先将其取消。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="415"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="416"/>
         <source>Reading {0}…</source>
         <translation>正在读取 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="429"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="430"/>
         <source>Opened {0}</source>
         <translation>已打开 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="516"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="517"/>
         <source>plain text</source>
         <translation>纯文本</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="517"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="518"/>
         <source>Markdown</source>
         <translation>Markdown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="518"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="519"/>
         <source>web page</source>
         <translation>网页</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="519"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="520"/>
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="520"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="521"/>
         <source>Word document</source>
         <translation>Word 文档</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="524"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="525"/>
         <source>{0} pages</source>
         <translation>{0} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="528"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="529"/>
         <source>decoded as {0}</source>
         <translation>按 {0} 解码</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="530"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="531"/>
         <source>edited</source>
         <translation>已编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="536"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="537"/>
         <source>{0} characters</source>
         <translation>{0} 个字符</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="539"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="540"/>
         <source>{0} tokens</source>
         <translation>{0} 个词元</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="545"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="546"/>
         <source>too long for one request in the model&apos;s {0}-token context: it will be read in parts</source>
         <translation>超出模型 {0} 词元的上下文，无法一次处理：将分段读取</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="571"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="572"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="576"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="577"/>
         <source>There is no text to summarize: paste some, or open a file.</source>
         <translation>没有可摘要的文本：请粘贴文本或打开文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="589"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="590"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="592"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="593"/>
         <source>Summarizing…</source>
         <translation>正在生成摘要…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="599"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="600"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="622"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="623"/>
         <source>Reading the parts: part {0} of {1}</source>
         <translation>正在读取各段：第 {0}/{1} 段</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="624"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="625"/>
         <source>Combining the partial summaries: {0} of {1}</source>
         <translation>正在合并各段摘要：{0}/{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="628"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="629"/>
         <source>Writing the summary</source>
         <translation>正在撰写摘要</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="632"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="633"/>
         <source>{0} · about {1} left</source>
         <translation>{0} · 约剩 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="660"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="661"/>
         <source>Stopped while writing the summary: it is incomplete.</source>
         <translation>撰写摘要时已停止：摘要不完整。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="662"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="663"/>
         <source>Stopped: {0} of {1} parts were summarized.</source>
         <translation>已停止：{1} 段中已摘要 {0} 段。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="666"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="667"/>
         <source>Stopped before anything was summarized.</source>
         <translation>已停止，尚未生成任何摘要。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="668"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="669"/>
         <source>Done in {0}: {1} parts, combined in {2} rounds.</source>
         <translation>完成，用时 {0}：共 {1} 段，经 {2} 轮合并。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="672"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="673"/>
         <source>Done in {0}: {1} parts.</source>
         <translation>完成，用时 {0}：共 {1} 段。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="674"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="675"/>
         <source>Done in {0}, in one pass.</source>
         <translation>完成，用时 {0}，一次处理完毕。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="691"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="692"/>
         <source>The summary failed.</source>
         <translation>摘要失败。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="693"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="694"/>
         <source>The summary failed: {0}</source>
         <translation>摘要失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="705"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="706"/>
         <source>*Stopped before the final summary. The summaries of {0} of {1} parts follow.*</source>
         <translation>*在生成最终摘要前已停止。以下是 {1} 段中 {0} 段的摘要。*</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="710"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="711"/>
         <source>Part {0}</source>
         <translation>第 {0} 段</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="722"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="723"/>
         <source>Summary copied</source>
         <translation>摘要已复制</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="728"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="729"/>
         <source>summary</source>
         <translation>摘要</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="729"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="730"/>
         <source>{0} - summary.md</source>
         <translation>{0} - 摘要.md</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="731"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="732"/>
         <source>Save the summary</source>
         <translation>保存摘要</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="731"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="732"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件 (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="742"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="743"/>
         <source>Could not save {0}: {1}</source>
         <translation>无法保存 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="747"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="748"/>
         <source>Saved to {0}</source>
         <translation>已保存到 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="787"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="788"/>
         <source>Load a model (at the top) to summarize.</source>
         <translation>请先在顶部加载模型，再生成摘要。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="789"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="790"/>
         <source>Esc cancels and keeps what is done.</source>
         <translation>按 Esc 取消并保留已完成的部分。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="791"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="792"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="811"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="812"/>
         <source>Parts: {0} of {1} summarized</source>
         <translation>分段：已摘要 {0}/{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="813"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="814"/>
         <source>Parts: the text was read in one pass</source>
         <translation>分段：文本一次读完</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="815"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="816"/>
         <source>Parts</source>
         <translation>分段</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="831"/>
-        <source>{0} s</source>
-        <translation>{0} 秒</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="832"/>
-        <source>{0} min {1} s</source>
-        <translation>{0} 分 {1} 秒</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/summarize_pane.py" line="835"/>
+        <location filename="../../desktop_app/ui/summarize_pane.py" line="833"/>
         <source>Unexpected error: {0}</source>
         <translation>意外错误：{0}</translation>
     </message>
@@ -2933,12 +2962,12 @@ Ctrl+Enter summarizes.</source>
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="46"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="47"/>
         <source>Welcome to {0}</source>
         <translation>欢迎使用 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="53"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="54"/>
         <source>Chat, summarize and analyse text with a language model that runs on this computer. Nothing you type leaves it.
 
 To begin, get the small starter model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0) or open a GGUF model file you already have.</source>
@@ -2947,48 +2976,20 @@ To begin, get the small starter model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0)
 开始前，请获取小巧的入门模型（SmolLM2-135M-Instruct，98 MB，Apache-2.0），或打开你已有的 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="59"/>
         <location filename="../../desktop_app/ui/main_window.py" line="60"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="61"/>
         <source>Get the starter model</source>
         <translation>获取入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="62"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="63"/>
         <source>Open a GGUF file…</source>
         <translation>打开 GGUF 文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="63"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="64"/>
         <source>Open a GGUF file</source>
         <translation>打开 GGUF 文件</translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="55"/>
-        <source>Import a model</source>
-        <translation>导入模型</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="56"/>
-        <source>How should {0} be added?</source>
-        <translation>要如何添加 {0}？</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="59"/>
-        <source>A copy in the models folder stays even if the original is moved or deleted. Using it in place takes no extra disk space.</source>
-        <translation>复制到模型文件夹后，即使原文件被移动或删除，副本仍然可用。原位使用则不占用额外的磁盘空间。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="64"/>
-        <source>Copy into the models folder</source>
-        <translation>复制到模型文件夹</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/models_library_view.py" line="66"/>
-        <source>Use it where it is</source>
-        <translation>原位使用</translation>
     </message>
 </context>
 </TS>

@@ -39,3 +39,13 @@ def test_compiled_translations_are_current(tmp_path: Path) -> None:
     assert out.read_bytes() == QM.read_bytes(), (
         "run pyside6-lrelease (resources/translations/README.md)"
     )
+
+
+def test_translations_keep_placeholders_tags_and_keys() -> None:
+    """A lost {0} or a changed {1:.0f} would break .format() at run time, in Chinese only."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_translations.py"), str(TS)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
