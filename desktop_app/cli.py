@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,6 +34,7 @@ from desktop_app.core.engine.params import (
     SamplingParams,
     parse_gpu_layers,
 )
+from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.errors import AppError
 from desktop_app.core.models.resolve import resolve_model
 from desktop_app.core.storage.logs import setup_logging
@@ -40,6 +42,7 @@ from desktop_app.core.storage.paths import app_paths
 from desktop_app.core.storage.settings import Settings
 
 EXIT_USAGE = 2
+REMOTE_KEY_ENV = "DESKTOP_APP_REMOTE_API_KEY"
 EXIT_INTERRUPTED = 130
 
 
@@ -67,6 +70,49 @@ def _add_load_options(p: argparse.ArgumentParser) -> None:
         "--no-mmap", action="store_true", help="read the model into RAM instead of mapping it"
     )
     g.add_argument("--mlock", action="store_true", help="lock the model in RAM")
+
+
+def _add_remote_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("remote server (instead of a local model)")
+    g.add_argument("--remote", metavar="URL",
+                   help="an OpenAI-compatible server, e.g. http://host:8080/v1 (llama-server, vLLM, "
+                        "Ollama, desktop-app serve)")  # fmt: skip
+    g.add_argument("--api-key", metavar="KEY",
+                   help=f"the server's API key (default: ${REMOTE_KEY_ENV})")  # fmt: skip
+    g.add_argument("--remote-model", metavar="NAME", default="",
+                   help="the model on the server (default: its first)")  # fmt: skip
+
+
+def _add_engine_options(p: argparse.ArgumentParser) -> None:
+    """Load options for a local model and the remote-server options: the tasks take both."""
+    _add_load_options(p)
+    _add_remote_options(p)
+
+
+def _open_engine(
+    args: argparse.Namespace, settings: Settings, quiet: bool
+) -> tuple[Engine, ModelInfo]:
+    """The remote server given with --remote, else the local engine with the model loaded."""
+    if getattr(args, "remote", None):
+        from desktop_app.core.remote.engine import RemoteConfig, RemoteEngine
+
+        remote = RemoteEngine(
+            RemoteConfig(
+                args.remote,
+                api_key=args.api_key or os.environ.get(REMOTE_KEY_ENV) or None,
+                model=args.remote_model or "",
+                n_ctx=args.ctx or None,
+            )
+        )
+        info = remote.load().result()
+        assert isinstance(info, ModelInfo)
+        if not quiet:
+            _note(f"{info.name} on {info.backend}, context {info.n_ctx}")
+            for n in info.notes:
+                _note(f"note: {n}")
+        return remote, info
+    model = resolve_model(getattr(args, "model", None), settings)
+    return _start_and_load(_load_params(args, model, settings), quiet)
 
 
 def _add_sampling_options(p: argparse.ArgumentParser) -> None:
@@ -185,10 +231,8 @@ def _start_and_load(params: LoadParams, quiet: bool) -> tuple[EngineClient, Mode
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    model = resolve_model(args.model, settings)
-    params = _load_params(args, model, settings)
     sampling = _sampling(args, settings)
-    engine, _ = _start_and_load(params, args.quiet)
+    engine, _ = _open_engine(args, settings, args.quiet)
     try:
         messages: list[Message] = []
         if args.system:
@@ -204,10 +248,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    model = resolve_model(args.model, settings)
-    params = _load_params(args, model, settings)
     sampling = _sampling(args, settings)
-    engine, _ = _start_and_load(params, False)
+    engine, _ = _open_engine(args, settings, False)
     history: list[Message] = []
     system = args.system
     _note("Type a message and press Enter. /reset clears the chat, /system TEXT sets the system "
@@ -245,7 +287,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
                 if not engine.alive:
                     _note("Restarting the engine…")
                     engine.close()
-                    engine, _ = _start_and_load(params, True)
+                    engine, _ = _open_engine(args, settings, True)
                 continue
             if done is not None and done.text:
                 history.append({"role": "assistant", "content": done.text})
@@ -330,20 +372,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="stream one answer to the terminal")
     p.add_argument(
-        "model", metavar="MODEL", help="a .gguf path, a name in the models folder, or 'starter'"
+        "model",
+        metavar="MODEL",
+        nargs="?",
+        help="a .gguf path, a name in the models folder, or 'starter' (default: the default "
+        "model; ignored with --remote)",
     )
     p.add_argument("prompt", metavar="PROMPT", help="the prompt ('-' reads it from standard input)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the answer")
-    _add_load_options(p)
+    _add_engine_options(p)
     _add_sampling_options(p)
 
     p = sub.add_parser("chat", help="chat in the terminal")
-    p.add_argument("model", metavar="MODEL")
-    _add_load_options(p)
+    p.add_argument("model", metavar="MODEL", nargs="?", help="as for run")
+    _add_engine_options(p)
     _add_sampling_options(p)
 
-    cli_summarize.add_parser(sub, _add_load_options, _add_sampling_options)
-    cli_sentiment.add_parser(sub, _add_load_options, _add_sampling_options)
+    cli_summarize.add_parser(sub, _add_engine_options, _add_sampling_options)
+    cli_sentiment.add_parser(sub, _add_engine_options, _add_sampling_options)
     cli_serve.add_parser(sub, _add_load_options)
     cli_models.add_parser(sub)
 

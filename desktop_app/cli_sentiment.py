@@ -98,8 +98,7 @@ class _ProgressLine:
 
 
 def run(args: argparse.Namespace, settings: Any) -> int:
-    from desktop_app.cli import _load_params, _start_and_load
-    from desktop_app.core.models.resolve import resolve_model
+    from desktop_app.cli import _open_engine
 
     if (args.text is None) == (args.file is None):
         raise ValueError("give either a TEXT or --file FILE")
@@ -119,9 +118,7 @@ def run(args: argparse.Namespace, settings: Any) -> int:
     else:
         texts = [sys.stdin.read() if args.text == "-" else args.text]
 
-    model = resolve_model(args.model, settings)
-    params = _load_params(args, model, settings)
-    engine, _ = _start_and_load(params, args.quiet)
+    engine, _ = _open_engine(args, settings, args.quiet)
     try:
         task = SentimentTask(engine, instruction=args.system, reason_sampling=reason_sampling)
         results = task.classify_batch(

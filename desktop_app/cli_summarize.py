@@ -68,19 +68,16 @@ def add_parser(
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run `summarize`: 0 when done, 130 when stopped with Ctrl+C (partial output kept)."""
     from desktop_app import cli  # here, not at the top: cli.py imports this module
-    from desktop_app.core.models.resolve import resolve_model
     from desktop_app.core.tasks.summarize import Summarizer
 
     doc = _read_input(args.file)  # a bad file fails before a model is loaded
     options = SummaryOptions(args.style, args.words, args.lang, args.instruction or "")
     options.validate()
     sampling = _sampling(args)
-    model = resolve_model(args.model, settings)
-    params = cli._load_params(args, model, settings)
     progress = _ProgressLine(sys.stderr, quiet=args.quiet)
     if not args.quiet:
         progress.note(_describe(doc))
-    engine, info = cli._start_and_load(params, args.quiet)
+    engine, info = cli._open_engine(args, settings, args.quiet)
     try:
         summarizer = Summarizer(engine, info.n_ctx, sampling, system=args.system or SYSTEM)
         streaming = not args.output
