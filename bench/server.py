@@ -3,12 +3,18 @@
 
 N clients stream chat completions at once, each R requests in a row; both servers get the same
 prompts, max_tokens and seed, and rounds alternate between them (each round starts with the other
-one). Prints requests/s, latency p50/p99, time to first token p50/p99, tokens per answer, failed
-requests (goal: none) and the ratios app/reference. Both servers answer one request at a time
-and queue the rest; llama_cpp.server runs with --interrupt_requests False, since by default a new
-request cuts off the one being streamed.
+one). Prints requests/s, latency p50/p99, time to first token p50/p99, CPU seconds per request
+(server and engine processes), tokens per answer, failed requests (goal: none) and the ratios
+app/reference. Both servers answer one request at a time and queue the rest; llama_cpp.server
+runs with --interrupt_requests False, since by default a new request cuts off the one being
+streamed.
 
-    python bench/server.py [--model PATH] [--clients 4] [--requests 3] [--rounds 2] [--max-tokens 64]
+    python bench/server.py [--model PATH] [--clients 4] [--requests 3] [--rounds 4] [--max-tokens 64]
+                           [--threads N]
+
+On a machine whose cores are busy with other programs, give --threads fewer than the idle cores:
+llama.cpp's threads spin at barriers, so one descheduled thread makes the others burn CPU, and a
+48-token answer can take a hundred seconds on either server.
 """
 
 from __future__ import annotations
@@ -197,6 +203,21 @@ def load_round(server: Server, round_no: int, clients: int, requests: int, max_t
     return time.perf_counter() - started, outcomes
 
 
+def cpu_seconds(server: Server) -> float:
+    """CPU time of the server and its children (the app's engine process): a figure that the
+    load of other programs on the machine disturbs far less than wall-clock time."""
+    import psutil
+
+    total = 0.0
+    with contextlib.suppress(psutil.Error):
+        proc = psutil.Process(server.proc.pid)
+        for p in [proc, *proc.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                times = p.cpu_times()
+                total += times.user + times.system
+    return total
+
+
 def percentile(values: list[float], q: float) -> float:
     """Nearest rank: with few samples p99 is the slowest request, as it should be."""
     if not values:
@@ -226,7 +247,7 @@ def main() -> int:
     ap.add_argument("--model", type=Path)
     ap.add_argument("--clients", type=int, default=4, help="concurrent streaming clients")
     ap.add_argument("--requests", type=int, default=3, help="requests per client per round")
-    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=4)
     ap.add_argument("--max-tokens", type=int, default=64)
     ap.add_argument("--threads", type=int, default=min(2, default_threads()))
     ap.add_argument("--ctx", type=int, default=2048)
@@ -237,8 +258,7 @@ def main() -> int:
           f"{args.requests} requests, max tokens {args.max_tokens}, seed {args.seed}, "
           f"{args.rounds} rounds (alternating)")  # fmt: skip
     results: dict[str, dict[str, Any]] = {
-        "app": {"wall": 0.0, "out": []},
-        "ref": {"wall": 0.0, "out": []},
+        name: {"wall": 0.0, "cpu": 0.0, "out": []} for name in ("app", "ref")
     }
     with servers(model, args.ctx, args.threads, args.clients + 4) as (app, ref):
         for server in (app, ref):  # warm up: first-request costs are not the subject
@@ -246,9 +266,11 @@ def main() -> int:
         for r in range(args.rounds):
             order = (app, ref) if r % 2 == 0 else (ref, app)
             for server in order:
+                cpu = cpu_seconds(server)
                 wall, outcomes = load_round(server, r, args.clients, args.requests, args.max_tokens,
                                             args.seed)  # fmt: skip
                 results[server.name]["wall"] += wall
+                results[server.name]["cpu"] += cpu_seconds(server) - cpu
                 results[server.name]["out"] += outcomes
 
     rows: dict[str, dict[str, float]] = {}
@@ -260,6 +282,7 @@ def main() -> int:
             "latency p99 (s)": percentile([o.latency for o in ok], 99),
             "first token p50 (s)": percentile([o.ttft for o in ok], 50),
             "first token p99 (s)": percentile([o.ttft for o in ok], 99),
+            "CPU s per request": res["cpu"] / len(res["out"]) if res["out"] else 0.0,
             "chunks per answer (median)": statistics.median(o.chunks for o in ok) if ok else 0.0,
             "failed requests": float(len(res["out"]) - len(ok)),
         }
@@ -271,7 +294,10 @@ def main() -> int:
         a, b = rows["app"][key], rows["ref"][key]
         ratio = f"{a / b:9.2f}" if b and key != "failed requests" else f"{'':9}"
         print(f"{key:28}{a:12.3f}{b:18.3f}{ratio}")
-    print("(requests/s: higher is better; latency and first token: lower is better)")
+    print(
+        "(requests/s: higher is better; latency, first token and CPU: lower is better; CPU time is\n"
+        " the steadiest figure on a busy machine, wall-clock times move with other programs' load)"
+    )
     failed = rows["app"]["failed requests"] + rows["ref"]["failed requests"]
     print(f"failed requests: {'none' if not failed else int(failed)}")
     return 0 if not rows["app"]["failed requests"] else 1

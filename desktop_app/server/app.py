@@ -493,7 +493,7 @@ class ApiServer:
             if job.stream:
                 keep = await self._stream(job, request, writer, generation)
             else:
-                keep = await self._whole(job, writer, generation)
+                keep = await self._whole(job, request, writer, generation)
         finally:
             watch.stop()
             if generation.final is None:
@@ -560,7 +560,9 @@ class ApiServer:
             code="server_shutting_down",
         )
 
-    async def _whole(self, job: Job, writer: asyncio.StreamWriter, generation: Generation) -> bool:
+    async def _whole(
+        self, job: Job, request: Request, writer: asyncio.StreamWriter, generation: Generation
+    ) -> bool:
         items: list[TokenLogprob] | None = [] if job.logprobs else None
         while True:
             event = await generation.next()
@@ -578,7 +580,7 @@ class ApiServer:
             raise self._shutdown_error()
         shaper = Shaper(job.kind, self.model_id)
         payload = shaper.answer(event.text, event.finish_reason, generation.stats, items)
-        await http11.send(writer, 200, _json(payload))
+        await http11.send(writer, 200, _json(payload), keep_alive=request.keep_alive)
         return True
 
     async def _stream(
