@@ -33,6 +33,7 @@ from desktop_app.ui.engine_service import EngineService
 from desktop_app.ui.model_bar import REMOTE_KEY, ModelBar
 from desktop_app.ui.models_pane import ModelsPane
 from desktop_app.ui.sentiment_pane import SentimentPane
+from desktop_app.ui.server_switch import ServerSwitch, serve_command
 from desktop_app.ui.summarize_pane import SummarizePane
 
 
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         settings: Settings,
         store: ConversationStore,
         service: EngineService | None = None,
+        server: ServerSwitch | None = None,
     ) -> None:
         super().__init__()
         self.paths = paths
@@ -192,6 +194,11 @@ class MainWindow(QMainWindow):
         self._undo_timer.timeout.connect(lambda: self.undo_button.setVisible(False))
         self.undo_button.clicked.connect(self._undo)
         bar = self.statusBar()
+        self.server_label = QLabel()
+        self.server_label.setAccessibleName(self.tr("API server address"))
+        self.server_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.server_label.setVisible(False)
+        bar.addPermanentWidget(self.server_label)
         bar.addPermanentWidget(self.undo_button)
         bar.addPermanentWidget(self.speed)
         bar.addPermanentWidget(self.context_meter)
@@ -202,7 +209,13 @@ class MainWindow(QMainWindow):
         self.summarize.status_message.connect(bar.showMessage)
         self.sentiment.status_message.connect(bar.showMessage)
         self.models.status_message.connect(bar.showMessage)
+        self.server = server or ServerSwitch()
+        self.server.started.connect(self._on_server_started)
+        self.server.stopped.connect(self._on_server_stopped)
         self._build_menu()
+        if self.server.url:  # a window rebuilt for a new language: the server runs on
+            self.serve_action.setChecked(True)
+            self._on_server_started(self.server.url)
         self.refresh_models()
         if self.service.model_info is not None:  # a window rebuilt for a new language
             self._on_loaded(self.service.model_info)
@@ -224,10 +237,51 @@ class MainWindow(QMainWindow):
         prefs.setShortcut(QKeySequence.StandardKey.Preferences)
         prefs.triggered.connect(self.open_preferences)
         settings_menu.addAction(prefs)
+        server_menu = self.menuBar().addMenu(self.tr("&Server"))
+        self.serve_action = QAction(self.tr("Serve the model on this computer (OpenAI API)"), self)
+        self.serve_action.setCheckable(True)
+        self.serve_action.setToolTip(
+            self.tr(
+                "Runs desktop-app serve on 127.0.0.1 with the selected model; it loads its own "
+                "copy of the model."
+            )
+        )
+        self.serve_action.toggled.connect(self._toggle_server)
+        server_menu.addAction(self.serve_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("About {0}").format(APP_NAME), self)
         about.triggered.connect(lambda: show_about(self, self.service.hardware_report_text()))
         help_menu.addAction(about)
+
+    # ---- the local API server --------------------------------------------------------------
+
+    def _toggle_server(self, on: bool) -> None:
+        if on == self.server.running:
+            return
+        if not on:
+            self.server.stop()
+            return
+        model = self.model_bar.current_path()
+        if model is None or model == REMOTE_KEY:
+            self.statusBar().showMessage(self.tr("Pick a model on this computer to serve."))
+            self.serve_action.setChecked(False)
+            return
+        self.statusBar().showMessage(self.tr("Starting the API server…"))
+        self.server.start(serve_command(model, self.settings))
+
+    def _on_server_started(self, url: str) -> None:
+        self.server_label.setText(self.tr("API: {0}").format(url))
+        self.server_label.setVisible(True)
+        self.statusBar().showMessage(self.tr("Serving at {0}").format(url))
+
+    def _on_server_stopped(self, message: str) -> None:
+        self.server_label.setVisible(False)
+        self.serve_action.setChecked(False)
+        self.statusBar().showMessage(
+            self.tr("The API server stopped: {0}").format(message)
+            if message
+            else self.tr("The API server stopped.")
+        )
 
     # ---- models --------------------------------------------------------------------------
 
@@ -378,7 +432,7 @@ class MainWindow(QMainWindow):
     def hand_over(self) -> MainWindow:
         """A new window in the new language, on the same engine and model; this one closes."""
         self._stop_work()  # an answer in flight stops here and keeps what was written
-        new = MainWindow(self.paths, self.settings, self.store, self.service)
+        new = MainWindow(self.paths, self.settings, self.store, self.service, self.server)
         new.setGeometry(self.geometry())
         if self.chat.conversation is not None:
             new.chat.open_conversation(self.chat.conversation.id)

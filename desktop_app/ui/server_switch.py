@@ -1,0 +1,96 @@
+"""The GUI's switch for the local OpenAI-compatible server: `desktop-app serve` as a child process.
+
+A child process rather than a server inside the window: the server keeps answering while the
+window is busy or rebuilt for a new language, a crash in it cannot take the window down, and it
+is exactly the tested `desktop-app serve`. The cost is a second copy of the model in memory while
+it runs, which the menu says.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from PySide6.QtCore import QObject, QProcess, Signal
+
+from desktop_app.core.storage.settings import Settings
+
+_SERVING = re.compile(r"Serving .* at (http://\S+)")
+
+
+def serve_command(model: str, settings: Settings, port: int = 0) -> list[str]:
+    """The server's command line: the same load options as the window uses."""
+    load = settings.get("load", {}) or {}
+    cmd = [sys.executable, "-m", "desktop_app", "serve", model, "--port", str(port)]
+    cmd += ["--ctx", str(int(load.get("n_ctx", 4096)))]
+    if load.get("n_threads"):
+        cmd += ["--threads", str(int(load["n_threads"]))]
+    cmd += ["--gpu-layers", str(load.get("n_gpu_layers", "auto"))]
+    return cmd
+
+
+class ServerSwitch(QObject):
+    """Start and stop the server; `started(url)` once it answers, `stopped(message)` at the end."""
+
+    started = Signal(str)
+    stopped = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._process: QProcess | None = None
+        self._output = ""
+        self.url: str | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None
+
+    def start(self, command: list[str]) -> None:
+        if self._process is not None:
+            return
+        process = QProcess(self)
+        process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
+        process.readyReadStandardOutput.connect(self._read)
+        process.finished.connect(self._finished)
+        process.errorOccurred.connect(self._failed)
+        self._process = process
+        self._output = ""
+        self.url = None
+        process.start(command[0], command[1:])
+
+    def stop(self) -> None:
+        """SIGTERM: the server closes its engine and exits; killed if it has not in 5 s."""
+        process = self._process
+        if process is None:
+            return
+        process.terminate()
+        if not process.waitForFinished(5000):
+            process.kill()
+            process.waitForFinished(2000)
+
+    def _read(self) -> None:
+        if self._process is None:
+            return
+        self._output += bytes(self._process.readAllStandardOutput().data()).decode(
+            "utf-8", "replace"
+        )
+        self._output = self._output[-20000:]
+        if self.url is None and (found := _SERVING.search(self._output)):
+            self.url = found.group(1)
+            self.started.emit(self.url)
+
+    def _finished(self, code: int, _status: QProcess.ExitStatus) -> None:
+        self._read()
+        self._process = None
+        was = self.url
+        self.url = None
+        last = [line for line in self._output.splitlines() if line.strip()][-1:]
+        if was is not None and code in (0, 130, 143, -15):
+            self.stopped.emit("")
+        else:
+            self.stopped.emit(last[0] if last else f"exit code {code}")
+
+    def _failed(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self._process = None
+            self.stopped.emit("the server could not be started")

@@ -1,0 +1,45 @@
+"""Server → "Serve the model…" starts `desktop-app serve` for the selected model; a real OpenAI
+client talks to it; unticking stops it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openai
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.storage.conversations import ConversationStore
+from desktop_app.core.storage.paths import AppPaths
+from desktop_app.core.storage.settings import Settings
+from desktop_app.ui.main_window import MainWindow
+
+
+def test_serve_the_selected_model_from_the_menu(qtbot: QtBot, starter_model: Path) -> None:
+    paths = AppPaths.current().ensure()
+    settings = Settings.load(paths.settings_file)
+    settings.set("load.n_ctx", 1024)
+    settings.set("load.n_threads", 1)
+    settings.set("default_model", str(starter_model))
+    settings.save()
+    window = MainWindow(paths, settings, ConversationStore(paths.conversations_db))
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        assert window.model_bar.current_path() == str(starter_model)
+        with qtbot.waitSignal(window.server.started, timeout=120_000) as started:
+            window.serve_action.trigger()  # the menu item, as a click on it does
+        url = started.args[0]
+        assert url.startswith("http://127.0.0.1:") and window.server_label.isVisible()
+        assert url in window.server_label.text()
+        client = openai.OpenAI(base_url=url, api_key="none", timeout=120)
+        model = client.models.list().data[0].id
+        answer = client.chat.completions.create(
+            model=model, messages=[{"role": "user", "content": "Hi"}], max_tokens=4, seed=1
+        )
+        assert answer.choices[0].message.content
+        with qtbot.waitSignal(window.server.stopped, timeout=30_000):
+            window.serve_action.trigger()
+        assert not window.server.running and not window.server_label.isVisible()
+        assert "stopped" in window.statusBar().currentMessage()
+    finally:
+        window.close()
