@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -166,35 +168,47 @@ def _sampling(args: argparse.Namespace, settings: Settings) -> SamplingParams:
 
 
 def _stream(handle: RequestHandle, *, show_stats: bool) -> Done | None:
-    """Print tokens as they come. Ctrl+C cancels the generation and keeps what was written."""
+    """Print tokens as they come. Ctrl+C cancels the generation and keeps what was written.
+
+    While streaming, Ctrl+C is a signal handler that asks for the cancel, not a KeyboardInterrupt:
+    one raised in the middle of printing a token would escape and end the whole chat.
+    """
     done: Done | None = None
-    while done is None:
-        try:
-            event = handle.next_event()
-        except KeyboardInterrupt:
-            handle.cancel()
-            continue
-        if isinstance(event, Token):
-            sys.stdout.write(event.text)
-            sys.stdout.flush()
-        elif isinstance(event, Warning_):
-            _note(f"warning: {event.message}")
-        elif isinstance(event, Stats) and show_stats:
-            _note(
-                f"\n[{event.completion_tokens} tokens, {event.gen_tps:.1f} tok/s, "
-                f"first token {event.ttft_s * 1000:.0f} ms, prompt {event.prompt_tokens} tokens "
-                f"at {event.prompt_tps:.0f} tok/s, seed {event.seed}]"
-            )
-        elif isinstance(event, Done):
-            done = event
-            if event.finish_reason == "cancelled":
-                _note("\n[stopped]")
-        elif isinstance(event, Error):
-            raise event.error
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, lambda _sig, _frame: handle.cancel())
+    try:
+        while done is None:
+            done = _print_event(handle.next_event(), show_stats)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     if done is not None and not done.text.endswith("\n"):
         sys.stdout.write("\n")
         sys.stdout.flush()
     return done
+
+
+def _print_event(event: object, show_stats: bool) -> Done | None:
+    """Show one streamed event; the Done that ends the stream, else None."""
+    if isinstance(event, Token):
+        sys.stdout.write(event.text)
+        sys.stdout.flush()
+    elif isinstance(event, Warning_):
+        _note(f"warning: {event.message}")
+    elif isinstance(event, Stats) and show_stats:
+        _note(
+            f"\n[{event.completion_tokens} tokens, {event.gen_tps:.1f} tok/s, "
+            f"first token {event.ttft_s * 1000:.0f} ms, prompt {event.prompt_tokens} tokens "
+            f"at {event.prompt_tps:.0f} tok/s, seed {event.seed}]"
+        )
+    elif isinstance(event, Done):
+        if event.finish_reason == "cancelled":
+            _note("\n[stopped]")
+        return event
+    elif isinstance(event, Error):
+        raise event.error
+    return None
 
 
 def _start_and_load(params: LoadParams, quiet: bool) -> tuple[EngineClient, ModelInfo]:
