@@ -3,6 +3,7 @@ status snapshots, and the delegate that draws the progress column as a bar."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import (
@@ -167,7 +168,7 @@ class DownloadsTableModel(QAbstractTableModel):
             return self.tr("Failed: {0}").format(reason)
         if s.state == DownloadState.RUNNING:
             if s.message and s.message not in ("Downloading", "Starting"):
-                return s.message  # "Retrying in 4 s…", "Verifying…": the downloader's words
+                return self._running_text(s.message)
             return self.tr("Downloading")
         if s.state == DownloadState.PAUSED:
             if s.error is not None:
@@ -178,6 +179,27 @@ class DownloadsTableModel(QAbstractTableModel):
             DownloadState.DONE: self.tr("Done"),
             DownloadState.CANCELLED: self.tr("Cancelled"),
         }.get(s.state, s.message)
+
+    def _running_text(self, message: str) -> str:
+        """The downloader's own words (English, from the Qt-free core) in the interface's language."""
+        fixed = {
+            "Connecting": self.tr("Connecting"),
+            "Checking the partial download": self.tr("Checking the partial download"),
+            "Cancelling…": self.tr("Cancelling…"),
+            "Pausing…": self.tr("Pausing…"),
+        }
+        if message in fixed:
+            return fixed[message]
+        retry = _RETRY.match(message)
+        if retry:
+            why, delay, attempt, attempts = retry.groups()
+            return self.tr("{0} Retrying in {1} s (try {2} of {3}).").format(
+                why, delay, attempt, attempts
+            )
+        return message
+
+
+_RETRY = re.compile(r"^(.*) Retrying in (\S+) s \(try (\d+) of (\d+)\)\.$", re.S)
 
 
 class ProgressDelegate(QStyledItemDelegate):

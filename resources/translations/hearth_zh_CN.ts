@@ -709,91 +709,116 @@
 <context>
     <name>DownloadsTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/downloads_model.py" line="44"/>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="45"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/downloads_model.py" line="45"/>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="46"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/downloads_model.py" line="46"/>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="47"/>
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/downloads_model.py" line="47"/>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="48"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/downloads_model.py" line="48"/>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="49"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/downloads_model.py" line="49"/>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="50"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/downloads_model.py" line="131"/>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="132"/>
         <source>{0}
 from {1}</source>
         <translation>{0}
 来自 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/downloads_model.py" line="145"/>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="146"/>
         <source> ({0} files)</source>
         <translation>（{0} 个文件）</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/downloads_model.py" line="152"/>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="153"/>
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/downloads_model.py" line="157"/>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="158"/>
         <source>{0}/s</source>
         <translation>{0}/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/downloads_model.py" line="167"/>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="168"/>
         <source>Failed: {0}</source>
         <translation>失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/downloads_model.py" line="171"/>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="172"/>
         <source>Downloading</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/downloads_model.py" line="174"/>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="175"/>
         <source>Paused: {0}</source>
         <translation>已暂停：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/downloads_model.py" line="175"/>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="176"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/downloads_model.py" line="177"/>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="178"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/downloads_model.py" line="178"/>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="179"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/downloads_model.py" line="179"/>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="180"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="186"/>
+        <source>Connecting</source>
+        <translation>正在连接</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="187"/>
+        <source>Checking the partial download</source>
+        <translation>正在检查已下载的部分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="188"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="189"/>
+        <source>Pausing…</source>
+        <translation>正在暂停…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/downloads_model.py" line="196"/>
+        <source>{0} Retrying in {1} s (try {2} of {3}).</source>
+        <translation>{0} {1} 秒后重试（第 {2} 次，共 {3} 次）。</translation>
     </message>
 </context>
 <context>

@@ -49,3 +49,24 @@ def test_translations_keep_placeholders_tags_and_keys() -> None:
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_download_states_from_the_core_read_in_chinese(qapp: object, tmp_path: Path) -> None:
+    """The downloader's English states ("Retrying in 4 s …") show in the interface's language."""
+    from desktop_app.core.storage.settings import Settings
+    from desktop_app.ui.app import apply_language
+    from desktop_app.ui.downloads_model import DownloadsTableModel
+    from desktop_app.ui.durations import duration
+
+    settings = Settings.load(tmp_path / "settings.json")
+    settings.set("language", "zh_CN")
+    try:
+        apply_language(settings)
+        model = DownloadsTableModel()
+        text = model._running_text("Connection reset. Retrying in 4 s (try 2 of 5).")
+        assert text.startswith("Connection reset.") and "重试" in text and "4" in text
+        assert model._running_text("Connecting") != "Connecting"
+        assert duration(75) == "1 分 15 秒"
+    finally:
+        settings.set("language", "en")
+        apply_language(settings)
