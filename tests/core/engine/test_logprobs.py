@@ -16,7 +16,9 @@ def test_logprobs_only_when_asked(engine: EngineClient) -> None:
     assert not any(isinstance(e, TokenLogprob) for e in plain)
 
     events = list(
-        engine.chat(ChatRequest.completion(COUNT, temperature=0, max_tokens=4, logprobs=3)).events(60)
+        engine.chat(ChatRequest.completion(COUNT, temperature=0, max_tokens=4, logprobs=3)).events(
+            60
+        )
     )
     done, stats = events[-1], next(e for e in events if isinstance(e, Stats))
     assert isinstance(done, Done) and done.text == plain[-1].text  # type: ignore[union-attr]
