@@ -41,8 +41,15 @@ from desktop_app.core.engine.events import (
 )
 from desktop_app.core.engine.params import ChatRequest, LoadParams, Message, SamplingParams
 from desktop_app.core.engine.scoring import ClassifyRequest, default_instruction
-from desktop_app.core.errors import AppError, CancelledError, GenerationError
+from desktop_app.core.errors import AppError, CancelledError
 from desktop_app.core.remote.http import AbortedError, Call, Endpoint, RemoteError
+from desktop_app.core.remote.labels import (
+    calibrated,
+    gbnf_string,
+    label_probabilities,
+    match_label,
+    top_logprobs,
+)
 
 DEFAULT_N_CTX = 4096
 TOP_LOGPROBS = 20
@@ -441,7 +448,7 @@ class RemoteEngine:
             else:
                 mass = sum(probs)
                 raw = [p / mass for p in probs]
-                final = _calibrated(raw, reference)
+                final = calibrated(raw, reference)
                 out = dict(zip(labels, final, strict=True))
                 best = max(out, key=lambda k: out[k])
                 handle._deliver(
@@ -497,7 +504,7 @@ class RemoteEngine:
                 if exc.status != 400 or self._probe.logprobs:
                     raise
                 answer = None  # a server that refuses logprobs outright
-            top = _top_logprobs(answer) if answer is not None else None
+            top = top_logprobs(answer) if answer is not None else None
             self._probe.logprobs = top is not None
             if top is not None:
                 return label_probabilities(top, labels), None
@@ -515,7 +522,7 @@ class RemoteEngine:
             "seed": 0,
         }
         if self.config.extensions and self._probe.extras_ok:
-            body["grammar"] = "root ::= " + " | ".join(_gbnf_string(label) for label in labels)
+            body["grammar"] = "root ::= " + " | ".join(gbnf_string(label) for label in labels)
             body["guided_choice"] = list(labels)  # vLLM's name for the same thing
         try:
             answer = self._sub_call(call).json("POST", "/chat/completions", body)
@@ -569,77 +576,8 @@ def _context_from_entry(entry: dict[str, Any]) -> int | None:
     return None
 
 
-def _top_logprobs(answer: Any) -> list[tuple[str, float]] | None:
-    """[(token, logprob), ...] at the answer's first position, or None if the server gave none."""
-    try:
-        content = answer["choices"][0]["logprobs"]["content"]
-        first = content[0]
-    except (KeyError, IndexError, TypeError):
-        return None
-    tops = first.get("top_logprobs") if isinstance(first, dict) else None
-    pairs = [
-        (str(t.get("token", "")), float(t["logprob"]))
-        for t in tops or []
-        if isinstance(t, dict) and isinstance(t.get("logprob"), (int, float))
-    ]
-    if not pairs and isinstance(first, dict) and isinstance(first.get("logprob"), (int, float)):
-        pairs = [(str(first.get("token", "")), float(first["logprob"]))]
-    return pairs or None
-
-
-def label_probabilities(top: Sequence[tuple[str, float]], labels: Sequence[str]) -> list[float]:
-    """Probability mass per label from the first token's top candidates.
-
-    A candidate counts for a label when it is a start of that label and of no other (any case,
-    leading space ignored): " pos" and "Positive" count for "positive". A label none of the
-    candidates names gets half the smallest candidate's probability (it was below all of them).
-    """
-    folded = [label.casefold() for label in labels]
-    mass = [0.0] * len(labels)
-    for token, logprob in top:
-        piece = token.strip().casefold()
-        if not piece:
-            continue
-        hits = [i for i, label in enumerate(folded) if label.startswith(piece)]
-        if len(hits) == 1:
-            mass[hits[0]] += math.exp(logprob)
-    floor = math.exp(min(lp for _t, lp in top)) / 2 if top else 1e-6
-    return [m if m > 0 else floor for m in mass]
-
-
-def _calibrated(probs: Sequence[float], reference: Sequence[float] | None) -> list[float]:
-    if reference is None:
-        return list(probs)
-    ratios = [p / max(r, 1e-12) for p, r in zip(probs, reference, strict=True)]
-    total = sum(ratios)
-    return [r / total for r in ratios] if total > 0 else list(probs)
-
-
-def match_label(text: str, labels: Sequence[str]) -> str | None:
-    """The label a short answer names first (whole word, any case)."""
-    import re
-
-    found = re.search(
-        r"(?<!\w)(" + "|".join(re.escape(label) for label in labels) + r")(?!\w)",
-        text,
-        re.IGNORECASE,
-    )
-    if not found:
-        return None
-    return {label.casefold(): label for label in labels}[found.group(1).casefold()]
-
-
-def _gbnf_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def estimate_tokens(text: str) -> int:
     """A generous token estimate where the server cannot count: CJK ~1/char, else ~3.5 chars."""
     cjk = sum(1 for ch in text if "\u3000" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
     other = len(text) - cjk
     return math.ceil((cjk + other / 3.5) * 1.1) + 1
-
-
-def raise_for(error: AppError | None) -> None:
-    if error is not None:
-        raise GenerationError(str(error))

@@ -18,14 +18,9 @@ from servers import app_server, free_port, llama_cpp_server
 from desktop_app.core.engine.client import EngineClient
 from desktop_app.core.engine.events import ClassifyReport, Done, ModelInfo, Stats, Token
 from desktop_app.core.engine.params import ChatRequest
-from desktop_app.core.remote.engine import (
-    RemoteConfig,
-    RemoteEngine,
-    estimate_tokens,
-    label_probabilities,
-    match_label,
-)
+from desktop_app.core.remote.engine import RemoteConfig, RemoteEngine, estimate_tokens
 from desktop_app.core.remote.http import RemoteError
+from desktop_app.core.remote.labels import label_probabilities, match_label
 from desktop_app.core.tasks.sentiment import SentimentTask
 from desktop_app.core.tasks.summarize import Summarizer, SummaryOptions
 
