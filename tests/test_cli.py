@@ -93,39 +93,45 @@ def test_chat_keeps_history_and_quits(starter_model: Path) -> None:
 
 
 def test_ctrl_c_stops_the_answer_not_the_chat(starter_model: Path, tmp_path: Path) -> None:
-    errors = open(tmp_path / "stderr.txt", "w+")  # noqa: SIM115
     # seed 1 makes this prompt run past 400 tokens: Ctrl+C surely lands mid-answer
-    proc = subprocess.Popen(
-        [*CLI, "chat", str(starter_model), "-n", "2000", "-c", "4096", "--temp", "1.0", "--seed", "1"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, text=True, cwd=ROOT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
-    assert proc.stdin and proc.stdout
-    started = threading.Event()
-    out: list[str] = []
+    with (
+        open(tmp_path / "stderr.txt", "w+") as errors,
+        subprocess.Popen(
+            [*CLI, "chat", str(starter_model), "-n", "2000", "-c", "4096", "--temp", "1.0",
+             "--seed", "1"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, text=True, cwd=ROOT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        ) as proc,
+    ):  # fmt: skip
+        assert proc.stdin and proc.stdout
+        started = threading.Event()
+        out: list[str] = []
 
-    def read() -> None:
-        assert proc.stdout
-        while ch := proc.stdout.read(1):
-            out.append(ch)
-            if len("".join(out).split("> ", 1)[-1]) > 20:
-                started.set()
+        def read() -> None:
+            assert proc.stdout
+            while ch := proc.stdout.read(1):
+                out.append(ch)
+                if len("".join(out).split("> ", 1)[-1]) > 20:
+                    started.set()
 
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    proc.stdin.write("Tell me a very long story about the sea.\n")
-    proc.stdin.flush()
-    assert started.wait(120), "no answer streamed"
-    proc.send_signal(signal.SIGINT)
-    proc.stdin.write("Say hi.\n/exit\n")
-    proc.stdin.flush()
-    proc.stdin.close()
-    assert proc.wait(timeout=120) == 0
-    reader.join(10)
-    proc.stdout.close()
-    errors.seek(0)
-    err = errors.read()
-    errors.close()
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        try:
+            proc.stdin.write("Tell me a very long story about the sea.\n")
+            proc.stdin.flush()
+            assert started.wait(120), "no answer streamed"
+            proc.send_signal(signal.SIGINT)
+            proc.stdin.write("Say hi.\n/exit\n")
+            proc.stdin.flush()
+            proc.stdin.close()
+            code = proc.wait(timeout=120)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            reader.join(10)
+        errors.seek(0)
+        err = errors.read()
+    assert code == 0, err[-2000:]
     assert "[stopped]" in err
     assert err.count(" tokens, ") == 2  # the stopped answer and the next one
     first = err.split(" tokens, ")[0].rsplit("[", 1)[1]
