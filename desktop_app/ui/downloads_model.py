@@ -7,7 +7,6 @@ import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.models.downloads import DownloadState, DownloadStatus, format_bytes
 from desktop_app.ui.models_fit import ERROR_COLOR, duration_label
+from desktop_app.ui.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -37,7 +37,7 @@ BAR_STEPS = 1000
 ACTIVE = (DownloadState.QUEUED, DownloadState.RUNNING)
 
 
-class DownloadsTableModel(QAbstractTableModel):
+class DownloadsTableModel(RowsTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._jobs: list[DownloadStatus] = []
@@ -92,27 +92,8 @@ class DownloadsTableModel(QAbstractTableModel):
 
     # ---- Qt ------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._jobs)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else N_COLUMNS
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < N_COLUMNS
-        ):
-            return self._headers[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    def _row_count(self) -> int:
+        return len(self._jobs)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.parent().isValid():

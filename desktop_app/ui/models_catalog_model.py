@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -18,6 +17,7 @@ from desktop_app.core.models.catalog import CatalogEntry, CatalogFile
 from desktop_app.core.models.fit import FitEstimate, Recommendation
 from desktop_app.core.models.library import format_size
 from desktop_app.ui.models_fit import FitWords, context_label, dot_icon, params_label
+from desktop_app.ui.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -46,7 +46,7 @@ def languages_label(entry: CatalogEntry) -> str:
     return ", ".join(shown) + (f" +{rest}" if rest > 0 else "")
 
 
-class CatalogTableModel(QAbstractTableModel):
+class CatalogTableModel(RowsTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._entries: list[CatalogEntry] = []
@@ -102,27 +102,8 @@ class CatalogTableModel(QAbstractTableModel):
 
     # ---- Qt ------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else N_COLUMNS
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < N_COLUMNS
-        ):
-            return self._headers[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    def _row_count(self) -> int:
+        return len(self._entries)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.parent().isValid():

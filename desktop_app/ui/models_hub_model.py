@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from desktop_app.core.models.fit import FitEstimate
 from desktop_app.core.models.hub import HubModel, RepoFiles, RepoSummary
 from desktop_app.core.models.library import format_size
 from desktop_app.ui.models_fit import FitWords, count_label, date_label, dot_icon
+from desktop_app.ui.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -22,7 +23,7 @@ R_REPO, R_DOWNLOADS, R_LIKES, R_UPDATED = range(4)
 F_QUANT, F_FILE, F_SIZE, F_FIT = range(4)
 
 
-class RepoResultsModel(QAbstractTableModel):
+class RepoResultsModel(RowsTableModel):
     """Search hits in the order the Hub gave them (the chosen sort)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -43,27 +44,8 @@ class RepoResultsModel(QAbstractTableModel):
     def hit_at(self, row: int) -> RepoSummary | None:
         return self._hits[row] if 0 <= row < len(self._hits) else None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._hits)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else 4
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < 4
-        ):
-            return self._headers[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    def _row_count(self) -> int:
+        return len(self._hits)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.parent().isValid():
@@ -95,7 +77,7 @@ class RepoResultsModel(QAbstractTableModel):
         return None
 
 
-class RepoFilesModel(QAbstractTableModel):
+class RepoFilesModel(RowsTableModel):
     """A repo's models: grouped by quantization (smallest group first), the quantization named on
     the first row of each group; the recommended one in bold."""
 
@@ -136,27 +118,8 @@ class RepoFilesModel(QAbstractTableModel):
     def row_of(self, name: str) -> int:
         return next((i for i, r in enumerate(self._rows) if r[1].name == name), -1)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else 4
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < 4
-        ):
-            return self._headers[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    def _row_count(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.parent().isValid():

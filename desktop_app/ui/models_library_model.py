@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from desktop_app.core.models.fit import FitEstimate
 from desktop_app.core.models.library import LocalModel, format_size
 from desktop_app.ui.models_fit import ERROR_COLOR, FitWords, context_label, dot_icon
+from desktop_app.ui.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -33,7 +34,7 @@ ERROR_SPAN = (COL_ARCH, COL_FIT - COL_ARCH + 1)  # a broken file's error covers 
 _RIGHT = (COL_SIZE, COL_PARAMS, COL_CONTEXT)
 
 
-class LibraryTableModel(QAbstractTableModel):
+class LibraryTableModel(RowsTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._models: list[LocalModel] = []
@@ -87,26 +88,8 @@ class LibraryTableModel(QAbstractTableModel):
 
     # ---- Qt ------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._models)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else N_COLUMNS
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < N_COLUMNS:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return "★" if section == COL_DEFAULT else self._headers[section]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return self._headers[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    def _row_count(self) -> int:
+        return len(self._models)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.parent().isValid():

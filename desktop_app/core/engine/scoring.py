@@ -430,7 +430,8 @@ def _softmax(scores: Sequence[float]) -> list[float]:
     return [e / total for e in exps]
 
 
-def _calibrated(probs: Sequence[float], reference: Sequence[float] | None) -> list[float]:
+def calibrated(probs: Sequence[float], reference: Sequence[float] | None) -> list[float]:
+    """Contextual calibration: divide by the content-free distribution, renormalise."""
     if reference is None:
         return list(probs)
     ratios = [p / max(r, 1e-12) for p, r in zip(probs, reference, strict=True)]
@@ -594,7 +595,7 @@ def classify_items(
                 yield ItemScore(index=index, label=None, probs={}, error=res)
                 continue
             raw = _softmax(res)
-            probs = _calibrated(raw, calibration)
+            probs = calibrated(raw, calibration)
             best = max(range(len(labels)), key=lambda k: probs[k])
             n_scored += 1
             yield ItemScore(

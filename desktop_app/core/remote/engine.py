@@ -40,11 +40,10 @@ from desktop_app.core.engine.events import (
     Token,
 )
 from desktop_app.core.engine.params import ChatRequest, LoadParams, Message, SamplingParams
-from desktop_app.core.engine.scoring import ClassifyRequest, default_instruction
+from desktop_app.core.engine.scoring import ClassifyRequest, calibrated, default_instruction
 from desktop_app.core.errors import AppError, CancelledError
 from desktop_app.core.remote.http import AbortedError, Call, Endpoint, RemoteError
 from desktop_app.core.remote.labels import (
-    calibrated,
     gbnf_string,
     label_probabilities,
     match_label,

@@ -50,14 +50,6 @@ def label_probabilities(top: Sequence[tuple[str, float]], labels: Sequence[str])
     return [m if m > 0 else floor for m in mass]
 
 
-def calibrated(probs: Sequence[float], reference: Sequence[float] | None) -> list[float]:
-    if reference is None:
-        return list(probs)
-    ratios = [p / max(r, 1e-12) for p, r in zip(probs, reference, strict=True)]
-    total = sum(ratios)
-    return [r / total for r in ratios] if total > 0 else list(probs)
-
-
 def match_label(text: str, labels: Sequence[str]) -> str | None:
     """The label a short answer names first (whole word, any case)."""
     found = re.search(
