@@ -1,17 +1,14 @@
 """The GUI's handle on the engine process: every call returns at once, results come as signals.
 
-Tokens arrive on the engine client's reader thread, one by one. Emitting a queued signal per
-token would make the GUI thread do per-token work; instead they collect in a buffer and the GUI
-takes the whole buffer at most once per frame (about 60 times a second).
+Tokens arrive on the engine client's reader thread, one by one; a FrameCoalescer hands them to
+the GUI thread at most once per frame, as one string.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.core.engine.client import EngineClient, RequestHandle
 from desktop_app.core.engine.events import Done, Error, ModelInfo, Progress, Stats, Token, Warning_
@@ -20,8 +17,7 @@ from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.engine.worker import Result
 from desktop_app.core.errors import AppError, EngineCrashedError
 from desktop_app.core.remote.engine import RemoteConfig, RemoteEngine
-
-FRAME_S = 1 / 60
+from desktop_app.ui.frame_coalescer import FrameCoalescer
 
 
 class EngineService(QObject):
@@ -36,20 +32,13 @@ class EngineService(QObject):
     answer_finished = Signal(object)  # Done
     answer_failed = Signal(str)
     engine_crashed = Signal(str)
-    _flush_requested = Signal()
 
     def __init__(self, log_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._client = EngineClient(log_dir=log_dir).start()
         self._client.on_crash = self._on_crash
-        self._lock = threading.Lock()
-        self._buffer: list[str] = []
-        self._flush_pending = False
-        self._last_flush = 0.0
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._flush)
-        self._flush_requested.connect(self._schedule_flush)
+        self._frames = FrameCoalescer(self)
+        self._frames.text.connect(self.tokens_arrived)
         self._answer: RequestHandle | None = None
         self._load: RequestHandle | None = None
         self._remote: RemoteEngine | None = None  # set while a remote server is the engine
@@ -159,8 +148,7 @@ class EngineService(QObject):
         return int(budget.prompt_tokens)
 
     def chat(self, request: ChatRequest) -> None:
-        with self._lock:
-            self._buffer.clear()
+        self._frames.take()  # nothing of an earlier answer carries over
         self._answer = self.client.chat(request, callback=self._on_chat_event)
 
     def stop(self) -> None:
@@ -169,15 +157,10 @@ class EngineService(QObject):
 
     def _on_chat_event(self, event: object) -> None:  # reader thread
         if isinstance(event, Token):
-            with self._lock:
-                self._buffer.append(event.text)
-                if self._flush_pending:
-                    return
-                self._flush_pending = True
-            self._flush_requested.emit()
+            self._frames.add(event.text)
             return
         if isinstance(event, (Done, Error)):
-            self._flush_requested.emit()  # deliver any last tokens before the end
+            self._frames.request()  # deliver any last tokens before the end
         if isinstance(event, Warning_):
             self.warning_raised.emit(event.message)
         elif isinstance(event, Stats):
@@ -189,28 +172,9 @@ class EngineService(QObject):
             if not isinstance(err, EngineCrashedError):  # reported by engine_crashed
                 self.answer_failed.emit(str(err))
 
-    @Slot()
-    def _schedule_flush(self) -> None:
-        wait = FRAME_S - (time.perf_counter() - self._last_flush)
-        if wait <= 0:
-            self._flush()
-        elif not self._timer.isActive():
-            self._timer.start(int(wait * 1000) + 1)
-
-    @Slot()
-    def _flush(self) -> None:
-        with self._lock:
-            text = "".join(self._buffer)
-            self._buffer.clear()
-            self._flush_pending = False
-        self._last_flush = time.perf_counter()
-        if text:
-            self.tokens_arrived.emit(text)
-
     def flush_now(self) -> None:
         """Hand over buffered tokens before an end-of-answer event is handled."""
-        self._timer.stop()
-        self._flush()
+        self._frames.flush_now()
 
     # ---- life cycle ----------------------------------------------------------------------
 
@@ -221,6 +185,5 @@ class EngineService(QObject):
 
     def shutdown(self) -> None:
         self._client.on_crash = None  # a close is not a crash, and this object may go first
-        self._timer.stop()
         self._disconnect_remote()
         self._client.close()

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop_app.ui.engine_service import FRAME_S
+from desktop_app.ui.frame_coalescer import FrameCoalescer
 
 _log = logging.getLogger(__name__)
 
@@ -42,7 +41,6 @@ class TaskRunner(QObject):
     failed = Signal(object)  # the exception it raised
     running_changed = Signal(bool)
 
-    _wake = Signal()
     _post_text = Signal(str)
     _post_event = Signal(object)
     _post_end = Signal(object, object)  # result, exception
@@ -52,14 +50,8 @@ class TaskRunner(QObject):
     ) -> None:
         super().__init__(parent)
         self._stream_text = stream_text
-        self._lock = threading.Lock()
-        self._buffer: list[str] = []
-        self._flush_pending = False
-        self._last_flush = 0.0
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._flush)
-        self._wake.connect(self._schedule_flush)
+        self._frames = FrameCoalescer(self)
+        self._frames.text.connect(self.text)
         self._post_text.connect(self._relay_text)
         self._post_event.connect(self._relay_event)
         self._post_end.connect(self._on_end)
@@ -80,9 +72,7 @@ class TaskRunner(QObject):
         if self._running:
             return False
         self._cancel = threading.Event()
-        with self._lock:
-            self._buffer.clear()
-            self._flush_pending = False
+        self._frames.take()
         self._running = True
         self.running_changed.emit(True)
         cancel = self._cancel
@@ -99,12 +89,10 @@ class TaskRunner(QObject):
         def emit(event: object) -> None:
             piece = self._stream_text(event) if self._stream_text is not None else None
             if piece is not None:
-                with self._lock:
-                    self._buffer.append(piece)
-                    if self._flush_pending:
-                        return
-                    self._flush_pending = True
-                self._send(cancel, "_wake")
+                try:
+                    self._frames.add(piece)
+                except RuntimeError:  # this object is gone (its window closed): stop the task
+                    cancel.set()
                 return
             self._hand_over_text(cancel)  # text written before this event arrives before it
             self._send(cancel, "_post_event", event)
@@ -120,9 +108,11 @@ class TaskRunner(QObject):
         self._send(cancel, "_post_end", result, error)
 
     def _hand_over_text(self, cancel: threading.Event) -> None:
-        with self._lock:
-            text = "".join(self._buffer)
-            self._buffer.clear()
+        try:
+            text = self._frames.take()
+        except RuntimeError:
+            cancel.set()
+            return
         if text:
             self._send(cancel, "_post_text", text)
 
@@ -135,27 +125,9 @@ class TaskRunner(QObject):
 
     # ---- GUI thread ----------------------------------------------------------------------
 
-    @Slot()
-    def _schedule_flush(self) -> None:
-        wait = FRAME_S - (time.perf_counter() - self._last_flush)
-        if wait <= 0:
-            self._flush()
-        elif not self._timer.isActive():
-            self._timer.start(int(wait * 1000) + 1)
-
-    @Slot()
-    def _flush(self) -> None:
-        with self._lock:
-            text = "".join(self._buffer)
-            self._buffer.clear()
-            self._flush_pending = False
-        self._last_flush = time.perf_counter()
-        if text:
-            self.text.emit(text)
-
     @Slot(str)
     def _relay_text(self, text: str) -> None:
-        self._last_flush = time.perf_counter()
+        self._frames.delivered()
         self.text.emit(text)
 
     @Slot(object)
@@ -164,8 +136,7 @@ class TaskRunner(QObject):
 
     @Slot(object, object)
     def _on_end(self, result: object, error: object) -> None:
-        self._timer.stop()
-        self._flush()
+        self._frames.flush_now()
         self._running = False
         self.running_changed.emit(False)
         if error is not None:
