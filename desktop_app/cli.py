@@ -25,6 +25,8 @@ from desktop_app import (
     cli_summarize,
     self_test,
 )
+from desktop_app.cli_output import err as _err
+from desktop_app.cli_output import note as _note
 from desktop_app.core.engine.client import EngineClient, RequestHandle
 from desktop_app.core.engine.events import Done, Error, ModelInfo, Stats, Token, Warning_
 from desktop_app.core.engine.params import (
@@ -46,14 +48,6 @@ from desktop_app.core.storage.settings import Settings
 EXIT_USAGE = 2
 REMOTE_KEY_ENV = "DESKTOP_APP_REMOTE_API_KEY"
 EXIT_INTERRUPTED = 130
-
-
-def _err(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)
-
-
-def _note(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # ---- options ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from desktop_app.cli_output import note as _note
 from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.tasks.sentiment import (
     DEFAULT_LABELS,
@@ -62,10 +63,6 @@ def add_parser(
     add_load_options(p)
     add_sampling_options(p)  # --system replaces the instruction; --temp/-s/-n shape reasons
     return p
-
-
-def _note(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 class _ProgressLine:

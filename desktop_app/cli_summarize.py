@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from desktop_app.cli_output import duration
 from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.storage.atomic import write_atomic as _write_bytes
 from desktop_app.core.storage.settings import Settings
@@ -181,7 +182,7 @@ def _describe_run(result: SummaryResult) -> str:
     seconds = sum(r.seconds for r in result.requests)
     first = sum(1 for p in result.parts if p.level == 1)
     how = "one pass" if not result.levels else f"{first} parts, {result.levels} level(s)"
-    return f"[{how}, {len(result.requests)} requests, {_duration(seconds)}]"
+    return f"[{how}, {len(result.requests)} requests, {duration(seconds)}]"
 
 
 def render_output(result: SummaryResult, *, with_parts: bool) -> str:
@@ -213,13 +214,6 @@ def write_atomic(path: Path, text: str) -> None:
     _write_bytes(path, text.replace("\r\n", "\n").encode("utf-8"))
 
 
-def _duration(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    return f"{seconds // 60} min {seconds % 60:02d} s"
-
-
 class _ProgressLine:
     """One status line on stderr: rewritten in place on a terminal, one line per step otherwise."""
 
@@ -232,7 +226,7 @@ class _ProgressLine:
     def show(self, event: Progress) -> None:
         if self.quiet:
             return
-        eta = f", ETA {_duration(event.eta_s)}" if event.eta_s is not None else ""
+        eta = f", ETA {duration(event.eta_s)}" if event.eta_s is not None else ""
         if event.stage == "map":
             line = f"part {event.i}/{event.n}{eta}"
         elif event.stage == "reduce":
