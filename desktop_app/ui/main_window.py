@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from desktop_app import APP_NAME
 from desktop_app.core.engine.events import ModelInfo, Stats
 from desktop_app.core.engine.params import LoadParams, parse_gpu_layers
-from desktop_app.core.models.library import ModelLibrary
 from desktop_app.core.remote.engine import RemoteConfig
 from desktop_app.core.storage.conversations import ConversationStore
 from desktop_app.core.storage.paths import AppPaths
@@ -289,7 +288,7 @@ class MainWindow(QMainWindow):
         """What the library can load: the models folder (shard sets once), extra folders and
         in-place imports; broken files and vision projectors stay in the Models pane only."""
         try:
-            listing = ModelLibrary(self.settings, paths=self.paths).list_models()
+            listing = self.models.library.list_models()  # its header cache: no file re-read
         except OSError:
             return []
         return [m.path for m in listing.models if m.ok and not m.is_projector]

@@ -19,9 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import BinaryIO, NamedTuple, TypeAlias
-
-from gguf import GGML_QUANT_SIZES, GGMLQuantizationType, LlamaFileType
+from typing import Any, BinaryIO, NamedTuple, TypeAlias
 
 from desktop_app.core.errors import (
     CorruptModelError,
@@ -584,8 +582,9 @@ def _read_tensor_info(h: _Header) -> _Tensor:
     raw_type = h.unpack(_U32)
     offset = h.unpack(_U64)
     try:
-        qtype = GGMLQuantizationType(raw_type)
-        block_size, type_size = GGML_QUANT_SIZES[qtype]
+        gguf = _gguf()
+        qtype = gguf.GGMLQuantizationType(raw_type)
+        block_size, type_size = gguf.GGML_QUANT_SIZES[qtype]
     except (ValueError, KeyError):
         raise _Bad(f"tensor {label} has an unknown data type", f"ggml type {raw_type}") from None
     n_elements = 1
@@ -673,18 +672,27 @@ def _build_info(
     )
 
 
+def _gguf() -> Any:
+    """The gguf package, imported on first use: it brings numpy (~100 ms), which the window's
+    start-up should not pay when every header comes from the cache."""
+    import gguf
+
+    return gguf
+
+
 def _type_name(raw: int) -> str:
-    return GGMLQuantizationType(raw).name
+    return str(_gguf().GGMLQuantizationType(raw).name)
 
 
 def _quantization(file_type: int | None, tensors: list[_Tensor]) -> str:
     """A label like "Q4_K_M": from general.file_type, else the type holding most weights."""
     if file_type is not None:
+        file_types = _gguf().LlamaFileType
         try:
-            ft = LlamaFileType(file_type)
+            ft = file_types(file_type)
         except ValueError:
             ft = None
-        if ft is not None and ft is not LlamaFileType.GUESSED:
+        if ft is not None and ft is not file_types.GUESSED:
             return ft.name.removeprefix("MOSTLY_").removeprefix("ALL_")
     matrices = [t for t in tensors if t.n_dims >= 2] or tensors
     if not matrices:
