@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
@@ -10,13 +9,15 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from desktop_app.core.engine.events import ModelInfo
+from desktop_app.core.models.shards import parse_shard_name
 
 REMOTE_KEY = "remote:"  # the model list's entry for the remote server (and its default_model value)
 
 
 def model_label(path: Path) -> str:
     """A file's name without .gguf, and a shard set's without "-00001-of-00003"."""
-    return re.sub(r"-\d{5}-of-\d{5}$", "", path.stem)
+    shard = parse_shard_name(path.name)
+    return shard.base if shard is not None else path.stem
 
 
 class ModelBar(QWidget):
