@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -67,27 +66,13 @@ def llama_cpp_server(
 def app_server(
     model: Path, log: Path, *, n_ctx: int = 2048, threads: int = 2, api_key: str | None = None
 ) -> Iterator[str]:
-    """This app's own server (`desktop-app serve`); yields its base URL (…/v1)."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "desktop_app", "serve", str(model), "--port", str(port),
-           "-c", str(n_ctx), "-t", str(threads)]  # fmt: skip
-    if api_key:
-        cmd += ["--api-key", api_key]
-    env = {**os.environ, "DESKTOP_APP_HOME": str(log.parent / "app-home")}
-    with log.open("wb") as out:
-        process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    """This app's own server (`desktop-app serve`, the server tests' ServerProcess); yields …/v1."""
+    from server_process import ServerProcess
+
+    extra = ["-c", str(n_ctx), "-t", str(threads)] + (["--api-key", api_key] if api_key else [])
+    server = ServerProcess(model, log.parent / "app-home", *extra)
     try:
-        wait_ready(f"http://127.0.0.1:{port}/health", process, log)
-        deadline = time.monotonic() + 120
-        while b"Serving " not in log.read_bytes():  # /health answers while the model loads
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server not ready:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/v1"
+        yield server.wait_ready().base_url
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        server.close()
+        log.write_text(server.log, encoding="utf-8")

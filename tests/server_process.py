@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 API_KEY = "test-key-123"
 READY = re.compile(r"Serving (\S+) at http://127\.0\.0\.1:(\d+)/v1")
 
