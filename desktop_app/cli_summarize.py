@@ -182,7 +182,8 @@ def _describe_run(result: SummaryResult) -> str:
     seconds = sum(r.seconds for r in result.requests)
     first = sum(1 for p in result.parts if p.level == 1)
     how = "one pass" if not result.levels else f"{first} parts, {result.levels} level(s)"
-    return f"[{how}, {len(result.requests)} requests, {duration(seconds)}]"
+    n = len(result.requests)
+    return f"[{how}, {n} request{'' if n == 1 else 's'}, {duration(seconds)}]"
 
 
 def render_output(result: SummaryResult, *, with_parts: bool) -> str:
