@@ -6,7 +6,15 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
 
 from desktop_app.core.engine.events import ModelInfo
 from desktop_app.core.models.shards import parse_shard_name
@@ -36,6 +44,9 @@ class ModelBar(QWidget):
         self.load_button.clicked.connect(self._on_load_clicked)
         self.info = QLabel(self.tr("No model loaded"))
         self.info.setAccessibleName(self.tr("Model status"))
+        # a long message (an engine error with its log path) must not widen the window past
+        # the screen: the label takes the room there is; the whole text is in its tooltip
+        self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.settings_button = QToolButton()
         self.settings_button.setText("⚙")
         self.settings_button.setToolTip(self.tr("Load options and preferences"))
@@ -127,3 +138,4 @@ class ModelBar(QWidget):
         self.load_button.setText(self.tr("Load"))
         self.models.setEnabled(True)
         self.info.setText(message or self.tr("No model loaded"))
+        self.info.setToolTip(message)
