@@ -1,8 +1,8 @@
 """Launch to a shown window: the standalone bundle beside the source install, in the same run.
 
-Both start the same way (`gui`, no model) in fresh processes, with DESKTOP_APP_QUIT_AFTER_SHOW
+Both start the same way (`gui`, no model) in fresh processes, with HEARTH_QUIT_AFTER_SHOW
 (the app prints READY and a timestamp when the first event after showing the window has been
-processed) and the same isolated DESKTOP_APP_HOME. The source install's figure is the reference:
+processed) and the same isolated HEARTH_HOME. The source install's figure is the reference:
 a bundle unpacks nothing at start (one-folder mode), so it should be about as fast; a much slower
 bundle means it loads something it should not.
 
@@ -43,8 +43,8 @@ def main() -> int:
     home = tempfile.mkdtemp(prefix="bench-bundle-startup-")
     env = {
         **os.environ,
-        "DESKTOP_APP_HOME": home,
-        "DESKTOP_APP_QUIT_AFTER_SHOW": "1",
+        "HEARTH_HOME": home,
+        "HEARTH_QUIT_AFTER_SHOW": "1",
         "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
     }
     commands = {

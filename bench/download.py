@@ -82,7 +82,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # read when huggingface_hub loads
-    model_path = args.model or ensure_starter_model(Path.home() / ".cache" / "desktop-app-tests")
+    model_path = args.model or ensure_starter_model(Path.home() / ".cache" / "hearth-tests")
     size = model_path.stat().st_size
     proc, endpoint = start_stand_in(model_path)
     work = Path(tempfile.mkdtemp(prefix="bench-download-"))

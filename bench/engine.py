@@ -88,7 +88,7 @@ def main() -> int:
     ap.add_argument("--ctx", type=int, default=2048)
     ap.add_argument("--seed", type=int, default=1234)
     args = ap.parse_args()
-    model = args.model or ensure_starter_model(Path.home() / ".cache" / "desktop-app-tests")
+    model = args.model or ensure_starter_model(Path.home() / ".cache" / "hearth-tests")
 
     import llama_cpp
 

@@ -88,7 +88,7 @@ def main() -> int:
     model = (
         Path(args.model)
         if args.model
-        else ensure_starter_model(Path.home() / ".cache" / "desktop-app-tests")
+        else ensure_starter_model(Path.home() / ".cache" / "hearth-tests")
     )
     with Path(args.data).open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))

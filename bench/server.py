@@ -1,4 +1,4 @@
-"""Serving under concurrent load: `desktop-app serve` beside llama-cpp-python's own server
+"""Serving under concurrent load: `hearth serve` beside llama-cpp-python's own server
 (llama_cpp.server) on the same model, threads and context, in one run.
 
 N clients stream chat completions at once, each R requests in a row; both servers get the same
@@ -85,7 +85,7 @@ def drain(
 def start_app(model: Path, ctx: int, threads: int, queue: int, home: str) -> Server:
     cmd = [sys.executable, "-m", "desktop_app", "serve", str(model), "--port", "0", "-c", str(ctx),
            "-t", str(threads), "--max-queue", str(queue), "-q"]  # fmt: skip
-    env = {**os.environ, "DESKTOP_APP_HOME": home}
+    env = {**os.environ, "HEARTH_HOME": home}
     proc = subprocess.Popen(
         cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
     )
@@ -95,7 +95,7 @@ def start_app(model: Path, ctx: int, threads: int, queue: int, home: str) -> Ser
         target=drain, args=(proc, lines, ready, r"Serving \S+ at"), daemon=True
     ).start()
     if not ready.wait(300) or proc.poll() is not None:
-        raise SystemExit("desktop-app serve did not start:\n" + "\n".join(lines))
+        raise SystemExit("hearth serve did not start:\n" + "\n".join(lines))
     match = next(
         m for m in map(re.compile(r"Serving (\S+) at http://[^:]+:(\d+)/v1").search, lines) if m
     )
@@ -253,7 +253,7 @@ def main() -> int:
     ap.add_argument("--ctx", type=int, default=2048)
     ap.add_argument("--seed", type=int, default=1234)
     args = ap.parse_args()
-    model = args.model or ensure_starter_model(Path.home() / ".cache" / "desktop-app-tests")
+    model = args.model or ensure_starter_model(Path.home() / ".cache" / "hearth-tests")
     print(f"model {model.name}, threads {args.threads}, ctx {args.ctx}, {args.clients} clients x "
           f"{args.requests} requests, max tokens {args.max_tokens}, seed {args.seed}, "
           f"{args.rounds} rounds (alternating)")  # fmt: skip

@@ -59,8 +59,8 @@ def main() -> int:
     home = tempfile.mkdtemp(prefix="bench-startup-")
     env = {
         **os.environ,
-        "DESKTOP_APP_HOME": home,
-        "DESKTOP_APP_QUIT_AFTER_SHOW": "1",
+        "HEARTH_HOME": home,
+        "HEARTH_QUIT_AFTER_SHOW": "1",
         "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
     }
     measure(BARE, env)  # warm the file cache for both
@@ -73,7 +73,7 @@ def main() -> int:
     print(
         f"launch to responsive window, median of {args.runs} (platform {env['QT_QPA_PLATFORM']}):"
     )
-    print(f"  app (desktop-app, full start-up)  {a * 1000:7.0f} ms")
+    print(f"  app (hearth, full start-up)  {a * 1000:7.0f} ms")
     print(f"  bare PySide6 window (reference)   {b * 1000:7.0f} ms")
     print(f"  ratio app / reference             {a / b:7.2f}")
     print(f"  goal (< 1500 ms): {'met' if a < 1.5 else 'NOT met'}")

@@ -103,7 +103,7 @@ def main() -> int:
     model = (
         Path(args.model)
         if args.model
-        else ensure_starter_model(Path.home() / ".cache" / "desktop-app-tests")
+        else ensure_starter_model(Path.home() / ".cache" / "hearth-tests")
     )
     engine = EngineClient(log_dir=tempfile.mkdtemp(prefix="bench-summarize-")).start()
     try:

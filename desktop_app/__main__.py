@@ -1,4 +1,4 @@
-"""`python -m desktop_app` is the same as the `desktop-app` command."""
+"""`python -m desktop_app` is the same as the `hearth` command."""
 
 import sys
 

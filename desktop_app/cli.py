@@ -1,4 +1,4 @@
-"""The `desktop-app` command: the GUI by default, and run / chat / info in a terminal.
+"""The `hearth` command: the GUI by default, and run / chat / info in a terminal.
 
 The terminal commands use the same engine process as the GUI, so a model that crashes
 llama.cpp ends with a message here too, not a dead terminal.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import sys
 import threading
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app import (
+    APP_ID,
     APP_NAME,
     __version__,
     cli_models,
@@ -39,14 +39,16 @@ from desktop_app.core.engine.params import (
     parse_gpu_layers,
 )
 from desktop_app.core.engine.protocol import Engine
+from desktop_app.core.environment import env_name, get_env
 from desktop_app.core.errors import AppError
 from desktop_app.core.models.resolve import resolve_model
+from desktop_app.core.storage import legacy
 from desktop_app.core.storage.logs import setup_logging
 from desktop_app.core.storage.paths import app_paths
 from desktop_app.core.storage.settings import Settings
 
 EXIT_USAGE = 2
-REMOTE_KEY_ENV = "DESKTOP_APP_REMOTE_API_KEY"
+REMOTE_KEY_ENV = env_name("REMOTE_API_KEY")
 EXIT_INTERRUPTED = 130
 
 
@@ -72,7 +74,7 @@ def _add_remote_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("remote server (instead of a local model)")
     g.add_argument("--remote", metavar="URL",
                    help="an OpenAI-compatible server, e.g. http://host:8080/v1 (llama-server, vLLM, "
-                        "Ollama, desktop-app serve)")  # fmt: skip
+                        "Ollama, hearth serve)")  # fmt: skip
     g.add_argument("--api-key", metavar="KEY",
                    help=f"the server's API key (default: ${REMOTE_KEY_ENV})")  # fmt: skip
     g.add_argument("--remote-model", metavar="NAME", default="",
@@ -95,7 +97,7 @@ def _open_engine(
         remote = RemoteEngine(
             RemoteConfig(
                 args.remote,
-                api_key=args.api_key or os.environ.get(REMOTE_KEY_ENV) or None,
+                api_key=args.api_key or get_env("REMOTE_API_KEY") or None,
                 model=args.remote_model or "",
                 n_ctx=args.ctx or None,
             )
@@ -369,13 +371,17 @@ def cmd_gui(args: argparse.Namespace, settings: Settings) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="desktop-app",
+        prog=APP_ID,
         description=f"{APP_NAME}: run language models on this machine. With no command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument("--model", dest="gui_model", metavar="MODEL",
                         help="open the window with this model (a .gguf path, a name in the models folder, or 'starter')")  # fmt: skip
     self_test.add_arguments(parser)
+    parser.add_argument("--install-desktop-entry", action="store_true",
+                        help="Linux: add Hearth to this user's application menu (a .desktop file and icon)")  # fmt: skip
+    parser.add_argument("--uninstall-desktop-entry", action="store_true",
+                        help="Linux: remove that menu entry again (models and chats stay)")  # fmt: skip
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("run", help="stream one answer to the terminal")
@@ -412,10 +418,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_files_open_the_window(sys.argv[1:] if argv is None else list(argv)))
     if args.self_test is not None or args.gui:
         return self_test.run(parser, args)
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        return _desktop_entry(install=args.install_desktop_entry)
     paths = app_paths().ensure()
+    for line in legacy.take_notes():
+        _note(f"{APP_ID}: {line} (the app's 0.1 folders)")
     setup_logging(paths.log_dir)
     try:
         settings = Settings.load(paths.settings_file, allow_newer=True)
@@ -450,6 +460,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _note("interrupted")
         return EXIT_INTERRUPTED
+
+
+def _files_open_the_window(argv: list[str]) -> list[str]:
+    """`hearth model.gguf` (a file manager's "Open with", the menu entry's %F) opens the window."""
+    if argv and argv[0].lower().endswith(".gguf") and not argv[0].startswith("-"):
+        return ["gui", argv[0]]
+    return argv
+
+
+def _desktop_entry(*, install: bool) -> int:
+    from desktop_app import desktop_entry
+
+    try:
+        done = desktop_entry.install() if install else desktop_entry.uninstall()
+    except OSError as exc:
+        _err(str(exc))
+        return 1
+    if install:
+        print(f"{APP_NAME} is in the application menu:", *done, sep="\n  ")
+    elif done:
+        print("Removed:", *done, sep="\n  ")
+    else:
+        print("There was no menu entry to remove.")
+    return 0
+
+
+def gui_main() -> int:
+    """`hearth-gui`: the window and nothing else (a windowed entry point: no console on Windows)."""
+    argv = sys.argv[1:]
+    return main(argv if argv[:1] and argv[0].startswith("-") else ["gui", *argv])
+
+
+def deprecated_main() -> int:
+    """`desktop-app`, the 0.1 name of the command: works for one more release, and says so."""
+    print(
+        f"desktop-app: warning: this command is now called '{APP_ID}'; 'desktop-app' will be "
+        "removed in the next release.",
+        file=sys.stderr,
+    )
+    return main()
 
 
 if __name__ == "__main__":

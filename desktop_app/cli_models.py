@@ -1,13 +1,13 @@
-"""`desktop-app models …`: the installed models, the catalog and the Hub from a terminal.
+"""`hearth models …`: the installed models, the catalog and the Hub from a terminal.
 
-    desktop-app models list [--json]
-    desktop-app models search QUERY [--sort downloads|likes|recent] [--limit N] [--json]
-    desktop-app models files REPO [--json]
-    desktop-app models pull REPO[:FILE|:QUANT] | CATALOG_ID[:QUANT]
-    desktop-app models import PATH [--in-place]
-    desktop-app models rm NAME [--yes] [--forget]
-    desktop-app models default [NAME] [--clear]
-    desktop-app models catalog [QUERY] [--json]
+    hearth models list [--json]
+    hearth models search QUERY [--sort downloads|likes|recent] [--limit N] [--json]
+    hearth models files REPO [--json]
+    hearth models pull REPO[:FILE|:QUANT] | CATALOG_ID[:QUANT]
+    hearth models import PATH [--in-place]
+    hearth models rm NAME [--yes] [--forget]
+    hearth models default [NAME] [--clear]
+    hearth models catalog [QUERY] [--json]
 
 This module holds the parser and the library commands (list, import, rm, default); the Hub and
 catalog commands are in cli_models_hub.py. Results go to standard output, progress and notes to
@@ -118,7 +118,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "spec",
         metavar="REPO[:FILE|:QUANT]",
         help="owner/name, optionally :file.gguf or :Q4_K_M; or a catalog id "
-        "(desktop-app models catalog) with an optional :QUANT",
+        "(hearth models catalog) with an optional :QUANT",
     )
     q.add_argument("-q", "--quiet", action="store_true", help="no progress on standard error")
 
@@ -213,8 +213,8 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     if not listing.models:
         print(
             f"No models installed in {lib.models_dir}.\n"
-            "Get one with `desktop-app models pull REPO` (or a catalog id, see `desktop-app "
-            "models catalog`), or add a file with `desktop-app models import FILE`."
+            "Get one with `hearth models pull REPO` (or a catalog id, see `hearth "
+            "models catalog`), or add a file with `hearth models import FILE`."
         )
     if good:
         rows = []
@@ -277,7 +277,7 @@ def cmd_default(args: argparse.Namespace, settings: Settings) -> int:
         if spec:
             note(f"the default model {spec!r} is not installed")
         else:
-            note("no default model; set one with `desktop-app models default NAME`")
+            note("no default model; set one with `hearth models default NAME`")
         return 1
     print(f"{current.name}\t{current.path}")
     return 0

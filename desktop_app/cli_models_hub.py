@@ -1,4 +1,4 @@
-"""`desktop-app models search | files | pull | catalog`: the Hub and the catalog from a terminal.
+"""`hearth models search | files | pull | catalog`: the Hub and the catalog from a terminal.
 
 The Hub commands take --endpoint (else $HF_ENDPOINT, else the hub.endpoint setting), --token and
 --offline; offline (the flag or the "offline" setting) stops them before any request. The token in
@@ -161,7 +161,7 @@ def _pick(repo: RepoFiles, choice: str, n_ctx: int, kv_type: str, *, quiet: bool
     if not quiet:
         note(
             f"picked {rec.quant}, recommended for this machine ({rec.reason}): {model.name}. "
-            f"`desktop-app models files {repo.repo_id}` lists the others; add :FILE or :QUANT "
+            f"`hearth models files {repo.repo_id}` lists the others; add :FILE or :QUANT "
             "to choose."
         )
     return model
@@ -179,14 +179,14 @@ def _pick_from_catalog(
     if entry is None:
         raise AppError(
             f"{entry_id!r} is neither a Hub repo (owner/name) nor a catalog id; "
-            "`desktop-app models catalog` lists the ids."
+            "`hearth models catalog` lists the ids."
         )
     if quant:
         file = entry.file_for(quant)
         if file is None:
             raise AppError(
                 f"The catalog has {entry.id} in {', '.join(entry.quants)}, not {quant}; "
-                f"for other files: desktop-app models files {entry.repo}"
+                f"for other files: hearth models files {entry.repo}"
             )
     else:
         rec = recommend_for_entry(entry, hardware(), n_ctx=n_ctx, kv_type=kv_type)
@@ -327,7 +327,7 @@ def cmd_catalog(args: argparse.Namespace, settings: Settings) -> int:
         ["ID", "PARAMS", "LANGUAGES", "PICK", "SIZE", f"FIT ({n_ctx} ctx)"], rows, right={1, 4}
     )
     print(
-        "\n`desktop-app models pull ID[:QUANT]` downloads one (PICK: recommended for this machine)."
+        "\n`hearth models pull ID[:QUANT]` downloads one (PICK: recommended for this machine)."
     )
     return 0
 

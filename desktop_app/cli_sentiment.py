@@ -1,7 +1,7 @@
-"""`desktop-app sentiment`: label one text or a file of texts, with the model's probabilities.
+"""`hearth sentiment`: label one text or a file of texts, with the model's probabilities.
 
-    desktop-app sentiment "I love it" [--labels positive,negative,neutral] [--reason]
-    desktop-app sentiment --file data.csv --column text [-o out.csv] [--no-calibrate]
+    hearth sentiment "I love it" [--labels positive,negative,neutral] [--reason]
+    hearth sentiment --file data.csv --column text [-o out.csv] [--no-calibrate]
 
 Progress goes to standard error; results to standard output (a table, or CSV with --csv) or,
 with -o, to a CSV file (the original columns plus label and one probability column per label).

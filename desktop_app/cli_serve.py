@@ -1,4 +1,4 @@
-"""`desktop-app serve [MODEL]`: the model behind a local OpenAI-compatible API.
+"""`hearth serve [MODEL]`: the model behind a local OpenAI-compatible API.
 
 The address is checked before the model loads (a non-loopback address without an API key is
 refused), the port is bound before the load too (a busy port fails at once), and the URL is
@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
 
 from desktop_app.core.engine.params import SamplingParams
+from desktop_app.core.environment import env_name, get_env
 from desktop_app.core.storage.settings import Settings
 from desktop_app.server.app import (
     DEFAULT_MAX_BODY_BYTES,
@@ -27,7 +27,7 @@ from desktop_app.server.app import (
 )
 
 EXIT_INTERRUPTED = 130
-API_KEY_ENV = "DESKTOP_APP_API_KEY"
+API_KEY_ENV = env_name("API_KEY")
 AddOptions = Callable[[argparse.ArgumentParser], None]
 
 
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     config = ServeConfig(
         host=args.host,
         port=args.port,
-        api_key=args.api_key or os.environ.get(API_KEY_ENV) or None,
+        api_key=args.api_key or get_env("API_KEY") or None,
         max_queue=args.max_queue,
         max_body_bytes=args.max_body_bytes,
     )

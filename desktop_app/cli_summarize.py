@@ -1,4 +1,4 @@
-"""`desktop-app summarize FILE`: summarize a document in the terminal.
+"""`hearth summarize FILE`: summarize a document in the terminal.
 
 Progress goes to stderr and the summary to stdout (streamed) or to the -o file (written
 atomically), so the output can be piped. The summarizer runs on a worker thread: Ctrl+C reaches

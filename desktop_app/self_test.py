@@ -1,4 +1,4 @@
-"""`desktop-app --self-test [MODEL] [--gui]`: one command that says whether this install works.
+"""`hearth --self-test [MODEL] [--gui]`: one command that says whether this install works.
 
 Why: a standalone bundle can lack a llama.cpp library, a Qt plugin, or fail to start the engine's
 child process, and a source install can have a llama.cpp build the CPU cannot run. Users and CI
@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from desktop_app import APP_NAME, __version__, frozen
+from desktop_app.core.environment import env_name
 
 SEED = 42
 MAX_TOKENS = 16
@@ -94,7 +95,7 @@ def _install_description() -> str:
 
 
 def _check_folders() -> None:
-    """The platform folders (or DESKTOP_APP_HOME) exist and can be written."""
+    """The platform folders (or HEARTH_HOME) exist and can be written."""
     from desktop_app.core.storage.paths import app_paths
 
     paths = app_paths()
@@ -231,7 +232,7 @@ def _window() -> None:
         cmd = [sys.executable, "gui"]
     else:
         cmd = [sys.executable, "-m", "desktop_app", "gui"]
-    env = {**os.environ, "DESKTOP_APP_QUIT_AFTER_SHOW": "1"}
+    env = {**os.environ, env_name("QUIT_AFTER_SHOW"): "1"}
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     started = time.time()
     try:

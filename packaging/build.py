@@ -281,7 +281,7 @@ def linux_package(app: Path, name: str) -> tuple[Path, Path]:
     DIST.mkdir(exist_ok=True)
     shutil.move(str(app), str(target))
     shutil.copy2(ROOT / "resources" / "icons" / "hearth.svg", target / "hearth.svg")
-    shutil.copy2(LINUX_DIR / "hearth.desktop", target / "hearth.desktop")
+    shutil.copy2(ROOT / "resources" / "linux" / "hearth.desktop", target / "hearth.desktop")
     shutil.copy2(LINUX_DIR / "INSTALL.txt", target / "INSTALL.txt")
     shutil.copy2(LINUX_DIR / "install.sh", target / "install.sh")
     (target / "install.sh").chmod(0o755)
@@ -306,7 +306,7 @@ def appimage(folder: Path, name: str, work: Path) -> Path | None:
     shutil.copytree(folder, appdir / "usr" / "lib" / "hearth", symlinks=True)
     shutil.copy2(LINUX_DIR / "AppRun", appdir / "AppRun")
     (appdir / "AppRun").chmod(0o755)
-    shutil.copy2(LINUX_DIR / "hearth.desktop", appdir / "hearth.desktop")
+    shutil.copy2(ROOT / "resources" / "linux" / "hearth.desktop", appdir / "hearth.desktop")
     shutil.copy2(ROOT / "resources" / "icons" / "hearth.svg", appdir / "hearth.svg")
     (appdir / ".DirIcon").symlink_to("hearth.svg")
     out = DIST / f"{name}.AppImage"
@@ -315,11 +315,11 @@ def appimage(folder: Path, name: str, work: Path) -> Path | None:
 
 
 def source_footprint(py: Path) -> int:
-    """Bytes in site-packages of desktop-app and everything it requires: what a source install
+    """Bytes in site-packages of hearth-desktop and everything it requires: what a source install
     puts there (the build-only packages, PyInstaller and pip, are not counted)."""
     probe = r"""
 import importlib.metadata as md, os, re, sys
-seen, todo, total = set(), ["desktop-app"], 0
+seen, todo, total = set(), ["hearth-desktop"], 0
 while todo:
     name = re.sub(r"[-_.]+", "-", todo.pop()).lower()
     if name in seen:
@@ -440,7 +440,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"  tarball:  {report['tarball']} ({mib(report['tarball_bytes'])})")
     if "appimage" in report:
         log(f"  AppImage: {report['appimage']} ({mib(report['appimage_bytes'])})")
-    log(f"  source install, site-packages of desktop-app and its dependencies: "
+    log(f"  source install, site-packages of hearth-desktop and its dependencies: "
         f"{mib(report['source_install_bytes'])} (plus a Python and a compiler toolchain)")  # fmt: skip
     log("  largest parts: " + ", ".join(f"{k} {mib(v)}" for k, v in report["largest"]))
     return 0

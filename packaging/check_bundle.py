@@ -4,8 +4,8 @@
 
 Unpacks the tarball (or copies the folder) into a fresh folder under /tmp, then runs the bundled
 `hearth` there with a clean environment: a temporary HOME (so the platform folders are the
-user's usual ones, ~/.config/desktop-app and ~/.local/share/desktop-app, but throw-away), no
-DESKTOP_APP_HOME, no virtual environment or source checkout on PATH or PYTHONPATH, cwd outside the
+user's usual ones, ~/.config/hearth and ~/.local/share/hearth, but throw-away), no
+HEARTH_HOME, no virtual environment or source checkout on PATH or PYTHONPATH, cwd outside the
 source tree. Checks, in order:
 1. `hearth --version`;
 2. `hearth --self-test MODEL --gui`: hardware report, model load, a few tokens with a fixed seed,
@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
 MODEL_CACHE = Path(
-    os.environ.get("DESKTOP_APP_TEST_CACHE", Path.home() / ".cache" / "desktop-app-tests")
+    os.environ.get("HEARTH_TEST_CACHE", Path.home() / ".cache" / "hearth-tests")
 )
 
 
@@ -55,7 +55,7 @@ def newest_tarball(variant: str, offline: bool) -> Path:
 
 
 def default_model() -> Path:
-    given = os.environ.get("DESKTOP_APP_TEST_MODEL")
+    given = os.environ.get("HEARTH_TEST_MODEL")
     if given:
         return Path(given)
     sys.path.insert(0, str(ROOT))
@@ -143,17 +143,17 @@ def check(bundle: Path, model: Path | None, offline: bool, keep: bool) -> None:
             raise CheckFailed("the embedded starter model was not used")
         if offline:  # "starter" must resolve with no network: the model is in the models folder
             done = run([exe, "info", "starter"], env, work, timeout=120)
-            models = home / ".local" / "share" / "desktop-app" / "models"
+            models = home / ".local" / "share" / "hearth" / "models"
             if done.returncode != 0 or not list(models.glob("SmolLM2-*.gguf")):
                 raise CheckFailed("the embedded starter model is not in the models folder")
-        for folder in (home / ".config" / "desktop-app", home / ".local" / "share" / "desktop-app" / "models"):  # fmt: skip
+        for folder in (home / ".config" / "hearth", home / ".local" / "share" / "hearth" / "models"):  # fmt: skip
             if not folder.is_dir():
                 raise CheckFailed(f"the platform folder {folder} was not created")
-        made = sorted(str(p.relative_to(home)) for p in home.rglob("desktop-app") if p.is_dir())
+        made = sorted(str(p.relative_to(home)) for p in home.rglob("hearth") if p.is_dir())
         say(f"Platform folders made under the temporary HOME: {', '.join(made)}")
 
         if shutil.which("xvfb-run"):
-            xenv = {**env, "QT_QPA_PLATFORM": "xcb", "DESKTOP_APP_QUIT_AFTER_SHOW": "1"}
+            xenv = {**env, "QT_QPA_PLATFORM": "xcb", "HEARTH_QUIT_AFTER_SHOW": "1"}
             done = run(["xvfb-run", "-a", exe, "gui"], xenv, work, timeout=180)
             if done.returncode != 0 or "READY" not in done.stdout:
                 raise CheckFailed("the window did not open on X11 (xcb) under Xvfb")

@@ -1,4 +1,4 @@
-"""The standalone app's entry point (PyInstaller's script): the `desktop-app` command, frozen.
+"""The standalone app's entry point (PyInstaller's script): the `hearth` command, frozen.
 
 Three things only a bundle needs, before the CLI runs:
 - multiprocessing.freeze_support(): the engine runs in a spawned child process, and in a frozen

@@ -69,7 +69,7 @@ def one(lang: str, out: Path, model_arg: str, theme: str = "system", only: str =
     if only == "models":
         return models(lang, out, model_arg, theme)
     home = Path(tempfile.mkdtemp(prefix=f"shots-{lang}-"))
-    os.environ["DESKTOP_APP_HOME"] = str(home)
+    os.environ["HEARTH_HOME"] = str(home)
     os.environ["QT_SCALE_FACTOR"] = os.environ.get("QT_SCALE_FACTOR", "1")
     from PySide6.QtCore import QEventLoop, QTimer
 
@@ -122,7 +122,7 @@ def one(lang: str, out: Path, model_arg: str, theme: str = "system", only: str =
     model = (
         Path(model_arg)
         if model_arg
-        else ensure_starter_model(Path.home() / ".cache" / "desktop-app-tests")
+        else ensure_starter_model(Path.home() / ".cache" / "hearth-tests")
     )
     window.use_model_file(str(model))
     until(window.service.loaded)
@@ -207,7 +207,7 @@ def models(lang: str, out: Path, model_arg: str, theme: str = "system") -> int:
     the whole range of verdicts.
     """
     home = Path(tempfile.mkdtemp(prefix=f"shots-models-{lang}-"))
-    os.environ["DESKTOP_APP_HOME"] = str(home)
+    os.environ["HEARTH_HOME"] = str(home)
     os.environ["QT_SCALE_FACTOR"] = os.environ.get("QT_SCALE_FACTOR", "1")
     sys.path.insert(0, str(ROOT / "tests"))
     from hub_server import SMOLLM_FILE, standard_hub
@@ -241,7 +241,7 @@ def models(lang: str, out: Path, model_arg: str, theme: str = "system") -> int:
     model = (
         Path(model_arg)
         if model_arg
-        else ensure_starter_model(Path.home() / ".cache" / "desktop-app-tests")
+        else ensure_starter_model(Path.home() / ".cache" / "hearth-tests")
     )
     app = create_app()
     paths = AppPaths.current().ensure()

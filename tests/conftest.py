@@ -21,7 +21,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 MODEL_CACHE = Path(
-    os.environ.get("DESKTOP_APP_TEST_CACHE", Path.home() / ".cache" / "desktop-app-tests")
+    os.environ.get("HEARTH_TEST_CACHE", Path.home() / ".cache" / "hearth-tests")
 )
 
 
@@ -29,14 +29,14 @@ MODEL_CACHE = Path(
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Never touch the real user's settings or models."""
     home = tmp_path / "app-home"
-    monkeypatch.setenv("DESKTOP_APP_HOME", str(home))
+    monkeypatch.setenv("HEARTH_HOME", str(home))
     return home
 
 
 @pytest.fixture(scope="session")
 def starter_model() -> Path:
     """The real SmolLM2-135M-Instruct Q4_1 model, fetched once and verified by sha256."""
-    given = os.environ.get("DESKTOP_APP_TEST_MODEL")
+    given = os.environ.get("HEARTH_TEST_MODEL")
     if given:
         return Path(given)
     from desktop_app.core.models.starter import ensure_starter_model

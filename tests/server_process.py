@@ -1,4 +1,4 @@
-"""`desktop-app serve` as a real subprocess on a free loopback port, for tests and benchmarks."""
+"""`hearth serve` as a real subprocess on a free loopback port, for tests and benchmarks."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class ServerProcess:
     """A running server; its stderr is read on a thread (lines kept) so the pipe never fills."""
 
     def __init__(self, model: Path, home: Path, *extra: str) -> None:
-        env = {**os.environ, "DESKTOP_APP_HOME": str(home)}
+        env = {**os.environ, "HEARTH_HOME": str(home)}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "desktop_app", "serve", str(model), "--port", "0",
              "-c", "1024", "-t", "2", *extra],

@@ -66,7 +66,7 @@ def llama_cpp_server(
 def app_server(
     model: Path, log: Path, *, n_ctx: int = 2048, threads: int = 2, api_key: str | None = None
 ) -> Iterator[str]:
-    """This app's own server (`desktop-app serve`, the server tests' ServerProcess); yields …/v1."""
+    """This app's own server (`hearth serve`, the server tests' ServerProcess); yields …/v1."""
     from server_process import ServerProcess
 
     extra = ["-c", str(n_ctx), "-t", str(threads)] + (["--api-key", api_key] if api_key else [])

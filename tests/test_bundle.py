@@ -2,7 +2,7 @@
 
 Building a bundle takes 10 to 15 minutes on two cores (llama.cpp compiles once per variant,
 then PyInstaller), too long for every CI run, so this test is skipped unless
-DESKTOP_APP_TEST_BUNDLE is set:
+HEARTH_TEST_BUNDLE is set:
 - to a tarball or an unpacked bundle folder: that bundle is checked;
 - to "build": `python packaging/build.py --variant cpu` runs first, then its tarball is checked.
 The check itself is packaging/check_bundle.py (documented in packaging/README.md).
@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-BUNDLE = os.environ.get("DESKTOP_APP_TEST_BUNDLE", "")
+BUNDLE = os.environ.get("HEARTH_TEST_BUNDLE", "")
 
 
-@pytest.mark.skipif(not BUNDLE, reason="set DESKTOP_APP_TEST_BUNDLE to a bundle, or to 'build'")
+@pytest.mark.skipif(not BUNDLE, reason="set HEARTH_TEST_BUNDLE to a bundle, or to 'build'")
 @pytest.mark.timeout(3600)
 def test_bundle_passes_its_self_test_outside_the_source_tree(starter_model: Path) -> None:
     cmd = [
@@ -31,7 +31,7 @@ def test_bundle_passes_its_self_test_outside_the_source_tree(starter_model: Path
         str(starter_model),
     ]
     cmd += ["--build"] if BUNDLE == "build" else ["--bundle", BUNDLE]
-    env = {k: v for k, v in os.environ.items() if k != "DESKTOP_APP_HOME"}
+    env = {k: v for k, v in os.environ.items() if k != "HEARTH_HOME"}
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=3500, check=False)
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
     assert "SELF-TEST PASSED" in done.stdout

@@ -1,4 +1,4 @@
-"""`desktop-app` as a new user runs it: info, run, chat, and readable errors."""
+"""`hearth` as a new user runs it: info, run, chat, and readable errors."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def cli(
 
 
 def test_console_script_is_installed() -> None:
-    script = Path(sys.executable).with_name("desktop-app")
+    script = Path(sys.executable).with_name("hearth")
     done = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     for command in ("run", "chat", "info"):

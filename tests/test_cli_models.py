@@ -1,4 +1,4 @@
-"""`desktop-app models …` run as a person runs it: real subprocesses against the local Hub stand-in.
+"""`hearth models …` run as a person runs it: real subprocesses against the local Hub stand-in.
 
 The stand-in (tests/hub_server.py) runs in this process; the CLI reaches it through --endpoint or
 the hub.endpoint setting, and its request log shows what the CLI asked for (nothing, offline).

@@ -1,4 +1,4 @@
-"""`desktop-app --self-test`: run as a user runs it (a fresh process), against the real model."""
+"""`hearth --self-test`: run as a user runs it (a fresh process), against the real model."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from desktop_app.self_test import FAILED, PASSED
 
 def _self_test(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    env.pop("DESKTOP_APP_QUIT_AFTER_SHOW", None)
+    env.pop("HEARTH_QUIT_AFTER_SHOW", None)
     return subprocess.run(
         [sys.executable, "-m", "desktop_app", *args],
         capture_output=True,
@@ -30,13 +30,13 @@ def test_self_test_passes_with_the_starter_model_and_the_window(
     out = done.stdout
     assert done.returncode == 0, out + done.stderr
     assert out.rstrip().endswith(PASSED)
-    assert "Backends: CPU" in out  # the hardware report, as `desktop-app info` prints it
+    assert "Backends: CPU" in out  # the hardware report, as `hearth info` prints it
     assert f"Model: {starter_model} (given" in out
     assert "Load: " in out and " on CPU, 0/" in out
     generated = next(line for line in out.splitlines() if line.startswith("Generate: "))
     assert "seed 42" in generated and " tokens" in generated
     assert "Window: shown in " in out and "(platform offscreen)" in out
-    # the app's folders were the isolated ones (DESKTOP_APP_HOME), and they were written
+    # the app's folders were the isolated ones (HEARTH_HOME), and they were written
     assert f"Settings: {_isolated_home / 'config' / 'settings.json'}" in out
     assert (_isolated_home / "data" / "models").is_dir()
 

@@ -1,1 +1,1 @@
-"""The local OpenAI-compatible API server (`desktop-app serve`): Qt-free, stdlib asyncio only."""
+"""The local OpenAI-compatible API server (`hearth serve`): Qt-free, stdlib asyncio only."""

@@ -516,7 +516,7 @@ class ApiServer:
             raise ApiError(
                 429,
                 f"The server is busy: {self.admission.waiting} requests are already waiting for "
-                f"the model (desktop-app serve --max-queue {self.admission.max_waiting}). Retry later.",
+                f"the model (hearth serve --max-queue {self.admission.max_waiting}). Retry later.",
                 "rate_limit_error",
                 code="queue_full",
                 headers={"Retry-After": str(self.admission.retry_after())},

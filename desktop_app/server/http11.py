@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from urllib.parse import unquote
 
+from desktop_app import APP_NAME
 from desktop_app.server.errors import ApiError
 
 MAX_LINE = 16 * 1024  # one request or header line (the StreamReader's limit)
 MAX_HEADERS = 100
 MAX_HEAD_BYTES = 64 * 1024
-SERVER_NAME = "desktop-app"
+SERVER_NAME = APP_NAME
 
 
 @dataclass
@@ -130,7 +131,7 @@ def _too_large(max_bytes: int) -> ApiError:
     return ApiError(
         413,
         f"The request body is larger than this server's limit of {max_bytes} bytes "
-        "(desktop-app serve --max-body-bytes).",
+        "(hearth serve --max-body-bytes).",
         code="request_too_large",
     )
 

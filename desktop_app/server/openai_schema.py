@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from desktop_app import APP_ID
 from desktop_app.core.engine.events import Stats, TokenLogprob
 from desktop_app.core.engine.params import ChatRequest, Message, SamplingParams
 from desktop_app.server.errors import ApiError, bad_request
@@ -407,7 +408,7 @@ class Shaper:
 def model_object(model_id: str, created: int, n_ctx: int | None) -> dict[str, Any]:
     """A /v1/models entry; `context_length` (not OpenAI's) tells remote clients the context size."""
     entry: dict[str, Any] = {"id": model_id, "object": "model", "created": created}
-    entry["owned_by"] = "desktop-app"
+    entry["owned_by"] = APP_ID
     if n_ctx:
         entry["context_length"] = n_ctx
     return entry

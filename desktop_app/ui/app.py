@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
-from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
@@ -13,19 +11,13 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from desktop_app import APP_NAME, __version__
+from desktop_app.core.app_resources import resource_path
+from desktop_app.core.environment import get_env
 from desktop_app.core.storage.conversations import ConversationStore
 from desktop_app.core.storage.paths import app_paths
 from desktop_app.core.storage.settings import Settings
 
 _translators: list[QTranslator] = []
-
-
-def resource_path(*parts: str) -> Path:
-    """resources/ beside the package in a checkout; inside the package data in a bundle."""
-    here = Path(__file__).resolve().parents[2] / "resources"
-    if here.is_dir():
-        return here.joinpath(*parts)
-    return Path(str(resources.files("desktop_app").joinpath("resources", *parts)))
 
 
 def ui_language(settings: Settings) -> str:
@@ -116,7 +108,7 @@ def run_gui(model: Path | None, settings: Settings) -> int:
 
     window.language_changed.connect(swap)
     window.show()
-    if os.environ.get("DESKTOP_APP_QUIT_AFTER_SHOW"):
+    if get_env("QUIT_AFTER_SHOW"):
         # for start-up measurements and smoke tests: the first event after the window is shown
         def ready() -> None:
             print("READY", time.time(), flush=True)

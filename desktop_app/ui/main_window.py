@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
         self.serve_action.setCheckable(True)
         self.serve_action.setToolTip(
             self.tr(
-                "Runs desktop-app serve on 127.0.0.1 with the selected model; it loads its own "
+                "Runs hearth serve on 127.0.0.1 with the selected model; it loads its own "
                 "copy of the model."
             )
         )

@@ -1,8 +1,8 @@
-"""The GUI's switch for the local OpenAI-compatible server: `desktop-app serve` as a child process.
+"""The GUI's switch for the local OpenAI-compatible server: `hearth serve` as a child process.
 
 A child process rather than a server inside the window: the server keeps answering while the
 window is busy or rebuilt for a new language, a crash in it cannot take the window down, and it
-is exactly the tested `desktop-app serve`. The cost is a second copy of the model in memory while
+is exactly the tested `hearth serve`. The cost is a second copy of the model in memory while
 it runs, which the menu says.
 """
 

@@ -12,7 +12,7 @@
 ;        /DSignToolName=signtool /DAppVersion=0.1.0 /DVariant=cpu packaging\windows\hearth.iss
 ; Sign the executables inside the bundle too (hearth.exe, hearth-cli.exe) before compiling.
 ;
-; Models, conversations and settings live in %LOCALAPPDATA%\desktop-app, outside {app}: an
+; Models, conversations and settings live in %LOCALAPPDATA%\hearth, outside {app}: an
 ; uninstall or an upgrade never touches them.
 
 #ifndef AppVersion

@@ -1585,8 +1585,8 @@ from {1}</source>
     </message>
     <message>
         <location filename="../../desktop_app/ui/main_window.py" line="245"/>
-        <source>Runs desktop-app serve on 127.0.0.1 with the selected model; it loads its own copy of the model.</source>
-        <translation>在 127.0.0.1 上用所选模型运行 desktop-app serve；它会另外加载一份模型。</translation>
+        <source>Runs hearth serve on 127.0.0.1 with the selected model; it loads its own copy of the model.</source>
+        <translation>在 127.0.0.1 上用所选模型运行 hearth serve；它会另外加载一份模型。</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/main_window.py" line="251"/>

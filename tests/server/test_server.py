@@ -1,4 +1,4 @@
-"""`desktop-app serve` against the official openai client (and raw sockets where a client would
+"""`hearth serve` against the official openai client (and raw sockets where a client would
 hide what is tested): answers, streaming, stop, limits, logprobs, errors, auth, disconnects, queue."""
 
 from __future__ import annotations

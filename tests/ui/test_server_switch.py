@@ -1,4 +1,4 @@
-"""Server → "Serve the model…" starts `desktop-app serve` for the selected model; a real OpenAI
+"""Server → "Serve the model…" starts `hearth serve` for the selected model; a real OpenAI
 client talks to it; unticking stops it."""
 
 from __future__ import annotations

@@ -136,7 +136,7 @@ class EngineClient:
         self._process = ctx.Process(
             target=engine_main,
             args=(child_conn, self._cancel_id, name),
-            name="desktop-app-engine",
+            name="hearth-engine",
             daemon=True,
         )
         with _sigint_ignored():

@@ -1,7 +1,7 @@
 """The catalog: well-known instruct GGUF models, from resources/catalog.json, checked on load.
 
 The Models pane's catalog list, the first-run welcome page (the starter entry) and
-`desktop-app models pull ID[:QUANT]` read it through this module:
+`hearth models pull ID[:QUANT]` read it through this module:
 
     cat = load_catalog()                     # Catalog; CatalogError with every problem found
     for e in cat: e.id, e.name, e.repo, e.params, e.context_length, e.license, e.languages,
@@ -23,10 +23,10 @@ import json
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core.app_resources import resource_path
 from desktop_app.core.errors import AppError
 from desktop_app.core.models.quant import QUANT_ORDER, normalize_quant, quality_rank
 from desktop_app.core.models.shards import parse_shard_name, shard_file_names
@@ -170,11 +170,8 @@ class Catalog:
 
 
 def catalog_path() -> Path:
-    """resources/catalog.json beside the package in a checkout; package data in a bundle."""
-    here = Path(__file__).resolve().parents[3] / "resources" / "catalog.json"
-    if here.is_file():
-        return here
-    return Path(str(resources.files("desktop_app").joinpath("resources", "catalog.json")))
+    """resources/catalog.json, wherever this install keeps its data files."""
+    return resource_path("catalog.json")
 
 
 def load_catalog(path: str | os.PathLike[str] | None = None) -> Catalog:

@@ -1,7 +1,7 @@
 """GGUF header facts for the library, cached by (path, size, mtime) in memory and on disk.
 
 Why: reading a GGUF header walks the vocabulary (tens of ms per model). Listing a folder of big
-models, or running `desktop-app models list` again, should read only the files that changed. The
+models, or running `hearth models list` again, should read only the files that changed. The
 cache file is only an accelerator: unreadable, stale or from another version, it is ignored and
 rebuilt, and a file that could not be read for a passing reason (permissions, I/O) is not cached.
 """

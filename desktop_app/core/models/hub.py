@@ -1,6 +1,6 @@
 """Hugging Face Hub, client side: search GGUF repos and list a repo's GGUF files as models.
 
-The API for the CLI (`desktop-app models search|files|pull`) and the GUI Models pane:
+The API for the CLI (`hearth models search|files|pull`) and the GUI Models pane:
 
     config = HubConfig.from_settings(settings)    # "hub.endpoint", "hub.token", "offline"
     client = HubClient(config)
@@ -36,6 +36,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import quote, urlsplit
 
+from desktop_app import APP_ID
 from desktop_app.core.errors import AppError
 from desktop_app.core.models.hub_errors import (
     EntryNotFoundError,
@@ -390,7 +391,7 @@ class HubClient:
             self._api = HfApi(
                 endpoint=self.config.endpoint,
                 token=self.config.token or False,  # False: never a token from the environment
-                library_name="desktop-app",
+                library_name=APP_ID,
             )
         return self._api
 

@@ -1,6 +1,6 @@
 """The model library: the GGUF models on this computer, and what can be done with them.
 
-The Models pane and `desktop-app models list | import | rm` are built on this module:
+The Models pane and `hearth models list | import | rm` are built on this module:
 
     lib = ModelLibrary(settings)                 # settings: the app's Settings (loaded if omitted)
     listing = lib.list_models()                  # Listing: .models (LocalModel, sorted), .problems
@@ -304,7 +304,7 @@ class ModelLibrary:
                     f"'{spec}' matches {len(hits)} models; give the full name or path:\n{shown}"
                 )
         raise ModelNotFoundError(
-            f"No installed model matches '{spec}'. `desktop-app models list` shows them."
+            f"No installed model matches '{spec}'. `hearth models list` shows them."
         )
 
     # ----------------------------------------------------------------- default model

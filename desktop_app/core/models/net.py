@@ -34,11 +34,12 @@ from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import unquote, urljoin, urlsplit
 
+from desktop_app import USER_AGENT as APP_USER_AGENT
 from desktop_app.core.models.hub_errors import NetworkError, OfflineError
 
 __all__ = ["DEFAULT_TIMEOUTS", "Abort", "Aborted", "Response", "Timeouts", "open_url", "origin"]
 
-USER_AGENT = "desktop-app (hearth)"
+USER_AGENT = APP_USER_AGENT
 _REDIRECTS = (301, 302, 303, 307, 308)
 _MAX_REDIRECTS = 6
 _POLL_S = 0.1  # how often a connect in progress looks at the abort flag

@@ -1,5 +1,5 @@
 """A remote OpenAI-compatible server (llama.cpp's llama-server, vLLM, Ollama, this app's own
-`desktop-app serve`) behind the same interface as the local `EngineClient`.
+`hearth serve`) behind the same interface as the local `EngineClient`.
 
 The tasks (chat, `Summarizer`, `SentimentTask`) take an engine object and call `chat`, `budget`,
 `count_tokens` and `classify` on it, each returning a `RequestHandle` whose events have the local

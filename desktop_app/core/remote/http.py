@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from desktop_app import USER_AGENT
 from desktop_app.core.errors import AppError
 
 
@@ -89,7 +90,7 @@ class Call:
             self._conn = conn
         if self.aborted:
             raise AbortedError("Cancelled.")
-        headers = {"Accept": "application/json, text/event-stream", "User-Agent": "Hearth"}
+        headers = {"Accept": "application/json, text/event-stream", "User-Agent": USER_AGENT}
         data = None
         if body is not None:
             data = json.dumps(body).encode("utf-8")

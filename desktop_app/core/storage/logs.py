@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 LOGGER_NAME = "desktop_app"
-LOG_FILE_NAME = "desktop-app.log"
+LOG_FILE_NAME = "hearth.log"
 MAX_BYTES = 1024 * 1024
 BACKUP_COUNT = 5
 _FORMAT = "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s"

@@ -1,19 +1,24 @@
 """Where the app keeps its files.
 
 One place decides every path so that tests and portable installs can move all of them at
-once with `DESKTOP_APP_HOME`, and nothing else in the app hard-codes a folder.
+once with `HEARTH_HOME`, and nothing else in the app hard-codes a folder. The first call of
+`app_paths()` in a process also brings over what the 0.1 release (named `desktop-app`) kept
+in its own platform folders (see legacy.py).
 """
 
 from __future__ import annotations
 
-import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
 
-APP_NAME = "desktop-app"
-HOME_ENV = "DESKTOP_APP_HOME"
+from desktop_app import APP_ID
+from desktop_app.core.environment import env_name, get_env
+
+APP_NAME = APP_ID  # the folders' name: lower case, like the command
+HOME_ENV = env_name("HOME")
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class AppPaths:
 
     @classmethod
     def under(cls, home: Path) -> AppPaths:
-        """Everything in one folder: the layout used for `DESKTOP_APP_HOME`."""
+        """Everything in one folder: the layout used for `HEARTH_HOME`."""
         return cls(
             config_dir=home / "config",
             data_dir=home / "data",
@@ -49,21 +54,26 @@ class AppPaths:
         )
 
     @classmethod
+    def platform(cls, name: str = APP_NAME) -> AppPaths:
+        """The platform's usual folders for an app called `name` (platformdirs)."""
+        return cls(
+            config_dir=platformdirs.user_config_path(name, False),
+            data_dir=platformdirs.user_data_path(name, False),
+            cache_dir=platformdirs.user_cache_path(name, False),
+            log_dir=platformdirs.user_log_path(name, False),
+        )
+
+    @classmethod
     def current(cls) -> AppPaths:
-        """The paths for this process, reading `DESKTOP_APP_HOME` now (not at import).
+        """The paths for this process, reading `HEARTH_HOME` now (not at import).
 
         Reading at call time lets tests set the variable with monkeypatch after import.
         """
-        home = os.environ.get(HOME_ENV, "").strip()
+        home = (get_env("HOME") or "").strip()
         if home:
             # absolute(): a relative value must not change meaning if the cwd changes later.
             return cls.under(Path(home).expanduser().absolute())
-        return cls(
-            config_dir=platformdirs.user_config_path(APP_NAME, False),
-            data_dir=platformdirs.user_data_path(APP_NAME, False),
-            cache_dir=platformdirs.user_cache_path(APP_NAME, False),
-            log_dir=platformdirs.user_log_path(APP_NAME, False),
-        )
+        return cls.platform()
 
     def ensure(self) -> AppPaths:
         """Create the folders (not the files); returns self so it chains off `app_paths()`."""
@@ -78,6 +88,22 @@ class AppPaths:
         return self
 
 
+_migrated: dict[AppPaths, AppPaths] = {}
+_migrate_lock = threading.Lock()
+
+
 def app_paths() -> AppPaths:
-    """The app's paths: under `DESKTOP_APP_HOME` if set, else the platform's usual folders."""
-    return AppPaths.current()
+    """The app's paths: under `HEARTH_HOME` if set, else the platform's usual folders.
+
+    The platform folders of the 0.1 release are merged in once per process; where a folder
+    could not be moved (another disk, no permission) the old one is used in place.
+    """
+    paths = AppPaths.current()
+    if (get_env("HOME") or "").strip():
+        return paths
+    from desktop_app.core.storage import legacy  # here: legacy.py builds on AppPaths
+
+    with _migrate_lock:
+        if paths not in _migrated:
+            _migrated[paths] = legacy.adopt(AppPaths.platform(legacy.LEGACY_APP_ID), paths)
+        return _migrated[paths]

@@ -1,7 +1,7 @@
 """The app's tasks against a remote OpenAI-compatible server on loopback (real servers, real model).
 
 The servers: llama-cpp-python's own (`python -m llama_cpp.server`) and this app's
-(`desktop-app serve`, added by the server tests' helper where it exists).
+(`hearth serve`, added by the server tests' helper where it exists).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from desktop_app.core.tasks.summarize import Summarizer, SummaryOptions
 N_CTX = 2048
 
 
-@pytest.fixture(scope="module", params=["llama_cpp.server", "desktop-app serve"])
+@pytest.fixture(scope="module", params=["llama_cpp.server", "hearth serve"])
 def server(
     request: pytest.FixtureRequest, starter_model: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, str]]:
@@ -65,7 +65,7 @@ def test_connect_reports_the_model_and_the_tokenizer(lcs_url: str, kind: str) ->
     assert info.backend.startswith("remote")
     if kind == "llama_cpp.server":  # it does not say its context size
         assert info.n_ctx == 4096 and any("assumed" in note for note in info.notes)
-    else:  # desktop-app serve lists context_length
+    else:  # hearth serve lists context_length
         assert info.n_ctx == N_CTX and not info.notes
     # llama-cpp-python's server counts with the model's own tokenizer
     assert engine.count_tokens("hello world").result(timeout=30) == 2
@@ -87,7 +87,7 @@ def test_chat_streams_and_counts(remote: RemoteEngine, engine: EngineClient, kin
     assert len(tokens) >= 5 and "".join(tokens) == done.text
     assert done.finish_reason == "length" and stats.completion_tokens == 24
     assert stats.prompt_tokens > 5 and stats.seed == 7
-    if kind == "desktop-app serve":  # llama-cpp-python's server does not repeat it for a seed
+    if kind == "hearth serve":  # llama-cpp-python's server does not repeat it for a seed
         assert remote.chat(request).text(timeout=120) == done.text
     # the remote count of a prompt is close to the local engine's (llama.cpp on both sides)
     local = engine.count_tokens(done.text).result(timeout=30)

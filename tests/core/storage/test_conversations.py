@@ -88,7 +88,7 @@ def test_app_path_is_used(tmp_path: Path) -> None:
     with ConversationStore(path) as s:
         s.create("x")
     assert path.is_file()
-    assert str(path).startswith(str(tmp_path))  # the isolated DESKTOP_APP_HOME
+    assert str(path).startswith(str(tmp_path))  # the isolated HEARTH_HOME
 
 
 def test_newer_schema_is_refused_untouched(tmp_path: Path) -> None:

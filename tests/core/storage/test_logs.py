@@ -29,7 +29,7 @@ def _file_handlers(logger: logging.Logger) -> list[logging.handlers.RotatingFile
 
 def test_setup_logging_is_idempotent(tmp_path: Path, clean_logger: logging.Logger) -> None:
     path = setup_logging(tmp_path / "logs")
-    assert path == tmp_path / "logs" / "desktop-app.log"
+    assert path == tmp_path / "logs" / "hearth.log"
     assert setup_logging(tmp_path / "logs", logging.DEBUG) == path
     handlers = _file_handlers(clean_logger)
     assert len(handlers) == 1

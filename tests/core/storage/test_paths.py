@@ -34,7 +34,14 @@ def test_relative_home_is_made_absolute(tmp_path: Path, monkeypatch: pytest.Monk
     assert app_paths().data_dir == tmp_path / "portable" / "data"
 
 
-def test_platformdirs_defaults_when_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The platform folders inside the test's folder, so no real user's folders are touched."""
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(var, str(tmp_path / var.lower()))
+
+
+def test_platformdirs_defaults_when_unset(monkeypatch: pytest.MonkeyPatch, xdg: None) -> None:
     monkeypatch.delenv(HOME_ENV, raising=False)
     p = app_paths()
     assert p.config_dir == platformdirs.user_config_path(APP_NAME, False)
@@ -45,7 +52,7 @@ def test_platformdirs_defaults_when_unset(monkeypatch: pytest.MonkeyPatch) -> No
     assert p.models_dir == p.data_dir / "models"
 
 
-def test_empty_env_var_counts_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_empty_env_var_counts_as_unset(monkeypatch: pytest.MonkeyPatch, xdg: None) -> None:
     monkeypatch.setenv(HOME_ENV, "")
     assert app_paths().config_dir == platformdirs.user_config_path(APP_NAME, False)
 
@@ -63,3 +70,8 @@ def test_frozen(tmp_path: Path) -> None:
     p = AppPaths.under(tmp_path)
     with pytest.raises(AttributeError):
         p.data_dir = tmp_path  # type: ignore[misc]
+
+
+def test_the_folders_carry_the_apps_name() -> None:
+    assert APP_NAME == "hearth"
+    assert HOME_ENV == "HEARTH_HOME"

@@ -368,7 +368,7 @@ def test_cli_file_to_csv(
     from desktop_app import cli, cli_sentiment
     from desktop_app.core.storage.settings import Settings
 
-    parser = argparse.ArgumentParser(prog="desktop-app")
+    parser = argparse.ArgumentParser(prog="hearth")
     sub = parser.add_subparsers(dest="command")
     cli_sentiment.add_parser(sub, cli._add_load_options, cli._add_sampling_options)
     source = tmp_path / "in.csv"

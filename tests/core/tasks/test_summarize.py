@@ -324,7 +324,7 @@ from desktop_app import cli, cli_summarize
 from desktop_app.core.storage.paths import app_paths
 from desktop_app.core.storage.settings import Settings
 
-parser = argparse.ArgumentParser(prog="desktop-app")
+parser = argparse.ArgumentParser(prog="hearth")
 sub = parser.add_subparsers(dest="command")
 cli_summarize.add_parser(sub, cli._add_load_options, cli._add_sampling_options)
 """
@@ -333,7 +333,7 @@ cli_summarize.add_parser(sub, cli._add_load_options, cli._add_sampling_options)
 def build_parser() -> argparse.ArgumentParser:
     from desktop_app import cli, cli_summarize
 
-    parser = argparse.ArgumentParser(prog="desktop-app")
+    parser = argparse.ArgumentParser(prog="hearth")
     sub = parser.add_subparsers(dest="command")
     cli_summarize.add_parser(sub, cli._add_load_options, cli._add_sampling_options)
     return parser
