@@ -2,7 +2,7 @@
 
 A queued signal per token would make the GUI thread do per-token work; instead pieces collect in
 a buffer and the GUI takes the whole buffer at most about 60 times a second. Used for chat answers
-(EngineService) and for task output such as a streamed summary (TaskRunner).
+(EngineService) and for task output such as a streamed summary (Background).
 """
 
 from __future__ import annotations

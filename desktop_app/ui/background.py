@@ -1,8 +1,10 @@
-"""Run one blocking core task on a Python worker thread; its events reach the GUI thread as signals.
+"""The GUI's one way off the GUI thread: run blocking work, get its events, result and error on it.
 
-Core tasks (summarize, sentiment, reading a document) block and report progress through a
-callback. Here the task runs on a daemon thread and every event is relayed through a queued
-signal, so the GUI never waits on the engine. Streamed text (tokens) is buffered and handed over
+In the spirit of Anki's QueryOp and napari's create_worker. Core work (a summary, a batch, a Hub
+search, reading a file) blocks and reports through a callback. `Background` runs it through
+`core.jobs` (the one place that starts threads) and relays every event through a queued signal,
+so the GUI never waits on the engine; `run()` is the one-shot form for "compute this, then show
+it". Streamed text (tokens) is buffered and handed over
 at most once per frame, as one string, like EngineService does for chat. Order is kept: before
 any other event, and before the end, the worker hands over the text buffered so far itself.
 
@@ -12,13 +14,18 @@ so a plain Python callable connected to them runs on the GUI thread too.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from desktop_app.core import jobs
 from desktop_app.ui.frame_coalescer import FrameCoalescer
+
+__all__ = ["Background", "emit", "error_text", "run"]
 
 _log = logging.getLogger(__name__)
 
@@ -27,7 +34,7 @@ Task = Callable[[Emit, threading.Event], object]
 StreamText = Callable[[object], "str | None"]
 
 
-class TaskRunner(QObject):
+class Background(QObject):
     """One task at a time: `start(task)`, then `event_arrived`/`text` signals, then `finished` or `failed`.
 
     `task(emit, cancel)` runs on the worker thread; it calls `emit(event)` for each event and
@@ -76,7 +83,7 @@ class TaskRunner(QObject):
         self._running = True
         self.running_changed.emit(True)
         cancel = self._cancel
-        threading.Thread(target=self._work, args=(task, cancel), name=name, daemon=True).start()
+        jobs.start(lambda _job: self._work(task, cancel), name=name)
         return True
 
     def cancel(self) -> None:
@@ -143,3 +150,51 @@ class TaskRunner(QObject):
             self.failed.emit(error)
         else:
             self.finished.emit(result)
+
+
+T = TypeVar("T")
+
+
+def run(
+    owner: QObject,
+    name: str,
+    work: Callable[[], T],
+    on_result: Callable[[T], None],
+    on_error: Callable[[BaseException], None] | None = None,
+) -> Background:
+    """Run `work()` off the GUI thread; then `on_result(value)` or `on_error(exc)` on it.
+
+    Nothing is called if `owner` is deleted first (its window closed): the answer has no one to
+    go to. Returns the `Background` (a child of `owner`, deleted when done), to cancel it.
+    """
+    task = Background(parent=owner)
+
+    def finished(value: object) -> None:
+        task.deleteLater()
+        on_result(value)  # type: ignore[arg-type]
+
+    def failed(exc: object) -> None:
+        task.deleteLater()
+        if on_error is not None:
+            on_error(exc)  # type: ignore[arg-type]
+        else:
+            _log.warning("%s failed: %r", name, exc)
+
+    task.finished.connect(finished)
+    task.failed.connect(failed)
+    task.start(lambda _emit, _cancel: work(), name=name)
+    return task
+
+
+def emit(signal: Any, *args: object) -> None:
+    """Emit from a worker; if the receiver is already gone there is no one left to tell."""
+    with contextlib.suppress(RuntimeError):
+        signal.emit(*args)
+
+
+def error_text(exc: BaseException) -> str:
+    """What to show for an exception: the OS's words for file errors, else its message."""
+    if isinstance(exc, OSError) and exc.strerror:
+        name = getattr(exc, "filename", None)
+        return f"{exc.strerror}: {name}" if name else exc.strerror
+    return str(exc) or type(exc).__name__

@@ -1,4 +1,4 @@
-"""TaskRunner: a blocking task on a worker thread, its events relayed in order to the GUI thread."""
+"""Background: a blocking task on a worker thread, its events relayed in order to the GUI thread."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import threading
 from PySide6.QtCore import QThread
 from pytestqt.qtbot import QtBot
 
-from desktop_app.ui.task_runner import Emit, TaskRunner
+from desktop_app.ui.background import Background, Emit, error_text, run
 
 
 def text_of(event: object) -> str | None:
@@ -15,7 +15,7 @@ def text_of(event: object) -> str | None:
 
 
 def test_text_is_coalesced_and_stays_in_order_with_events(qtbot: QtBot) -> None:
-    runner = TaskRunner(text_of)
+    runner = Background(text_of)
     seen: list[tuple[str, object]] = []
     threads: set[object] = set()
 
@@ -55,7 +55,7 @@ def test_text_is_coalesced_and_stays_in_order_with_events(qtbot: QtBot) -> None:
 
 
 def test_failure_and_cancel(qtbot: QtBot) -> None:
-    runner = TaskRunner()
+    runner = Background()
 
     def broken(emit: Emit, cancel: threading.Event) -> None:
         raise ValueError("no such thing")
@@ -77,3 +77,41 @@ def test_failure_and_cancel(qtbot: QtBot) -> None:
         runner.cancel()
         assert runner.cancelling
     assert done.args == ["stopped"]
+
+
+def test_run_delivers_the_result_or_the_error_on_the_gui_thread(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QObject
+
+    owner = QObject()
+    got: list[tuple[str, object, bool]] = []
+    gui = QThread.currentThread()
+    run(
+        owner,
+        "answer",
+        lambda: 6 * 7,
+        lambda v: got.append(("ok", v, QThread.currentThread() is gui)),
+    )
+
+    def broken() -> int:
+        raise OSError(2, "No such file or directory", "/nowhere")
+
+    run(owner, "broken", broken, got.append, lambda e: got.append(("err", error_text(e), True)))
+    qtbot.waitUntil(lambda: len(got) == 2, timeout=10_000)
+    assert ("ok", 42, True) in got
+    assert ("err", "No such file or directory: /nowhere", True) in got
+
+
+def test_jobs_report_their_outcome_on_their_own_thread() -> None:
+    from desktop_app.core import jobs
+
+    seen: list[object] = []
+    job = jobs.start(
+        lambda j: j.cancel_event.wait(10) and "cancelled",
+        name="t",
+        on_done=lambda j: seen.append(j.result),
+    )
+    assert not job.done
+    job.cancel()
+    assert job.wait(10) and job.cancelled and seen == ["cancelled"]
+    failing = jobs.start(lambda j: 1 / 0, name="f")
+    assert failing.wait(10) and isinstance(failing.error, ZeroDivisionError)
