@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("HEARTH_ENGINE_DEBUG", "1")  # engines started here answer requests.Crash
 
 MODEL_CACHE = Path(os.environ.get("HEARTH_TEST_CACHE", Path.home() / ".cache" / "hearth-tests"))
 

@@ -11,10 +11,18 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.core.engine.client import EngineClient, RequestHandle
-from desktop_app.core.engine.events import Done, Error, ModelInfo, Progress, Stats, Token, Warning_
+from desktop_app.core.engine.events import (
+    Done,
+    Error,
+    ModelInfo,
+    Progress,
+    Result,
+    Stats,
+    Token,
+    Warning_,
+)
 from desktop_app.core.engine.params import ChatRequest, LoadParams
 from desktop_app.core.engine.protocol import Engine
-from desktop_app.core.engine.worker import Result
 from desktop_app.core.errors import AppError, EngineCrashedError
 from desktop_app.core.remote.engine import RemoteConfig, RemoteEngine
 from desktop_app.ui.frame_coalescer import FrameCoalescer

@@ -23,6 +23,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.engine.client import EngineClient
 from desktop_app.core.engine.params import LoadParams
+from desktop_app.core.engine.requests import Crash
 from desktop_app.core.storage.conversations import ConversationStore
 from desktop_app.core.storage.paths import AppPaths
 from desktop_app.core.storage.settings import Settings
@@ -279,7 +280,7 @@ def test_errors_are_shown_in_the_pane(
     with qtbot.waitSignal(pane.summary_failed, timeout=RUN_TIMEOUT) as failed:
         client = service.client
         assert isinstance(client, EngineClient)
-        client._crash_for_test()
+        client.submit(Crash())  # answered: the suite sets HEARTH_ENGINE_DEBUG
     assert "The engine stopped unexpectedly" in failed.args[0]
     assert "The engine stopped unexpectedly" in pane.notes.text()
     assert pane.parts.done >= 1 and pane.parts.count >= 2

@@ -20,11 +20,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.engine.events import Done, Error, Event, ModelInfo, Token
+from desktop_app.core.engine import requests as rq
+from desktop_app.core.engine.events import Done, Error, Event, ModelInfo, Result, Token
+from desktop_app.core.engine.label_scores import ClassifyRequest
 from desktop_app.core.engine.params import ChatRequest, LoadParams, Message
 from desktop_app.core.engine.protocol import Engine
-from desktop_app.core.engine.scoring import ClassifyRequest
-from desktop_app.core.engine.worker import Result, engine_main
+from desktop_app.core.engine.worker import engine_main
 from desktop_app.core.errors import CancelledError, EngineCrashedError
 from desktop_app.core.storage.logs import tail_lines
 
@@ -35,7 +36,10 @@ _KEEP_CRASH_LOGS = 5
 
 
 class RequestHandle:
-    """One request's events, in order. Iterate (blocking) or pass a callback (non-blocking)."""
+    """One request's events, in order. Iterate (blocking) or pass a callback (non-blocking).
+
+    The engine that made the handle feeds it with `deliver`; `cancel()` asks that engine.
+    """
 
     def __init__(self, client: Engine, req_id: int, op: str, callback: Callback | None) -> None:
         self.id = req_id
@@ -46,7 +50,8 @@ class RequestHandle:
         self._finished = threading.Event()
         self.final: Event | Result | None = None
 
-    def _deliver(self, event: Event | Result) -> None:
+    def deliver(self, event: Event | Result) -> None:
+        """For the producer (the engine client's reader, RemoteEngine): the next event."""
         final = isinstance(event, (Done, Error, Result))
         if final:
             self.final = event
@@ -63,7 +68,7 @@ class RequestHandle:
         return self._finished.is_set()
 
     def cancel(self) -> None:
-        self._client._cancel(self)
+        self._client.cancel(self)
 
     def next_event(self, timeout: float | None = None) -> Event | Result:
         """The next event; safe to call again after a KeyboardInterrupt (unlike a generator)."""
@@ -108,7 +113,7 @@ class EngineClient:
         self._log_dir = Path(log_dir) if log_dir else Path(tempfile.gettempdir())
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self._pending: deque[tuple[RequestHandle, Any]] = deque()
+        self._pending: deque[tuple[RequestHandle, rq.EngineRequest]] = deque()
         self._active: RequestHandle | None = None
         self._process: Any = None
         self._conn: Any = None
@@ -164,11 +169,11 @@ class EngineClient:
             self._pending.clear()
             active = self._active
         for handle, _ in pending:
-            handle._deliver(Error(CancelledError("The engine was closed.")))
+            handle.deliver(Error(CancelledError("The engine was closed.")))
         if active is not None and self._cancel_id is not None:
             self._cancel_id.value = active.id
         with contextlib.suppress(OSError, ValueError):
-            conn.send(("shutdown", 0, None))
+            conn.send((0, rq.Shutdown()))
         process.join(timeout)
         if process.is_alive():
             process.kill()
@@ -181,7 +186,7 @@ class EngineClient:
         self._conn = None
         self._closing = False
         if active is not None and not active.finished:
-            active._deliver(Error(CancelledError("The engine was closed.")))
+            active.deliver(Error(CancelledError("The engine was closed.")))
         with self._lock:
             self._active = None
         if self.crashed is None and self.log_path is not None:
@@ -199,40 +204,38 @@ class EngineClient:
     # ---- requests ------------------------------------------------------------------------
 
     def load(self, params: LoadParams, callback: Callback | None = None) -> RequestHandle:
-        return self._submit("load", params, callback)
+        return self.submit(rq.Load(params), callback)
 
     def unload(self, callback: Callback | None = None) -> RequestHandle:
-        return self._submit("unload", None, callback)
+        return self.submit(rq.Unload(), callback)
 
     def chat(self, request: ChatRequest, callback: Callback | None = None) -> RequestHandle:
-        return self._submit("chat", request, callback)
+        return self.submit(rq.Chat(request), callback)
 
     def classify(self, request: ClassifyRequest, callback: Callback | None = None) -> RequestHandle:
         """Label probabilities: an ItemScore event per text, then Result(ClassifyReport)."""
-        return self._submit("classify", request, callback)
+        return self.submit(rq.Classify(request), callback)
 
     def budget(self, messages: list[Message], max_tokens: int) -> RequestHandle:
-        return self._submit("budget", (tuple(messages), max_tokens), None)
+        return self.submit(rq.Budget(tuple(messages), max_tokens))
 
     def count_tokens(self, text: str) -> RequestHandle:
-        return self._submit("count", text, None)
+        return self.submit(rq.CountTokens(text))
 
     def render(self, messages: list[Message]) -> RequestHandle:
-        return self._submit("render", tuple(messages), None)
+        return self.submit(rq.Render(tuple(messages)))
 
     def hardware(self) -> RequestHandle:
-        return self._submit("hardware", None, None)
+        return self.submit(rq.Hardware())
 
-    def _crash_for_test(self) -> RequestHandle:
-        return self._submit("crash", None, None)
-
-    def _submit(self, op: str, args: Any, callback: Callback | None) -> RequestHandle:
-        handle = RequestHandle(self, next(self._ids), op, callback)
+    def submit(self, request: rq.EngineRequest, callback: Callback | None = None) -> RequestHandle:
+        """Queue any request (requests.py); the methods above are the usual way in."""
+        handle = RequestHandle(self, next(self._ids), request.op, callback)
         if not self.alive:
-            handle._deliver(Error(self.crashed or EngineCrashedError("The engine is not running.")))
+            handle.deliver(Error(self.crashed or EngineCrashedError("The engine is not running.")))
             return handle
         with self._lock:
-            self._pending.append((handle, args))
+            self._pending.append((handle, request))
         self._pump()
         return handle
 
@@ -241,17 +244,18 @@ class EngineClient:
         with self._lock:
             if self._active is not None or not self._pending:
                 return
-            handle, args = self._pending.popleft()
+            handle, request = self._pending.popleft()
             self._active = handle
         with contextlib.suppress(OSError, ValueError, AttributeError):
-            self._conn.send((handle.op, handle.id, args))  # if dead: the reader thread reports it
+            self._conn.send((handle.id, request))  # if dead: the reader thread reports it
 
-    def _cancel(self, handle: RequestHandle) -> None:
+    def cancel(self, handle: RequestHandle) -> None:
+        """Stop a request: a waiting one ends at once, a running one at its next check."""
         with self._lock:
             for item in list(self._pending):
                 if item[0] is handle:
                     self._pending.remove(item)
-                    handle._deliver(
+                    handle.deliver(
                         Done("cancelled", "")
                         if handle.op == "chat"
                         else Error(CancelledError("Cancelled."))
@@ -279,7 +283,7 @@ class EngineClient:
             if final:
                 with self._lock:
                     self._active = None
-            handle._deliver(event)
+            handle.deliver(event)
             if final:
                 self._pump()
         self._on_exit()
@@ -305,7 +309,7 @@ class EngineClient:
             self._active = None
             self._pending.clear()
         for handle in victims:
-            handle._deliver(Error(error))
+            handle.deliver(Error(error))
         if self.on_crash is not None:
             self.on_crash(error)
 

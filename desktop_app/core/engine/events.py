@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from desktop_app.core.errors import AppError
+
+
+@dataclass(frozen=True)
+class Result:
+    """The answer to a request that is not a stream (load, hardware, token count)."""
+
+    value: Any
 
 
 @dataclass(frozen=True)

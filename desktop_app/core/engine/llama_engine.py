@@ -8,9 +8,6 @@ and, while a prompt is being processed, by llama.cpp's abort callback.
 from __future__ import annotations
 
 import codecs
-import contextlib
-import ctypes
-import os
 import secrets
 import time
 from collections.abc import Callable, Iterator
@@ -30,31 +27,35 @@ from desktop_app.core.engine.events import (
     Token,
     Warning_,
 )
+from desktop_app.core.engine.label_scores import ClassifyRequest
 from desktop_app.core.engine.llama_log import LlamaLog, parse_offloaded
+from desktop_app.core.engine.llama_setup import (
+    GGML_TYPES,
+    AbortSwitch,
+    PieceReader,
+    check_memory,
+    flash_attn_type,
+    load_failure,
+    load_progress,
+    parallel_sequences,
+    resolve_flash_attention,
+    token_text,
+)
 from desktop_app.core.engine.logprobs import LogprobReader
 from desktop_app.core.engine.params import ChatRequest, LoadParams, Message
-from desktop_app.core.engine.scoring import ClassifyRequest, ScoreCache, classify_items
+from desktop_app.core.engine.scoring import ScoreCache, classify_items
 from desktop_app.core.engine.stop import StopMatcher
 from desktop_app.core.errors import (
     AppError,
     CancelledError,
     GenerationError,
-    ModelLoadError,
     NoModelLoadedError,
-    OutOfMemoryError,
     PromptTooLongError,
-    UnsupportedArchitectureError,
 )
 from desktop_app.core.models.gguf_info import GGUFInfo, inspect_gguf
 
 # Sequences in the context: classification scores this many texts per decode (scoring.py).
 PARALLEL_SEQUENCES = 8
-
-# ggml_type ids for the KV cache (ggml.h)
-_GGML_TYPES = {
-    "f32": 0, "f16": 1, "q4_0": 2, "q4_1": 3, "q5_0": 6, "q5_1": 7, "q8_0": 8,
-    "iq4_nl": 20, "bf16": 30,
-}  # fmt: skip
 
 
 class LlamaEngine:
@@ -67,8 +68,7 @@ class LlamaEngine:
         self._info: ModelInfo | None = None
         self._gguf: GGUFInfo | None = None
         self._formatter: ChatFormatter | None = None
-        self._abort_cb: Any = None
-        self._abort_armed = False
+        self._abort = AbortSwitch(cancel_requested)
         self._score_cache = ScoreCache()  # calibration of the last classify prompt
 
     # ---- loading -------------------------------------------------------------------------
@@ -95,18 +95,18 @@ class LlamaEngine:
             params.n_gpu_layers, gguf, params.n_ctx, params.kv_type, report
         )
         warnings.extend(plan.warnings)
-        _check_memory(gguf, params, plan.n_gpu_layers, report)
+        check_memory(gguf, params, plan.n_gpu_layers, report)
         if gguf.context_length and params.n_ctx > gguf.context_length:
             warnings.append(
                 f"The context ({params.n_ctx} tokens) is longer than the model was trained for "
                 f"({gguf.context_length}); answers may degrade past that point."
             )
-        flash_mode = _flash_attention(params)
+        flash_mode = resolve_flash_attention(params)
 
         import llama_cpp
 
         self._log.mark()
-        type_kv = _GGML_TYPES[params.kv_type]
+        type_kv = GGML_TYPES[params.kv_type]
         cancelled = [False]
 
         def progress(fraction: float) -> bool:
@@ -119,9 +119,9 @@ class LlamaEngine:
 
         try:
             with (
-                _flash_attn_type(flash_mode) as flash,
-                _load_progress(progress),
-                _parallel_sequences(PARALLEL_SEQUENCES),
+                flash_attn_type(flash_mode) as flash,
+                load_progress(progress),
+                parallel_sequences(PARALLEL_SEQUENCES),
             ):
                 llm = llama_cpp.Llama(
                     model_path=params.model_path,
@@ -141,7 +141,7 @@ class LlamaEngine:
         except (ValueError, RuntimeError, OSError) as exc:
             if cancelled[0]:
                 raise CancelledError("Loading was cancelled.") from None
-            raise _classify_load_failure(exc, gguf, params, self._log.since_mark()) from None
+            raise load_failure(exc, gguf, params, self._log.since_mark()) from None
 
         self._llm = llm
         self._gguf = gguf
@@ -152,7 +152,7 @@ class LlamaEngine:
             warnings.append(
                 "The GPU was requested but llama.cpp put no layers on it; the model runs on the CPU."
             )
-        bos, eos = _token_text(llm, llm.token_bos()), _token_text(llm, llm.token_eos())
+        bos, eos = token_text(llm, llm.token_bos()), token_text(llm, llm.token_eos())
         try:
             self._formatter = ChatFormatter.for_model(gguf.chat_template, bos, eos)
         except TemplateError as exc:
@@ -160,7 +160,7 @@ class LlamaEngine:
             self._formatter = ChatFormatter.for_model(None, bos, eos)
         if self._formatter.warning:
             warnings.append(self._formatter.warning)
-        self._install_abort_callback()
+        self._abort.install(llm.ctx)
         self._info = ModelInfo(
             path=params.model_path,
             name=gguf.name,
@@ -184,6 +184,7 @@ class LlamaEngine:
         if self._llm is not None:
             self._llm.close()
         self._llm = None
+        self._abort.install(None)
         self._info = None
         self._gguf = None
         self._formatter = None
@@ -287,11 +288,11 @@ class LlamaEngine:
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         stopper = StopMatcher(stop)
         vocab = llm._model.vocab
-        piece = _PieceReader(vocab)
+        piece = PieceReader(vocab)
         # Only when asked: reading the logits costs a pass over the vocabulary per token.
         logprob = LogprobReader(llm, sampling.logprobs) if sampling.logprobs is not None else None
         llm.set_seed(seed)
-        self._arm_abort(True)
+        self._abort.arm(True)
         tokens = llm.generate(
             prompt,
             top_k=sampling.top_k,
@@ -307,7 +308,7 @@ class LlamaEngine:
             for token in tokens:
                 if first_at is None:
                     first_at = time.perf_counter()
-                    self._arm_abort(False)  # per-node Python callbacks would slow generation
+                    self._abort.arm(False)  # per-node Python callbacks would slow generation
                 last_at = time.perf_counter()
                 if llama_cpp.llama_vocab_is_eog(vocab, token):
                     finish = "stop"
@@ -333,7 +334,7 @@ class LlamaEngine:
             else:
                 raise GenerationError(f"llama.cpp failed while generating: {exc}") from None
         finally:
-            self._arm_abort(False)
+            self._abort.arm(False)
             tokens.close()
         if not stopper.stopped:
             tail = stopper.flush()  # bytes of a character cut off by max tokens are dropped
@@ -355,7 +356,7 @@ class LlamaEngine:
                 self._formatter,
                 request,
                 cancel_requested=self._cancel_requested,
-                arm_abort=self._arm_abort,
+                arm_abort=self._abort.arm,
                 cache=self._score_cache,
             )
         except TemplateError as exc:
@@ -392,194 +393,3 @@ class LlamaEngine:
             total_s=time.perf_counter() - started,
             seed=seed,
         )
-
-    # ---- cancel --------------------------------------------------------------------------
-
-    def _install_abort_callback(self) -> None:
-        import llama_cpp
-
-        @llama_cpp.ggml_abort_callback
-        def _abort(_data: ctypes.c_void_p) -> bool:
-            return bool(self._cancel_requested())
-
-        self._abort_cb = _abort  # ctypes keeps no reference of its own
-        self._abort_armed = False
-
-    def _arm_abort(self, armed: bool) -> None:
-        """The abort callback runs for every graph node: arm it only while a prompt is processed."""
-        if armed == self._abort_armed or self._llm is None:
-            return
-        import llama_cpp
-
-        callback = self._abort_cb if armed else llama_cpp.ggml_abort_callback()
-        llama_cpp.llama_set_abort_callback(self._llm.ctx, callback, ctypes.c_void_p(0))
-        self._abort_armed = armed
-
-
-class _PieceReader:
-    """A token's bytes, with one reused buffer (llama-cpp-python's helper returns padding too)."""
-
-    def __init__(self, vocab: Any) -> None:
-        import llama_cpp
-
-        self._fn = llama_cpp.llama_token_to_piece
-        self._vocab = vocab
-        self._buf = ctypes.create_string_buffer(64)
-
-    def __call__(self, token: int) -> bytes:
-        n = self._fn(self._vocab, token, self._buf, len(self._buf), 0, False)
-        if n < 0:
-            self._buf = ctypes.create_string_buffer(-n)
-            n = self._fn(self._vocab, token, self._buf, len(self._buf), 0, False)
-        return self._buf.raw[:n]
-
-
-def _token_text(llm: Any, token: int) -> str:
-    if token < 0:
-        return ""
-    try:
-        return str(llm._model.token_get_text(token))
-    except Exception:
-        return ""
-
-
-def _flash_attention(params: LoadParams) -> str:
-    """Resolve "auto" to what llama.cpp can do; refuse a quantized V cache without it."""
-    quantized_v = params.kv_type not in ("f16", "f32", "bf16")
-    if params.flash_attn == "off" and quantized_v:
-        raise ValueError(
-            f"A {params.kv_type} KV cache needs flash attention; turn it on or use f16."
-        )
-    return params.flash_attn
-
-
-@contextlib.contextmanager
-def _load_progress(report: Callable[[float], bool]) -> Iterator[None]:
-    """Give llama.cpp a progress callback (llama-cpp-python's constructor takes none).
-
-    The constructor reads its model parameters from `llama_model_default_params()`; during this
-    block that function returns them with our callback set. Returning False cancels the load.
-    """
-    import llama_cpp.llama_cpp as lib
-
-    @lib.llama_progress_callback
-    def callback(fraction: float, _user: ctypes.c_void_p) -> bool:
-        try:
-            return bool(report(float(fraction)))
-        except Exception:  # an exception must not cross into C
-            return True
-
-    original = lib.llama_model_default_params
-
-    def with_progress() -> Any:
-        params = original()
-        params.progress_callback = callback
-        return params
-
-    lib.llama_model_default_params = with_progress
-    try:
-        yield
-    finally:
-        lib.llama_model_default_params = original
-
-
-@contextlib.contextmanager
-def _parallel_sequences(n_seq: int) -> Iterator[None]:
-    """Create the context with `n_seq` sequences over one unified KV cache.
-
-    Classification (scoring.py) then shares the prompt prefix between sequences and scores
-    several texts in one decode. A unified cache keeps the whole context available to sequence
-    0, which chat uses, so chat loses nothing. llama-cpp-python's constructor sets these two
-    fields only for embeddings; it reads its defaults from `llama_context_default_params()`,
-    which answers with them set during this block (the engine process is single-threaded).
-    """
-    import llama_cpp.llama_cpp as lib
-
-    original = lib.llama_context_default_params
-
-    def with_sequences() -> Any:
-        params = original()
-        params.n_seq_max = n_seq
-        params.kv_unified = True
-        return params
-
-    lib.llama_context_default_params = with_sequences
-    try:
-        yield
-    finally:
-        lib.llama_context_default_params = original
-
-
-@contextlib.contextmanager
-def _flash_attn_type(mode: str) -> Iterator[bool]:
-    """Give llama.cpp its own "auto" (on where the device supports it).
-
-    llama-cpp-python's constructor only passes enabled/disabled; it reads the constant for
-    "disabled" while building the context, so for "auto" that constant briefly means "auto".
-    Safe here: the engine process is single-threaded.
-    """
-    import llama_cpp.llama_cpp as lib
-
-    if mode != "auto":
-        yield mode == "on"
-        return
-    saved = lib.LLAMA_FLASH_ATTN_TYPE_DISABLED
-    lib.LLAMA_FLASH_ATTN_TYPE_DISABLED = lib.LLAMA_FLASH_ATTN_TYPE_AUTO
-    try:
-        yield False
-    finally:
-        lib.LLAMA_FLASH_ATTN_TYPE_DISABLED = saved
-
-
-def _check_memory(
-    gguf: GGUFInfo, params: LoadParams, n_gpu_layers: int, report: hardware.HardwareReport
-) -> None:
-    """Refuse a context whose KV cache cannot fit, before llama.cpp tries to allocate it."""
-    if n_gpu_layers != 0:
-        return  # the GPU plan already sized VRAM; llama.cpp reports a failed allocation
-    kv = gguf.kv_cache_bytes(params.n_ctx, params.kv_type, params.kv_type)
-    weights = gguf.file_size
-    need = kv + weights
-    available = report.ram_available
-    if available and need > available:
-        per_token = max(1, gguf.kv_cache_bytes(1, params.kv_type, params.kv_type))
-        fit = max(0, (available - weights) // per_token)
-        suggestion = (
-            f" A context of about {fit // 1024 * 1024} tokens would fit." if fit >= 1024 else ""
-        )
-        raise OutOfMemoryError(
-            f"Not enough memory for a {params.n_ctx}-token context: the model and its KV cache "
-            f"need {_gib(need)}, and {_gib(available)} of RAM is free.{suggestion}"
-        )
-
-
-def _gib(n: int) -> str:
-    return f"{n / 2**30:.1f} GiB"
-
-
-def _classify_load_failure(
-    exc: Exception, gguf: GGUFInfo, params: LoadParams, lines: list[str]
-) -> AppError:
-    log = "\n".join(lines[-40:])
-    lowered = log.lower()
-    if "unknown model architecture" in lowered:
-        return UnsupportedArchitectureError(
-            f"This llama.cpp build does not support the model architecture '{gguf.architecture}' "
-            f"({os.path.basename(params.model_path)}). A newer version of the app may.",
-            details=log,
-        )
-    if (
-        "failed to allocate" in lowered
-        or "out of memory" in lowered
-        or "unable to allocate" in lowered
-    ):
-        return OutOfMemoryError(
-            f"Not enough memory to load {os.path.basename(params.model_path)} with a {params.n_ctx}-token context. "
-            "Try a smaller context, fewer GPU layers or a smaller quantization.",
-            details=log,
-        )
-    last_error = next((ln for ln in reversed(lines) if "error" in ln.lower()), str(exc))
-    return ModelLoadError(
-        f"llama.cpp could not load {os.path.basename(params.model_path)}: {last_error.strip()}",
-        details=log,
-    )

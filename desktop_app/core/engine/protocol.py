@@ -6,14 +6,14 @@ remote server a drop-in replacement for the local engine process.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from desktop_app.core.engine.params import ChatRequest, Message
 
 if TYPE_CHECKING:
     from desktop_app.core.engine.client import Callback, RequestHandle
     from desktop_app.core.engine.events import ModelInfo
-    from desktop_app.core.engine.scoring import ClassifyRequest
+    from desktop_app.core.engine.label_scores import ClassifyRequest
 
 
 class Engine(Protocol):
@@ -34,4 +34,6 @@ class Engine(Protocol):
 
     def close(self, timeout: float = 5.0) -> None: ...
 
-    def _cancel(self, handle: RequestHandle) -> Any: ...
+    def cancel(self, handle: RequestHandle) -> None:
+        """Stop the request behind `handle` (what `RequestHandle.cancel()` calls)."""
+        ...

@@ -2,6 +2,8 @@
 
 It runs apart from the application because llama.cpp can abort or segfault on a bad file or a
 driver fault; then only this process dies, and its log file (fd 2) keeps llama.cpp's last words.
+Each request type (requests.py) has one handler in HANDLERS; the debug requests (Crash) are
+served only when the process is started with HEARTH_ENGINE_DEBUG=1.
 """
 
 from __future__ import annotations
@@ -9,25 +11,27 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop_app.core.engine.events import ClassifyReport, Error, Event, Progress
+from desktop_app.core.engine import requests as rq
+from desktop_app.core.engine.events import ClassifyReport, Error, Event, Progress, Result
+from desktop_app.core.environment import get_env
 from desktop_app.core.errors import AppError, ModelLoadError
 
+if TYPE_CHECKING:
+    from desktop_app.core.engine.llama_engine import LlamaEngine
 
-@dataclass(frozen=True)
-class Result:
-    """The answer to a request that is not a stream (load, hardware, token count)."""
-
-    value: Any
+Reply = Callable[[Event | Result], None]
+Handler = Callable[["LlamaEngine", Any, Reply], None]
+DEBUG_ENV = "ENGINE_DEBUG"  # HEARTH_ENGINE_DEBUG=1: serve the debug requests too
 
 
 class _ProgressSender:
     """Forward load progress, at most one event per percent (llama.cpp reports per tensor)."""
 
-    def __init__(self, send: Any) -> None:
+    def __init__(self, send: Callable[[float], None]) -> None:
         self._send = send
         self._last = -1.0
 
@@ -35,6 +39,91 @@ class _ProgressSender:
         if fraction - self._last >= 0.01 or fraction >= 1.0:
             self._last = fraction
             self._send(fraction)
+
+
+# ---- the handlers ----------------------------------------------------------------------------
+
+
+def _load(engine: LlamaEngine, request: rq.Load, reply: Reply) -> None:
+    progress = _ProgressSender(lambda fraction: reply(Progress(fraction)))
+    reply(Result(engine.load(request.params, progress)))
+
+
+def _unload(engine: LlamaEngine, _request: rq.Unload, reply: Reply) -> None:
+    engine.unload()
+    reply(Result(None))
+
+
+def _chat(engine: LlamaEngine, request: rq.Chat, reply: Reply) -> None:
+    for event in engine.chat(request.request):
+        reply(event)
+
+
+def _classify(engine: LlamaEngine, request: rq.Classify, reply: Reply) -> None:
+    for item in engine.classify(request.request):  # ItemScore per text, then the report
+        reply(Result(item) if isinstance(item, ClassifyReport) else item)
+
+
+def _budget(engine: LlamaEngine, request: rq.Budget, reply: Reply) -> None:
+    reply(Result(engine.budget(request.messages, request.max_tokens)))
+
+
+def _count(engine: LlamaEngine, request: rq.CountTokens, reply: Reply) -> None:
+    reply(Result(engine.count_tokens(request.text)))
+
+
+def _render(engine: LlamaEngine, request: rq.Render, reply: Reply) -> None:
+    reply(Result(engine.render(request.messages)))
+
+
+def _hardware(_engine: LlamaEngine, _request: rq.Hardware, reply: Reply) -> None:
+    from desktop_app.core.engine import hardware  # the engine process's view; imported on use
+
+    reply(Result(hardware.hardware_report()))
+
+
+def _crash(_engine: LlamaEngine, _request: rq.Crash, _reply: Reply) -> None:
+    """Die the way llama.cpp does on a failed assert: a last line on stderr, then abort()."""
+    sys.stderr.write("GGML_ASSERT(test) failed: crash requested\n")
+    sys.stderr.flush()
+    os.abort()
+
+
+HANDLERS: dict[type, Handler] = {
+    rq.Load: _load,
+    rq.Unload: _unload,
+    rq.Chat: _chat,
+    rq.Classify: _classify,
+    rq.Budget: _budget,
+    rq.CountTokens: _count,
+    rq.Render: _render,
+    rq.Hardware: _hardware,
+}
+DEBUG_HANDLERS: dict[type, Handler] = {rq.Crash: _crash}
+
+
+def handlers(debug: bool) -> dict[type, Handler]:
+    """The dispatch table: the debug requests only where asked for."""
+    return {**HANDLERS, **DEBUG_HANDLERS} if debug else dict(HANDLERS)
+
+
+def serve_one(engine: LlamaEngine, table: dict[type, Handler], request: Any, reply: Reply) -> None:
+    """Run one request; every failure becomes an Error event (the engine keeps serving)."""
+    try:
+        handler = table.get(type(request))
+        if handler is None:
+            reply(Error(ModelLoadError(f"unknown request {type(request).__name__!r}")))
+            return
+        handler(engine, request, reply)
+    except AppError as exc:
+        reply(Error(exc))
+    except (ValueError, TypeError) as exc:
+        reply(Error(AppError(str(exc))))
+    except Exception as exc:  # report, keep serving: one bad request must not end the engine
+        reply(Error(AppError(f"Unexpected engine error: {exc!r}")))
+
+
+# ---- the process -----------------------------------------------------------------------------
 
 
 def _redirect_output(log_path: str) -> None:
@@ -51,7 +140,7 @@ def engine_main(conn: Connection, cancel_id: Any, log_path: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C belongs to the front end
     _redirect_output(log_path)
 
-    from desktop_app.core.engine import hardware
+    # Only the child needs the engine itself; the application's side imports this module light.
     from desktop_app.core.engine.llama_engine import LlamaEngine
     from desktop_app.core.engine.llama_log import LlamaLog
 
@@ -59,55 +148,22 @@ def engine_main(conn: Connection, cancel_id: Any, log_path: str) -> None:
     log.install()
     current = [0]
     engine = LlamaEngine(cancel_requested=lambda: cancel_id.value == current[0], log=log)
-
-    def send(req_id: int, event: Event | Result) -> None:
-        conn.send((req_id, event))
+    table = handlers(get_env(DEBUG_ENV) == "1")
 
     while True:
         try:
-            message = conn.recv()
+            req_id, request = conn.recv()
         except (EOFError, OSError):
             break
-        op, req_id, args = message
+        if isinstance(request, rq.Shutdown):
+            break
         current[0] = req_id
+
+        def reply(event: Event | Result, rid: int = req_id) -> None:
+            conn.send((rid, event))
+
         try:
-            if op == "shutdown":
-                break
-            if op == "chat":
-                for event in engine.chat(args):
-                    send(req_id, event)
-            elif op == "classify":
-                for item in engine.classify(args):  # ItemScore per text, then the report
-                    send(req_id, Result(item) if isinstance(item, ClassifyReport) else item)
-            elif op == "load":
-                progress = _ProgressSender(
-                    lambda fraction, rid=req_id: send(rid, Progress(fraction))
-                )
-                send(req_id, Result(engine.load(args, progress)))
-            elif op == "unload":
-                engine.unload()
-                send(req_id, Result(None))
-            elif op == "budget":
-                messages, max_tokens = args
-                send(req_id, Result(engine.budget(messages, max_tokens)))
-            elif op == "count":
-                send(req_id, Result(engine.count_tokens(args)))
-            elif op == "render":
-                send(req_id, Result(engine.render(args)))
-            elif op == "hardware":
-                send(req_id, Result(hardware.hardware_report()))
-            elif op == "crash":  # for tests: die the way llama.cpp does on a failed assert
-                sys.stderr.write("GGML_ASSERT(test) failed: crash requested\n")
-                sys.stderr.flush()
-                os.abort()
-            else:
-                send(req_id, Error(ModelLoadError(f"unknown request {op!r}")))
-        except AppError as exc:
-            send(req_id, Error(exc))
-        except (ValueError, TypeError) as exc:
-            send(req_id, Error(AppError(str(exc))))
-        except Exception as exc:  # report, keep serving: one bad request must not end the engine
-            send(req_id, Error(AppError(f"Unexpected engine error: {exc!r}")))
+            serve_one(engine, table, request, reply)
         finally:
             current[0] = 0
     engine.close()

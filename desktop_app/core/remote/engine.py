@@ -19,7 +19,6 @@ What a remote server cannot give is answered as well as it can be, and said:
 from __future__ import annotations
 
 import itertools
-import math
 import random
 import threading
 import time
@@ -28,30 +27,30 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop_app.core import jobs
 from desktop_app.core.engine.client import Callback, RequestHandle
 from desktop_app.core.engine.events import (
-    ClassifyReport,
     ContextBudget,
     Done,
     Error,
-    ItemScore,
     ModelInfo,
+    Result,
     Stats,
     Token,
 )
+from desktop_app.core.engine.label_scores import ClassifyRequest
 from desktop_app.core.engine.params import ChatRequest, LoadParams, Message, SamplingParams
-from desktop_app.core.engine.scoring import ClassifyRequest, calibrated, default_instruction
 from desktop_app.core.errors import AppError, CancelledError
+from desktop_app.core.remote import classify as remote_classify
 from desktop_app.core.remote.http import AbortedError, Call, Endpoint, RemoteError
-from desktop_app.core.remote.labels import (
-    gbnf_string,
-    label_probabilities,
-    match_label,
-    top_logprobs,
+from desktop_app.core.remote.server_facts import (
+    context_from_entry,
+    context_from_props,
+    estimate_tokens,
+    tokenize_count,
 )
 
 DEFAULT_N_CTX = 4096
-TOP_LOGPROBS = 20
 _MESSAGE_OVERHEAD = 6  # template tokens around each message (role markers), an estimate
 
 
@@ -74,7 +73,7 @@ class RemoteConfig:
 
 
 @dataclass
-class _Probe:
+class ServerProbe:
     """What this server turned out to support (learned on first use)."""
 
     tokenize: str | None = None  # "llama-server" | "llama-cpp-python" | "none"
@@ -92,16 +91,16 @@ class RemoteEngine:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._calls: dict[int, Call] = {}
-        self._probe = _Probe()
+        self.probe = ServerProbe()
         self.model_info: ModelInfo | None = None
         self.on_crash: Callable[[Any], None] | None = None
 
     @property
     def scoring_mode(self) -> str | None:
         """How sentiment is scored here: "logprobs", "constrained", or None until first tried."""
-        if self._probe.logprobs is None:
+        if self.probe.logprobs is None:
             return None
-        return "logprobs" if self._probe.logprobs else "constrained"
+        return "logprobs" if self.probe.logprobs else "constrained"
 
     # ---- the EngineClient surface ----------------------------------------------------------
 
@@ -133,7 +132,7 @@ class RemoteEngine:
     def unload(self, callback: Callback | None = None) -> RequestHandle:
         def work(_handle: RequestHandle, _call: Call) -> None:
             self.model_info = None
-            _handle._deliver(_result(None))
+            _handle.deliver(Result(None))
 
         return self._run("unload", work, callback)
 
@@ -141,22 +140,25 @@ class RemoteEngine:
         return self._run("chat", lambda h, c: self._chat(h, c, request), callback)
 
     def classify(self, request: ClassifyRequest, callback: Callback | None = None) -> RequestHandle:
-        return self._run("classify", lambda h, c: self._classify(h, c, request), callback)
+        return self._run(
+            "classify", lambda h, c: remote_classify.classify(self, h, c, request), callback
+        )
 
     def budget(self, messages: list[Message], max_tokens: int) -> RequestHandle:
         def work(handle: RequestHandle, call: Call) -> None:
-            prompt = self._count_messages(messages)
-            handle._deliver(_result(ContextBudget(prompt, max_tokens, self._n_ctx())))
+            prompt = self.count_messages(messages)
+            handle.deliver(Result(ContextBudget(prompt, max_tokens, self.context_size())))
 
         return self._run("budget", work, None)
 
     def count_tokens(self, text: str) -> RequestHandle:
-        return self._run("count", lambda h, c: h._deliver(_result(self._count(text))), None)
+        return self._run("count", lambda h, c: h.deliver(Result(self.count(text))), None)
 
     def hardware(self) -> RequestHandle:
-        return self._run("hardware", lambda h, c: h._deliver(_result(None)), None)
+        return self._run("hardware", lambda h, c: h.deliver(Result(None)), None)
 
-    def _cancel(self, handle: RequestHandle) -> None:  # RequestHandle.cancel() calls this
+    def cancel(self, handle: RequestHandle) -> None:
+        """Stop a request: close its connection (RequestHandle.cancel() calls this)."""
         with self._lock:
             call = self._calls.get(handle.id)
         if call is not None:
@@ -176,20 +178,20 @@ class RemoteEngine:
             try:
                 work(handle, call)
             except AbortedError:
-                handle._deliver(
+                handle.deliver(
                     Done("cancelled", "") if op == "chat" else Error(CancelledError("Cancelled."))
                 )
             except AppError as exc:
-                handle._deliver(Error(exc))
+                handle.deliver(Error(exc))
             except Exception as exc:  # a bug or an odd answer: the caller still gets an end
-                handle._deliver(Error(RemoteError(f"Unexpected answer from the server: {exc!r}")))
+                handle.deliver(Error(RemoteError(f"Unexpected answer from the server: {exc!r}")))
             finally:
                 with self._lock:
                     self._calls.pop(handle.id, None)
                 if not handle.finished:
-                    handle._deliver(Error(RemoteError("The request ended without an answer.")))
+                    handle.deliver(Error(RemoteError("The request ended without an answer.")))
 
-        threading.Thread(target=target, name=f"remote-{op}-{handle.id}", daemon=True).start()
+        jobs.start(lambda _job: target(), name=f"remote-{op}-{handle.id}")
         return handle
 
     def _new_call(self) -> Call:
@@ -209,7 +211,7 @@ class RemoteEngine:
             names = ", ".join(str(m["id"]) for m in models[:8])
             raise RemoteError(f"The server has no model {wanted!r}. It has: {names}.")
         notes = []
-        n_ctx = self.config.n_ctx or _context_from_entry(entry) or self._context_from_props()
+        n_ctx = self.config.n_ctx or context_from_entry(entry) or context_from_props(self._root())
         if not n_ctx:
             n_ctx = DEFAULT_N_CTX
             notes.append(
@@ -217,7 +219,7 @@ class RemoteEngine:
                 "(set it in the remote settings)."
             )
         self._tokenizer()
-        if self._probe.tokenize == "none":
+        if self.probe.tokenize == "none":
             notes.append("The server has no tokenizer endpoint: token counts are estimates.")
         self.model_info = ModelInfo(
             path=self.config.base_url,
@@ -233,31 +235,22 @@ class RemoteEngine:
             load_s=time.perf_counter() - started,
             notes=tuple(notes),
         )
-        handle._deliver(_result(self.model_info))
+        handle.deliver(Result(self.model_info))
 
     def _root(self) -> Endpoint:
         base = self.endpoint.base_url
         root = base[: -len("/v1")] if base.endswith("/v1") else base
         return Endpoint(root, self.endpoint.api_key, timeout=30)
 
-    def _context_from_props(self) -> int | None:
-        try:
-            props = Call(self._root()).json("GET", "/props")
-        except RemoteError:
-            return None
-        settings = props.get("default_generation_settings", {}) if isinstance(props, dict) else {}
-        value = settings.get("n_ctx") or (props.get("n_ctx") if isinstance(props, dict) else None)
-        return int(value) if isinstance(value, int) and value > 0 else None
-
-    def _n_ctx(self) -> int:
+    def context_size(self) -> int:
         if self.model_info is None:
             self._connect(RequestHandle(self, 0, "load", None), self._new_call())
         assert self.model_info is not None
         return self.model_info.n_ctx
 
-    def _model(self) -> str:
+    def model_name(self) -> str:
         if self.model_info is None:
-            self._n_ctx()
+            self.context_size()
         assert self.model_info is not None
         return self.model_info.name
 
@@ -265,45 +258,30 @@ class RemoteEngine:
 
     def _tokenizer(self) -> str:
         """Find the server's tokenize endpoint once: llama-server's, llama-cpp-python's, none."""
-        if self._probe.tokenize is None:
+        if self.probe.tokenize is None:
             for kind in ("llama-cpp-python", "llama-server"):
                 try:
-                    self._tokenize_with(kind, "hello")
+                    tokenize_count(self._root(), kind, "hello", self.config.model)
                 except RemoteError:
                     continue
-                self._probe.tokenize = kind
+                self.probe.tokenize = kind
                 break
             else:
-                self._probe.tokenize = "none"
-        return self._probe.tokenize
+                self.probe.tokenize = "none"
+        return self.probe.tokenize
 
-    def _tokenize_with(self, kind: str, text: str) -> int:
-        if kind == "llama-cpp-python":
-            body: dict[str, Any] = {"input": text}
-            if self.config.model:
-                body["model"] = self.config.model
-            answer = Call(self._root()).json("POST", "/extras/tokenize/count", body)
-            count = answer.get("count") if isinstance(answer, dict) else None
-        else:
-            answer = Call(self._root()).json("POST", "/tokenize", {"content": text})
-            tokens = answer.get("tokens") if isinstance(answer, dict) else None
-            count = len(tokens) if isinstance(tokens, list) else None
-        if not isinstance(count, int):
-            raise RemoteError("no token count in the answer")
-        return count
-
-    def _count(self, text: str) -> int:
+    def count(self, text: str) -> int:
         kind = self._tokenizer()
         if kind != "none":
             try:
-                return self._tokenize_with(kind, text)
+                return tokenize_count(self._root(), kind, text, self.config.model)
             except RemoteError:
                 pass
         return estimate_tokens(text)
 
-    def _count_messages(self, messages: Sequence[Message]) -> int:
+    def count_messages(self, messages: Sequence[Message]) -> int:
         text = "\n".join(f"{m.get('role', '')}\n{m.get('content', '')}" for m in messages)
-        return self._count(text) + _MESSAGE_OVERHEAD * len(messages) + 3
+        return self.count(text) + _MESSAGE_OVERHEAD * len(messages) + 3
 
     # ---- chat ------------------------------------------------------------------------------
 
@@ -316,7 +294,7 @@ class RemoteEngine:
         }
         if sampling.stop:
             body["stop"] = list(sampling.stop)
-        if self.config.extensions and self._probe.extras_ok:
+        if self.config.extensions and self.probe.extras_ok:
             body.update(
                 top_k=sampling.top_k, min_p=sampling.min_p, repeat_penalty=sampling.repeat_penalty
             )
@@ -326,7 +304,7 @@ class RemoteEngine:
         sampling = request.sampling
         seed = sampling.seed if sampling.seed is not None else random.randrange(2**31)
         body = {
-            "model": self._model(),
+            "model": self.model_name(),
             "messages": [dict(m) for m in request.messages],
             "stream": True,
             "stream_options": {"include_usage": True},
@@ -347,16 +325,16 @@ class RemoteEngine:
                     if first is None:
                         first = time.perf_counter()
                     parts.append(text)
-                    handle._deliver(Token(text))
+                    handle.deliver(Token(text))
                 if choice.get("finish_reason"):
                     finish = "length" if choice["finish_reason"] == "length" else "stop"
         end = time.perf_counter()
         answer = "".join(parts)
-        completion = int(usage.get("completion_tokens") or self._count(answer) if answer else 0)
-        prompt = int(usage.get("prompt_tokens") or 0) or self._count_messages(request.messages)
+        completion = int(usage.get("completion_tokens") or self.count(answer) if answer else 0)
+        prompt = int(usage.get("prompt_tokens") or 0) or self.count_messages(request.messages)
         ttft = (first or end) - started
         gen_s = end - (first or end)
-        handle._deliver(
+        handle.deliver(
             Stats(
                 prompt_tokens=prompt,
                 prompt_tokens_evaluated=prompt,
@@ -368,175 +346,9 @@ class RemoteEngine:
                 seed=seed,
             )
         )
-        handle._deliver(Done(finish, answer))
+        handle.deliver(Done(finish, answer))
 
-    # ---- classify --------------------------------------------------------------------------
-
-    def _classify(self, handle: RequestHandle, call: Call, request: ClassifyRequest) -> None:
-        request.validate()
-        started = time.perf_counter()
-        labels = tuple(label.strip() for label in request.labels)
-        canonical = {label.casefold(): label for label in labels}
-        system = request.instruction or default_instruction(labels)
-        shots: list[Message] = []
-        for text, label in request.examples:
-            shots.append({"role": "user", "content": text.strip()})
-            shots.append({"role": "assistant", "content": canonical[label.strip().casefold()]})
-        n_ctx = self._n_ctx()
-        prefix_tokens = self._count_messages([{"role": "system", "content": system}, *shots])
-
-        def ask(text: str) -> tuple[list[float] | None, str | None]:
-            if call.aborted:
-                raise AbortedError("Cancelled.")
-            messages = [
-                {"role": "system", "content": system},
-                *shots,
-                {"role": "user", "content": text},
-            ]
-            return self._label_scores(call, messages, labels)
-
-        reference: list[float] | None = None
-        mode = "logprobs"
-        if request.calibrate:
-            rows = [ask(text)[0] for text in request.content_free]
-            if self._probe.logprobs:
-                usable = [r for r in rows if r is not None]
-                reference = (
-                    [sum(col) / len(usable) for col in zip(*usable, strict=True)]
-                    if usable
-                    else None
-                )
-        n_scored = n_errors = 0
-        cancelled = False
-        for index, text in enumerate(request.texts):
-            if call.aborted:
-                cancelled = True
-                break
-            stripped = text.strip()
-            if not stripped:
-                handle._deliver(ItemScore(index, None, {}, "The text is empty."))
-                n_errors += 1
-                continue
-            if self._count(stripped) + prefix_tokens + 8 > n_ctx:
-                handle._deliver(
-                    ItemScore(
-                        index, None, {}, f"The text is too long for the context ({n_ctx} tokens)."
-                    )
-                )
-                n_errors += 1
-                continue
-            try:
-                probs, chosen = ask(stripped)
-            except AbortedError:
-                cancelled = True
-                break
-            except RemoteError as exc:
-                handle._deliver(ItemScore(index, None, {}, str(exc)))
-                n_errors += 1
-                continue
-            if probs is None:
-                mode = "constrained"
-                if chosen is None:
-                    handle._deliver(
-                        ItemScore(index, None, {}, "The server's answer named no label.")
-                    )
-                    n_errors += 1
-                    continue
-                out = {label: 1.0 if label == chosen else 0.0 for label in labels}
-                handle._deliver(ItemScore(index, chosen, out, label_mass=1.0, raw_probs=out))
-            else:
-                mass = sum(probs)
-                raw = [p / mass for p in probs]
-                final = calibrated(raw, reference)
-                out = dict(zip(labels, final, strict=True))
-                best = max(out, key=lambda k: out[k])
-                handle._deliver(
-                    ItemScore(
-                        index,
-                        best,
-                        out,
-                        label_mass=min(1.0, mass),
-                        raw_probs=dict(zip(labels, raw, strict=True)),
-                    )
-                )
-            n_scored += 1
-        handle._deliver(
-            _result(
-                ClassifyReport(
-                    labels=labels,
-                    n_items=len(request.texts),
-                    n_scored=n_scored,
-                    n_errors=n_errors,
-                    cancelled=cancelled,
-                    calibration=dict(zip(labels, reference, strict=True)) if reference else None,
-                    mode=mode,
-                    parallel=1,
-                    prefix_tokens=prefix_tokens,
-                    prefix_evaluations=0,
-                    prefix_tokens_evaluated=0,
-                    tokens_evaluated=0,
-                    llama_prompt_tokens=0,
-                    decodes=0,
-                    total_s=time.perf_counter() - started,
-                )
-            )
-        )
-
-    def _label_scores(
-        self, call: Call, messages: list[Message], labels: tuple[str, ...]
-    ) -> tuple[list[float] | None, str | None]:
-        """Label probabilities from top_logprobs; (None, label) when the server gives none."""
-        model = self._model()
-        if self._probe.logprobs is not False:
-            body = {
-                "model": model,
-                "messages": messages,
-                "max_tokens": 1,
-                "temperature": 0.0,
-                "seed": 0,
-                "logprobs": True,
-                "top_logprobs": TOP_LOGPROBS,
-            }
-            try:
-                answer = self._sub_call(call).json("POST", "/chat/completions", body)
-            except RemoteError as exc:
-                if exc.status != 400 or self._probe.logprobs:
-                    raise
-                answer = None  # a server that refuses logprobs outright
-            top = top_logprobs(answer) if answer is not None else None
-            self._probe.logprobs = top is not None
-            if top is not None:
-                return label_probabilities(top, labels), None
-        return None, self._constrained(call, messages, labels)
-
-    def _constrained(
-        self, call: Call, messages: list[Message], labels: tuple[str, ...]
-    ) -> str | None:
-        """One short greedy answer, held to the labels where the server can (grammar, choice)."""
-        body: dict[str, Any] = {
-            "model": self._model(),
-            "messages": messages,
-            "max_tokens": 8,
-            "temperature": 0.0,
-            "seed": 0,
-        }
-        if self.config.extensions and self._probe.extras_ok:
-            body["grammar"] = "root ::= " + " | ".join(gbnf_string(label) for label in labels)
-            body["guided_choice"] = list(labels)  # vLLM's name for the same thing
-        try:
-            answer = self._sub_call(call).json("POST", "/chat/completions", body)
-        except RemoteError as exc:
-            if exc.status != 400 or "grammar" not in body:
-                raise
-            self._probe.extras_ok = False  # a strict OpenAI server: plain request
-            return self._constrained(call, messages, labels)
-        text = ""
-        for choice in answer.get("choices") or []:
-            text = (choice.get("message") or {}).get("content") or choice.get("text") or ""
-            break
-        return match_label(text, labels)
-
-    def _sub_call(self, parent: Call) -> Call:
+    def sub_call(self, parent: Call) -> Call:
         """A fresh connection that the parent's cancel also aborts."""
         call = Call(self.endpoint)
         if parent.aborted:
@@ -549,34 +361,3 @@ class RemoteEngine:
 
         parent.abort = abort_both  # type: ignore[method-assign]
         return call
-
-
-# ---- pure helpers ------------------------------------------------------------------------------
-
-
-def _result(value: Any) -> Any:
-    from desktop_app.core.engine.worker import Result
-
-    return Result(value)
-
-
-def _context_from_entry(entry: dict[str, Any]) -> int | None:
-    """Context size from a /v1/models entry, as different servers name it."""
-    meta: dict[str, Any] = entry["meta"] if isinstance(entry.get("meta"), dict) else {}
-    for value in (
-        entry.get("context_length"),
-        entry.get("max_model_len"),  # vLLM
-        entry.get("n_ctx"),
-        meta.get("n_ctx"),
-        meta.get("n_ctx_train"),  # llama-server: the trained length, an upper bound
-    ):
-        if isinstance(value, int) and value > 0:
-            return value
-    return None
-
-
-def estimate_tokens(text: str) -> int:
-    """A generous token estimate where the server cannot count: CJK ~1/char, else ~3.5 chars."""
-    cjk = sum(1 for ch in text if "\u3000" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
-    other = len(text) - cjk
-    return math.ceil((cjk + other / 3.5) * 1.1) + 1

@@ -24,11 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.engine.events import ClassifyReport, Error, ItemScore
+from desktop_app.core.engine.events import ClassifyReport, Error, ItemScore, Result
+from desktop_app.core.engine.label_scores import ClassifyRequest
 from desktop_app.core.engine.params import ChatRequest, SamplingParams
 from desktop_app.core.engine.protocol import Engine
-from desktop_app.core.engine.scoring import ClassifyRequest
-from desktop_app.core.engine.worker import Result
 from desktop_app.core.errors import AppError, CancelledError
 from desktop_app.core.storage.atomic import write_atomic
 

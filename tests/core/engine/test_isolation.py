@@ -13,6 +13,7 @@ import pytest
 from desktop_app.core.engine.client import EngineClient
 from desktop_app.core.engine.events import Done, Error, Token
 from desktop_app.core.engine.params import ChatRequest, LoadParams
+from desktop_app.core.engine.requests import Crash
 from desktop_app.core.errors import EngineCrashedError
 
 HELLO = [{"role": "user", "content": "Say hello."}]
@@ -29,7 +30,7 @@ def test_llama_cpp_abort_reaches_caller_with_log_lines(starter_model: Path, tmp_
     crashes: list[EngineCrashedError] = []
     client.on_crash = crashes.append
     try:
-        handle = client._crash_for_test()  # the engine calls abort() as GGML_ASSERT does
+        handle = client.submit(Crash())  # the engine calls abort() as GGML_ASSERT does
         with pytest.raises(EngineCrashedError) as caught:
             handle.result(timeout=30)
         err = caught.value

@@ -191,7 +191,7 @@ def test_match_label_and_estimate() -> None:
 
 
 def test_constrained_answers_where_a_server_gives_no_logprobs(remote: RemoteEngine) -> None:
-    remote._probe.logprobs = False  # as learned from a server without logprobs
+    remote.probe.logprobs = False  # as learned from a server without logprobs
     task = SentimentTask(remote)
     result = task.classify_one("I love this phone, it is wonderful!", calibrate=False)
     assert task.last_report is not None and task.last_report.mode == "constrained"

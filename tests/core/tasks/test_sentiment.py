@@ -17,10 +17,9 @@ import pytest
 
 from desktop_app.core.engine.chat_template import ChatFormatter
 from desktop_app.core.engine.client import EngineClient
-from desktop_app.core.engine.events import ClassifyReport, ItemScore
+from desktop_app.core.engine.events import ClassifyReport, ItemScore, Result
 from desktop_app.core.engine.params import ChatRequest
 from desktop_app.core.engine.scoring import ClassifyRequest, build_prompt, plan_labels
-from desktop_app.core.engine.worker import Result
 from desktop_app.core.tasks.sentiment import (
     DEFAULT_LABELS,
     NOT_SCORED,
@@ -365,12 +364,12 @@ def test_tsv_txt_and_xlsx(tmp_path: Path) -> None:
 def test_cli_file_to_csv(
     starter_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from desktop_app import cli, cli_sentiment
+    from desktop_app import cli_sentiment
     from desktop_app.core.storage.settings import Settings
 
     parser = argparse.ArgumentParser(prog="hearth")
     sub = parser.add_subparsers(dest="command")
-    cli_sentiment.add_parser(sub, cli._add_load_options, cli._add_sampling_options)
+    cli_sentiment.add_parser(sub)
     source = tmp_path / "in.csv"
     source.write_text("id,review\n1,I love it so much!\n2,\n", encoding="utf-8")
     out = tmp_path / "out.csv"
