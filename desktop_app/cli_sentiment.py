@@ -14,9 +14,15 @@ import argparse
 import csv
 import sys
 import time
-from collections.abc import Callable
 from typing import Any
 
+from desktop_app.cli_common import (
+    EXIT_INTERRUPTED,
+    SAMPLING_OPTIONS,
+    add_engine_options,
+    add_sampling_options,
+    open_engine,
+)
 from desktop_app.cli_output import note as _note
 from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.tasks.sentiment import (
@@ -31,14 +37,9 @@ from desktop_app.core.tasks.sentiment import (
     result_rows,
 )
 
-EXIT_INTERRUPTED = 130
 
-
-def add_parser(
-    subparsers: Any,
-    add_load_options: Callable[[argparse.ArgumentParser], None],
-    add_sampling_options: Callable[[argparse.ArgumentParser], None],
-) -> argparse.ArgumentParser:
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the `sentiment` command (with the engine and sampling options of cli_common)."""
     p: argparse.ArgumentParser = subparsers.add_parser(
         "sentiment",
         help="label texts (positive / negative / neutral) with the model's probabilities",
@@ -60,7 +61,7 @@ def add_parser(
     p.add_argument("--model", metavar="MODEL",
                    help="a .gguf path, a name in the models folder, or 'starter' (default: settings)")  # fmt: skip
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on standard error")
-    add_load_options(p)
+    add_engine_options(p)
     add_sampling_options(p)  # --system replaces the instruction; --temp/-s/-n shape reasons
     return p
 
@@ -95,8 +96,6 @@ class _ProgressLine:
 
 
 def run(args: argparse.Namespace, settings: Any) -> int:
-    from desktop_app.cli import _open_engine
-
     if (args.text is None) == (args.file is None):
         raise ValueError("give either a TEXT or --file FILE")
     labels = parse_labels(args.labels)
@@ -115,7 +114,7 @@ def run(args: argparse.Namespace, settings: Any) -> int:
     else:
         texts = [sys.stdin.read() if args.text == "-" else args.text]
 
-    engine, _ = _open_engine(args, settings, args.quiet)
+    engine, _ = open_engine(args, settings, args.quiet)
     try:
         task = SentimentTask(engine, instruction=args.system, reason_sampling=reason_sampling)
         results = task.classify_batch(
@@ -162,7 +161,7 @@ def run(args: argparse.Namespace, settings: Any) -> int:
 def _reason_sampling(args: argparse.Namespace) -> SamplingParams:
     """Sampling for --reason: short and steady by default; the sampling options override."""
     values: dict[str, Any] = {"temperature": 0.2, "seed": 0, "max_tokens": 60}
-    for name in ("temperature", "top_p", "top_k", "min_p", "repeat_penalty", "seed", "max_tokens"):
+    for name in SAMPLING_OPTIONS:
         value = getattr(args, name, None)
         if value is not None:
             values[name] = value

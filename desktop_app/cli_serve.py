@@ -12,11 +12,14 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Callable
 from dataclasses import replace
 
+from desktop_app.cli_common import EXIT_INTERRUPTED, add_load_options, load_params
+from desktop_app.cli_output import note
 from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.environment import env_name, get_env
+from desktop_app.core.models.resolve import resolve_model
+from desktop_app.core.storage.paths import app_paths
 from desktop_app.core.storage.settings import Settings
 from desktop_app.server.app import (
     DEFAULT_MAX_BODY_BYTES,
@@ -26,15 +29,13 @@ from desktop_app.server.app import (
     ServeConfig,
 )
 
-EXIT_INTERRUPTED = 130
 API_KEY_ENV = env_name("API_KEY")
-AddOptions = Callable[[argparse.ArgumentParser], None]
 
 
 def add_parser(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], add_load_options: AddOptions
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
 ) -> argparse.ArgumentParser:
-    """Add the `serve` command; the load options helper comes from cli.py (no import cycle)."""
+    """Add the `serve` command (with the load options of cli_common)."""
     p = subparsers.add_parser(
         "serve",
         help="serve a model through a local OpenAI-compatible API",
@@ -61,10 +62,6 @@ def add_parser(
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Serve until Ctrl+C: 0 after a clean stop, 130 when stopped while loading."""
-    from desktop_app import cli  # here, not at the top: cli.py imports this module
-    from desktop_app.core.models.resolve import resolve_model
-    from desktop_app.core.storage.paths import app_paths
-
     config = ServeConfig(
         host=args.host,
         port=args.port,
@@ -74,16 +71,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     )
     config.validate()  # before the model loads: a refused address costs nothing
     model = resolve_model(args.model, settings)
-    params = cli._load_params(args, model, settings)
+    params = load_params(args, model, settings)
     server = ApiServer(
-        config, params, default_sampling(settings), log_dir=app_paths().log_dir, notify=cli._note
+        config, params, default_sampling(settings), log_dir=app_paths().log_dir, notify=note
     )
     handler = _request_log(args.quiet)
     try:
         return asyncio.run(server.run())
     except KeyboardInterrupt:  # where asyncio cannot take signals (Windows)
         server.engine.close()
-        cli._note("stopped")
+        note("stopped")
         return EXIT_INTERRUPTED
     finally:
         logging.getLogger("desktop_app.server").removeHandler(handler)

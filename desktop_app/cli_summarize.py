@@ -10,11 +10,17 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from desktop_app.cli_common import (
+    EXIT_INTERRUPTED,
+    SAMPLING_OPTIONS,
+    add_engine_options,
+    add_sampling_options,
+    open_engine,
+)
 from desktop_app.cli_output import duration
 from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.storage.atomic import write_atomic as _write_bytes
@@ -27,22 +33,18 @@ from desktop_app.core.tasks.summarize import (
     STYLES,
     SYSTEM,
     Progress,
+    Summarizer,
     SummaryEvent,
     SummaryOptions,
     SummaryResult,
     Token,
 )
 
-EXIT_INTERRUPTED = 130
-AddOptions = Callable[[argparse.ArgumentParser], None]
-
 
 def add_parser(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-    add_load_options: AddOptions,
-    add_sampling_options: AddOptions,
 ) -> argparse.ArgumentParser:
-    """Add the `summarize` command; the option helpers come from cli.py (no import cycle)."""
+    """Add the `summarize` command (with the engine and sampling options of cli_common)."""
     p = subparsers.add_parser(
         "summarize",
         help="summarize a document (.txt .md .html .pdf .docx)",
@@ -61,16 +63,13 @@ def add_parser(
     p.add_argument("--model", metavar="MODEL", help="a .gguf path, a name in the models folder, or 'starter' (default: the default model)")  # fmt: skip
     p.add_argument("--parts", action="store_true", help="also write each part's partial summary")  # fmt: skip
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on standard error")
-    add_load_options(p)
+    add_engine_options(p)
     add_sampling_options(p)
     return p
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run `summarize`: 0 when done, 130 when stopped with Ctrl+C (partial output kept)."""
-    from desktop_app import cli  # here, not at the top: cli.py imports this module
-    from desktop_app.core.tasks.summarize import Summarizer
-
     doc = _read_input(args.file)  # a bad file fails before a model is loaded
     options = SummaryOptions(args.style, args.words, args.lang, args.instruction or "")
     options.validate()
@@ -78,7 +77,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     progress = _ProgressLine(sys.stderr, quiet=args.quiet)
     if not args.quiet:
         progress.note(_describe(doc))
-    engine, info = cli._open_engine(args, settings, args.quiet)
+    engine, info = open_engine(args, settings, args.quiet)
     try:
         summarizer = Summarizer(engine, info.n_ctx, sampling, system=args.system or SYSTEM)
         streaming = not args.output
@@ -157,7 +156,7 @@ def _read_input(name: str) -> Document:
 def _sampling(args: argparse.Namespace) -> SamplingParams:
     """Summaries keep the summarizer's calm defaults (temperature 0.3); options given override."""
     changes: dict[str, Any] = {}
-    for name in ("temperature", "top_p", "top_k", "min_p", "repeat_penalty", "seed", "max_tokens"):
+    for name in SAMPLING_OPTIONS:
         value = getattr(args, name, None)
         if value is not None:
             changes[name] = value

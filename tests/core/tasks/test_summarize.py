@@ -320,22 +320,22 @@ def test_options_are_checked() -> None:
 
 PARSER = """
 import argparse, sys
-from desktop_app import cli, cli_summarize
+from desktop_app import cli_summarize
 from desktop_app.core.storage.paths import app_paths
 from desktop_app.core.storage.settings import Settings
 
 parser = argparse.ArgumentParser(prog="hearth")
 sub = parser.add_subparsers(dest="command")
-cli_summarize.add_parser(sub, cli._add_load_options, cli._add_sampling_options)
+cli_summarize.add_parser(sub)
 """
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from desktop_app import cli, cli_summarize
+    from desktop_app import cli_summarize
 
     parser = argparse.ArgumentParser(prog="hearth")
     sub = parser.add_subparsers(dest="command")
-    cli_summarize.add_parser(sub, cli._add_load_options, cli._add_sampling_options)
+    cli_summarize.add_parser(sub)
     return parser
 
 

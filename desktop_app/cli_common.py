@@ -1,0 +1,192 @@
+"""What the terminal commands share: engine and sampling options, opening the engine, sampling.
+
+Each command module (cli_chat, cli_summarize, cli_sentiment, cli_serve) imports these helpers
+from here; cli.py only builds the parser and dispatches, so no command reaches back into it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from desktop_app.cli_output import note
+from desktop_app.core.engine.client import EngineClient
+from desktop_app.core.engine.events import ModelInfo
+from desktop_app.core.engine.params import (
+    FLASH_ATTN,
+    KV_TYPES,
+    LoadParams,
+    SamplingParams,
+    parse_gpu_layers,
+)
+from desktop_app.core.engine.protocol import Engine
+from desktop_app.core.environment import env_name, get_env
+from desktop_app.core.models.resolve import resolve_model
+from desktop_app.core.remote.engine import RemoteConfig, RemoteEngine
+from desktop_app.core.storage.paths import app_paths
+from desktop_app.core.storage.settings import Settings
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+REMOTE_KEY_ENV = env_name("REMOTE_API_KEY")
+SAMPLING_OPTIONS = (
+    "temperature",
+    "top_p",
+    "top_k",
+    "min_p",
+    "repeat_penalty",
+    "seed",
+    "max_tokens",
+)
+
+
+def add_load_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("load options (defaults from settings)")
+    g.add_argument("-c", "--ctx", type=int, metavar="N", help="context size in tokens")
+    g.add_argument("-ngl", "--gpu-layers", metavar="N|all|auto",
+                   help="layers on the GPU: a number, 'all', or 'auto' (as many as fit)")  # fmt: skip
+    g.add_argument("-t", "--threads", type=int, metavar="N", help="CPU threads")
+    g.add_argument("-b", "--batch", type=int, metavar="N", help="prompt batch size")
+    g.add_argument("--flash-attn", choices=FLASH_ATTN, help="flash attention")
+    g.add_argument("--kv-type", choices=KV_TYPES, help="KV-cache type")
+    g.add_argument(
+        "--no-mmap", action="store_true", help="read the model into RAM instead of mapping it"
+    )
+    g.add_argument("--mlock", action="store_true", help="lock the model in RAM")
+
+
+def add_remote_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("remote server (instead of a local model)")
+    g.add_argument("--remote", metavar="URL",
+                   help="an OpenAI-compatible server, e.g. http://host:8080/v1 (llama-server, vLLM, "
+                        "Ollama, hearth serve)")  # fmt: skip
+    g.add_argument("--api-key", metavar="KEY",
+                   help=f"the server's API key (default: ${REMOTE_KEY_ENV})")  # fmt: skip
+    g.add_argument("--remote-model", metavar="NAME", default="",
+                   help="the model on the server (default: its first)")  # fmt: skip
+
+
+def add_engine_options(p: argparse.ArgumentParser) -> None:
+    """Load options for a local model and the remote-server options: the tasks take both."""
+    add_load_options(p)
+    add_remote_options(p)
+
+
+def open_engine(
+    args: argparse.Namespace, settings: Settings, quiet: bool
+) -> tuple[Engine, ModelInfo]:
+    """The remote server given with --remote, else the local engine with the model loaded."""
+    if getattr(args, "remote", None):
+        remote = RemoteEngine(
+            RemoteConfig(
+                args.remote,
+                api_key=args.api_key or get_env("REMOTE_API_KEY") or None,
+                model=args.remote_model or "",
+                n_ctx=args.ctx or None,
+            )
+        )
+        info = remote.load().result()
+        assert isinstance(info, ModelInfo)
+        if not quiet:
+            note(f"{info.name} on {info.backend}, context {info.n_ctx}")
+            for n in info.notes:
+                note(f"note: {n}")
+        return remote, info
+    model = resolve_model(getattr(args, "model", None), settings)
+    return start_and_load(load_params(args, model, settings), quiet)
+
+
+def add_sampling_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("sampling")
+    g.add_argument("--temp", "--temperature", dest="temperature", type=float, metavar="T")
+    g.add_argument("--top-p", type=float, metavar="P")
+    g.add_argument("--top-k", type=int, metavar="K")
+    g.add_argument("--min-p", type=float, metavar="P")
+    g.add_argument("--repeat-penalty", type=float, metavar="R")
+    g.add_argument(
+        "-s", "--seed", type=int, help="same seed, same answer (default: a new one each time)"
+    )
+    g.add_argument("-n", "--max-tokens", type=int, metavar="N", help="longest answer, in tokens")
+    g.add_argument(
+        "--stop", action="append", default=[], metavar="TEXT", help="stop string (repeatable)"
+    )
+    g.add_argument("--system", metavar="TEXT", help="system prompt")
+
+
+def load_params(args: argparse.Namespace, model: Path, settings: Settings) -> LoadParams:
+    d = settings.get("load", {}) or {}
+    gpu = args.gpu_layers if args.gpu_layers is not None else str(d.get("n_gpu_layers", "auto"))
+    params = LoadParams(
+        model_path=str(model),
+        n_ctx=args.ctx or int(d.get("n_ctx", 4096)),
+        n_gpu_layers=parse_gpu_layers(str(gpu)),
+        n_threads=args.threads or d.get("n_threads"),
+        n_batch=args.batch or int(d.get("n_batch", 512)),
+        flash_attn=args.flash_attn or str(d.get("flash_attn", "auto")),
+        kv_type=args.kv_type or str(d.get("kv_type", "f16")),
+        use_mmap=not args.no_mmap and bool(d.get("use_mmap", True)),
+        use_mlock=args.mlock or bool(d.get("use_mlock", False)),
+    )
+    params.validate()
+    return params
+
+
+def sampling_from(args: argparse.Namespace, settings: Settings) -> SamplingParams:
+    """The app's sampling settings, with the options given on the command line over them."""
+    values: dict[str, Any] = dict(settings.get("sampling", {}) or {})
+    for name in SAMPLING_OPTIONS:
+        value = getattr(args, name)
+        if value is not None:
+            values[name] = value
+    values["stop"] = tuple(args.stop)
+    sampling = SamplingParams.from_dict(values)
+    sampling.validate()
+    return sampling
+
+
+def start_and_load(params: LoadParams, quiet: bool) -> tuple[EngineClient, ModelInfo]:
+    """A fresh engine process with the model loaded; Ctrl+C during the load closes it."""
+    paths = app_paths().ensure()
+    engine = EngineClient(log_dir=paths.log_dir).start()
+    try:
+        handle = engine.load(params)
+        while True:
+            try:
+                info = handle.result()
+                break
+            except KeyboardInterrupt:
+                engine.close()
+                raise
+    except BaseException:
+        engine.close()
+        raise
+    assert isinstance(info, ModelInfo)
+    if not quiet:
+        where = info.backend if info.n_gpu_layers_offloaded else "CPU"
+        note(
+            f"{info.name}: {info.architecture}, context {info.n_ctx}, on {where} "
+            f"({info.n_gpu_layers_offloaded}/{info.n_layers} layers on GPU), loaded in {info.load_s:.1f} s"
+        )
+    if not quiet:
+        for n in info.notes:
+            note(f"note: {n}")
+    for w in info.warnings:
+        note(f"warning: {w}")
+    return engine, info
+
+
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "EXIT_USAGE",
+    "REMOTE_KEY_ENV",
+    "SAMPLING_OPTIONS",
+    "add_engine_options",
+    "add_load_options",
+    "add_remote_options",
+    "add_sampling_options",
+    "load_params",
+    "open_engine",
+    "sampling_from",
+    "start_and_load",
+]
