@@ -10,26 +10,31 @@ counts are taken per part (never over the whole text), so memory stays flat for 
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Literal, get_args
+from typing import Literal
 
 from desktop_app.core.engine import events as ev
 from desktop_app.core.engine.client import RequestHandle
 from desktop_app.core.engine.params import ChatRequest, Message, SamplingParams
 from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.errors import AppError
+from desktop_app.core.tasks.summary_prompts import (
+    DEFAULT_WORDS,
+    LANGUAGES,
+    STYLES,
+    SYSTEM,
+    Language,
+    Style,
+    SummaryOptions,
+    answer_tokens,
+    build_messages,
+    mostly_cjk,
+)
+from desktop_app.core.tasks.text_split import CountFn, split_by_tokens, split_counted
 
-Style = Literal["tldr", "bullets", "paragraph", "outline"]
-Language = Literal["same", "en", "zh"]
 Stage = Literal["map", "reduce", "final"]
-STYLES: tuple[str, ...] = get_args(Style)
-LANGUAGES: tuple[str, ...] = get_args(Language)
-
-# Words a summary gets when the user names no length (characters for Chinese).
-DEFAULT_WORDS = {"tldr": 40, "bullets": 150, "paragraph": 120, "outline": 200}
 # Tokens kept free beyond the measured prompt and the answer: the text's first and last tokens
 # can merge differently with the template around them than when counted alone.
 MARGIN = 16
@@ -41,8 +46,6 @@ DEFAULT_SAMPLING = SamplingParams(
     temperature=0.3, top_p=0.9, top_k=40, min_p=0.05, repeat_penalty=1.1, max_tokens=2048
 )
 
-CountFn = Callable[[str], int]
-
 
 class SummaryError(AppError):
     """The text cannot be summarized with this model and context (too small, empty answers)."""
@@ -51,26 +54,6 @@ class SummaryError(AppError):
 
 
 # ---- options, results, events ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SummaryOptions:
-    """What summary to write. `target_words` counts characters when the summary is Chinese."""
-
-    style: Style = "bullets"
-    target_words: int | None = None
-    language: Language = "same"
-    instruction: str = ""
-
-    def validate(self) -> None:
-        if self.style not in STYLES:
-            raise ValueError(f"style must be one of {', '.join(STYLES)}, not {self.style!r}")
-        if self.language not in LANGUAGES:
-            raise ValueError(
-                f"language must be one of {', '.join(LANGUAGES)}, not {self.language!r}"
-            )
-        if self.target_words is not None and self.target_words < 1:
-            raise ValueError("the target length must be at least 1 word")
 
 
 @dataclass
@@ -139,199 +122,6 @@ SummaryEvent = Progress | Token | PartDone
 
 class _Cancelled(Exception):
     pass
-
-
-# ---- splitting ---------------------------------------------------------------------------------
-
-# Boundaries from strongest to weakest; a part ends at the last one inside its window.
-_BOUNDARIES: tuple[tuple[re.Pattern[str], float], ...] = (
-    (re.compile(r"\n[ \t]*\n\s*"), 0.5),  # paragraph break
-    (re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s)|[。！？；…]+[”’」』）》\"']*"), 0.5),  # sentence end
-    (re.compile(r"\n"), 0.5),  # line break (PDF text has one per printed line)
-    (re.compile(r"[，、；：]|[,;:](?=\s)"), 0.3),  # clause mark
-    (re.compile(r"\s+"), 0.3),  # between words
-)
-_FILL = 0.92  # aim each estimate this far below the limit, so most first guesses fit
-_GROW_BELOW = 0.7  # a verified part this far under the limit is re-estimated once, larger
-_SAMPLE_CHARS = 2000
-
-
-def split_by_tokens(text: str, count: CountFn, max_tokens: int) -> list[str]:
-    """Split `text` into parts of at most `max_tokens` tokens each, at the most natural boundary.
-
-    A part ends at a paragraph break if one falls in the second half of its window, else at a
-    sentence end (. ! ? 。！？；…), a line break, a clause mark (，,、), a space, or finally a hard
-    character cut. Sizes are estimated from a chars-per-token ratio measured on the text (and
-    updated with every part) and each part is verified with `count`: about one or two calls per
-    part, never one over the whole text.
-    """
-    return [piece for piece, _ in split_counted(text, count, max_tokens)]
-
-
-def split_counted(text: str, count: CountFn, max_tokens: int) -> list[tuple[str, int]]:
-    """split_by_tokens, with each part's verified token count."""
-    if max_tokens < 8:
-        raise ValueError(f"parts must allow at least 8 tokens, not {max_tokens}")
-    n = len(text)
-    pos = _skip_space(text, 0)
-    if pos >= n:
-        return []
-    ratio = _chars_per_token(text, count)
-    parts: list[tuple[str, int]] = []
-    while pos < n:
-        chars = max(1, int(max_tokens * _FILL * ratio))
-        # The last two parts share what is left, rather than a full part and a scrap whose
-        # summary would cost a request for little text.
-        balanced = chars < n - pos < 2 * chars
-        if balanced:
-            chars = int((n - pos) * 0.6)
-        fallback: tuple[str, int, int] | None = None
-        grown = False
-        while True:
-            end = _cut(text, pos, chars)
-            piece = text[pos:end].rstrip()
-            tokens = count(piece)
-            if tokens <= max_tokens:
-                if end < n and not (grown or balanced) and tokens < _GROW_BELOW * max_tokens:
-                    bigger = int(max_tokens * _FILL * len(piece) / max(tokens, 1))
-                    if bigger > chars * 1.15:
-                        fallback, chars, grown = (piece, tokens, end), bigger, True
-                        continue
-                break
-            if fallback is not None:  # the larger guess overshot: keep the one that fitted
-                piece, tokens, end = fallback
-                break
-            shrunk = int(len(piece) * max_tokens / tokens * 0.95)
-            chars = max(1, min(shrunk, end - pos - 1))
-        parts.append((piece, tokens))
-        ratio = 0.5 * ratio + 0.5 * len(piece) / max(tokens, 1)
-        pos = _skip_space(text, end)
-    return parts
-
-
-def _skip_space(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos].isspace():
-        pos += 1
-    return pos
-
-
-def _chars_per_token(text: str, count: CountFn) -> float:
-    """Characters per token, measured on up to three samples (start, middle, end) in one call."""
-    if len(text) <= 3 * _SAMPLE_CHARS:
-        sample = text
-    else:
-        mid = len(text) // 2
-        sample = "\n".join(
-            (text[:_SAMPLE_CHARS], text[mid : mid + _SAMPLE_CHARS], text[-_SAMPLE_CHARS:])
-        )
-    return max(0.1, len(sample) / max(1, count(sample)))
-
-
-def _cut(text: str, pos: int, chars: int) -> int:
-    """Where a part starting at `pos` with room for about `chars` characters should end."""
-    hi = pos + chars
-    if hi >= len(text):
-        return len(text)
-    for pattern, min_fill in _BOUNDARIES:
-        lo = pos + max(1, int(chars * min_fill))
-        last = None
-        for match in pattern.finditer(text, lo, hi):
-            last = match
-        if last is not None and last.end() > pos:
-            return last.end()
-    return hi
-
-
-# ---- prompts -----------------------------------------------------------------------------------
-
-SYSTEM = (
-    "You summarize documents faithfully. Use only information from the given text; "
-    "do not add facts or opinions."
-)
-_STYLE = {
-    "tldr": "Write a one-sentence TL;DR: a single sentence that gives the main point.",
-    "bullets": 'Write the summary as a bulleted list of the key points, one per line, each starting with "- ".',
-    "paragraph": "Write the summary as one coherent paragraph of prose.",
-    "outline": 'Write the summary as an outline in Markdown: a "## " heading for each main topic, with short "- " bullets under it.',
-}
-_LANGUAGE = {
-    "same": "Write in the same language as the text.",
-    "en": "Write in English, whatever the language of the text.",
-    "zh": "Write in Simplified Chinese (简体中文), whatever the language of the text.",
-}
-
-
-def _length_text(options: SummaryOptions) -> str:
-    if options.target_words is None:
-        return ""
-    if options.language == "zh":
-        return f"Use about {options.target_words} Chinese characters."
-    return f"Use about {options.target_words} words."
-
-
-def _final_instructions(options: SummaryOptions) -> str:
-    lines = [_STYLE[options.style], _length_text(options), _LANGUAGE[options.language]]
-    if options.instruction.strip():
-        lines.append(f"Also: {options.instruction.strip()}")
-    return " ".join(line for line in lines if line)
-
-
-def _quoted(text: str) -> str:
-    return f'"""\n{text}\n"""'
-
-
-def build_messages(
-    stage: Literal["one", "map", "reduce", "final"],
-    text: str,
-    options: SummaryOptions,
-    *,
-    words: int = 0,
-    index: int = 0,
-    total: int = 0,
-    system: str = SYSTEM,
-) -> list[Message]:
-    """The chat messages for one request: the task first, then the text between triple quotes.
-
-    (Tried with the starter model: the task after the text made it describe the instructions or
-    echo the closing quotes more often; a task in the system prompt was ignored.)
-    """
-    language = _LANGUAGE[options.language]
-    if stage == "one":
-        task = f"Summarize the text below. {_final_instructions(options)}"
-    elif stage == "map":
-        task = (
-            f"Below is part {index} of {total} of a longer document. Summarize this part: keep "
-            f"its key facts, names, numbers and conclusions, in plain sentences, in at most "
-            f"{words} words. {language}"
-        )
-    elif stage == "reduce":
-        task = (
-            "Below are summaries of consecutive parts of one document, in order. Merge them into "
-            "one shorter summary that keeps the key facts, names, numbers and conclusions, in at "
-            f"most {words} words. {language}"
-        )
-    else:
-        task = (
-            "Below are summaries of the consecutive parts of one document, in order. Using only "
-            f"them, summarize the whole document. {_final_instructions(options)}"
-        )
-    user = f"{task}\n\n{_quoted(text)}"
-    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
-
-
-def answer_tokens(options: SummaryOptions, n_ctx: int, *, cjk: bool = False) -> int:
-    """Longest final answer: from the target length (with slack), never over a quarter of n_ctx."""
-    words = options.target_words or DEFAULT_WORDS[options.style]
-    chinese = options.language == "zh" or (options.language == "same" and cjk)
-    per_word = 2.0 if chinese else 1.6  # tokens per word (per character for Chinese)
-    return max(32, min(n_ctx // 4, int(words * per_word * 1.25) + 32))
-
-
-def _mostly_cjk(text: str) -> bool:
-    sample = text[:4000]
-    letters = [c for c in sample if c.isalpha()]
-    cjk = sum(1 for c in letters if "\u3400" <= c <= "\u9fff")
-    return bool(letters) and cjk > 0.3 * len(letters)
 
 
 # ---- the summarizer ----------------------------------------------------------------------------
@@ -405,7 +195,7 @@ class Summarizer:
         text = text.strip()
         if not text:
             raise ValueError("There is no text to summarize.")
-        run = _Run(self, options, on_event, cancel or threading.Event(), _mostly_cjk(text))
+        run = _Run(self, options, on_event, cancel or threading.Event(), mostly_cjk(text))
         try:
             run.execute(text)
         except _Cancelled:
@@ -623,13 +413,18 @@ class _Run:
 
 
 __all__ = [
+    "DEFAULT_SAMPLING",
+    "DEFAULT_WORDS",
     "LANGUAGES",
     "STYLES",
     "SYSTEM",
+    "CountFn",
+    "Language",
     "Part",
     "PartDone",
     "Progress",
     "RequestRecord",
+    "Style",
     "Summarizer",
     "SummaryError",
     "SummaryEvent",
