@@ -23,7 +23,6 @@ from desktop_app.core.engine.events import (
     Event,
     ItemScore,
     ModelInfo,
-    Stats,
     Token,
     Warning_,
 )
@@ -35,11 +34,13 @@ from desktop_app.core.engine.llama_setup import (
     PieceReader,
     check_memory,
     flash_attn_type,
+    generation_stats,
     load_failure,
     load_progress,
     parallel_sequences,
     resolve_flash_attention,
     token_text,
+    tokenize_raw,
 )
 from desktop_app.core.engine.logprobs import LogprobReader
 from desktop_app.core.engine.params import ChatRequest, LoadParams, Message
@@ -212,18 +213,6 @@ class LlamaEngine:
         add_bos = bool(llm._model.add_bos_token()) and not (bos and text.startswith(bos))
         return list(llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True))
 
-    def _tokenize_raw(self, text: str | None) -> list[int]:
-        """A plain prompt as llama.cpp's server reads one: special tokens parsed, BOS if the model wants it."""
-        llm = self._require()
-        add_bos = bool(llm._model.add_bos_token())
-        tokens = list(llm.tokenize((text or "").encode("utf-8"), add_bos=add_bos, special=True))
-        if not tokens:
-            bos = llm.token_bos()
-            if bos < 0:
-                raise GenerationError("The prompt is empty and the model has no start token.")
-            tokens = [bos]
-        return tokens
-
     def count_tokens(self, text: str) -> int:
         return len(self._require().tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
@@ -252,7 +241,7 @@ class LlamaEngine:
         started = time.perf_counter()
         raw = request.prompt is not None
         prompt = (
-            self._tokenize_raw(request.prompt) if raw else self.tokenize_prompt(request.messages)
+            tokenize_raw(llm, request.prompt) if raw else self.tokenize_prompt(request.messages)
         )
         n_ctx = llm.n_ctx()
         if len(prompt) >= n_ctx:
@@ -278,7 +267,8 @@ class LlamaEngine:
 
         llama_cpp.llama_perf_context_reset(llm.ctx)
         if self._cancel_requested():
-            yield from self._finish_cancelled("", started, len(prompt), seed)
+            yield generation_stats(llm, started, None, 0.0, len(prompt), 0, seed)
+            yield Done("cancelled", "")
             return
         pieces: list[str] = []
         first_at: float | None = None
@@ -341,7 +331,7 @@ class LlamaEngine:
             if tail:
                 pieces.append(tail)
                 yield Token(tail)
-        yield self._stats(started, first_at, last_at, len(prompt), n_sampled, seed)
+        yield generation_stats(llm, started, first_at, last_at, len(prompt), n_sampled, seed)
         yield Done(finish, "".join(pieces))
 
     # ---- classification ------------------------------------------------------------------
@@ -361,35 +351,3 @@ class LlamaEngine:
             )
         except TemplateError as exc:
             raise GenerationError(str(exc)) from None
-
-    def _finish_cancelled(
-        self, text: str, started: float, n_prompt: int, seed: int
-    ) -> Iterator[Event]:
-        yield self._stats(started, None, 0.0, n_prompt, 0, seed)
-        yield Done("cancelled", text)
-
-    def _stats(
-        self,
-        started: float,
-        first_at: float | None,
-        last_at: float,
-        n_prompt: int,
-        n_sampled: int,
-        seed: int,
-    ) -> Stats:
-        """Prompt speed from llama.cpp's own timer; generation speed as the user sees it (wall clock)."""
-        import llama_cpp
-
-        perf = llama_cpp.llama_perf_context(self._llm.ctx)
-        n_p, t_p = int(perf.n_p_eval), float(perf.t_p_eval_ms) / 1000
-        gen_window = last_at - first_at if first_at else 0.0
-        return Stats(
-            prompt_tokens=n_prompt,
-            prompt_tokens_evaluated=n_p,
-            completion_tokens=n_sampled,
-            ttft_s=(first_at - started) if first_at else 0.0,
-            prompt_tps=n_p / t_p if t_p > 0 else 0.0,
-            gen_tps=(n_sampled - 1) / gen_window if gen_window > 0 and n_sampled > 1 else 0.0,
-            total_s=time.perf_counter() - started,
-            seed=seed,
-        )

@@ -2,8 +2,8 @@
 
 llama-cpp-python's constructor takes no progress callback, no sequence count and no "auto" for
 flash attention; the context managers here supply them for the length of one constructor call
-(the engine process is single-threaded). The rest turns llama.cpp's log into the app's errors
-and reads token text the way generation needs it.
+(the engine process is single-threaded). The rest turns llama.cpp's log into the app's errors,
+reads tokens the way generation needs them and measures a generation.
 """
 
 from __future__ import annotations
@@ -11,13 +11,16 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from desktop_app.core.engine import hardware
+from desktop_app.core.engine.events import Stats
 from desktop_app.core.engine.params import LoadParams
 from desktop_app.core.errors import (
     AppError,
+    GenerationError,
     ModelLoadError,
     OutOfMemoryError,
     UnsupportedArchitectureError,
@@ -66,6 +69,45 @@ class AbortSwitch:
         callback = self._callback if armed else llama_cpp.ggml_abort_callback()
         llama_cpp.llama_set_abort_callback(self._ctx, callback, ctypes.c_void_p(0))
         self._armed = armed
+
+
+def tokenize_raw(llm: Any, text: str | None) -> list[int]:
+    """A plain prompt as llama.cpp's server reads one: special tokens parsed, BOS if the model wants it."""
+    add_bos = bool(llm._model.add_bos_token())
+    tokens = list(llm.tokenize((text or "").encode("utf-8"), add_bos=add_bos, special=True))
+    if not tokens:
+        bos = llm.token_bos()
+        if bos < 0:
+            raise GenerationError("The prompt is empty and the model has no start token.")
+        tokens = [bos]
+    return tokens
+
+
+def generation_stats(
+    llm: Any,
+    started: float,
+    first_at: float | None,
+    last_at: float,
+    n_prompt: int,
+    n_sampled: int,
+    seed: int,
+) -> Stats:
+    """Prompt speed from llama.cpp's own timer; generation speed as the user sees it (wall clock)."""
+    import llama_cpp
+
+    perf = llama_cpp.llama_perf_context(llm.ctx)
+    n_p, t_p = int(perf.n_p_eval), float(perf.t_p_eval_ms) / 1000
+    gen_window = last_at - first_at if first_at else 0.0
+    return Stats(
+        prompt_tokens=n_prompt,
+        prompt_tokens_evaluated=n_p,
+        completion_tokens=n_sampled,
+        ttft_s=(first_at - started) if first_at else 0.0,
+        prompt_tps=n_p / t_p if t_p > 0 else 0.0,
+        gen_tps=(n_sampled - 1) / gen_window if gen_window > 0 and n_sampled > 1 else 0.0,
+        total_s=time.perf_counter() - started,
+        seed=seed,
+    )
 
 
 class PieceReader:
