@@ -1,0 +1,143 @@
+"""The summarize controller without Qt, on the real starter model: load, count, run, cancel, save.
+
+Runs use a small n_ctx (the Summarizer sizes every request to fit it, inside the engine's 4096)
+so a few paragraphs are read in parts and the tests stay short on shared cores.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from pathlib import Path
+
+from desktop_app.core.controllers.summarize import (
+    Counted,
+    DocumentFailed,
+    DocumentRead,
+    Event,
+    RunEnded,
+    RunStarted,
+    SummarizeRun,
+)
+from desktop_app.core.engine.client import EngineClient
+from desktop_app.core.tasks.summarize import PartDone, Progress, Token
+
+WAIT_S = 240.0
+SMALL_CTX = 640
+
+
+def chronicle(paragraphs: int, seed: int = 0) -> str:
+    """A town chronicle, one year a paragraph, with names, places and numbers."""
+    r = random.Random(seed)
+    names = ["Alice Moreau", "Bob Stone", "Chen Wei", "Dmitri Orlov"]
+    places = ["the harbour", "the old mill", "the library", "the market square"]
+    out = []
+    for k in range(paragraphs):
+        lines = [f"In {1850 + k} the town changed again."]
+        for _ in range(r.randint(2, 4)):
+            lines.append(
+                f"{r.choice(names)} repaired {r.choice(places)} with {r.randint(2, 90)} volunteers."
+            )
+        out.append(" ".join(lines))
+    return "\n\n".join(out)
+
+
+class Recorder:
+    """Collects the controller's events (on the jobs' threads) and waits for one kind."""
+
+    def __init__(self, run: SummarizeRun) -> None:
+        self.events: list[Event] = []
+        self._lock = threading.Lock()
+        self._seen = threading.Condition(self._lock)
+        run.add_listener(self)
+
+    def __call__(self, event: Event) -> None:
+        with self._seen:
+            self.events.append(event)
+            self._seen.notify_all()
+
+    def wait_for(self, kind: type, after: int = 0) -> object:
+        with self._seen:
+            ok = self._seen.wait_for(
+                lambda: any(isinstance(e, kind) for e in self.events[after:]), timeout=WAIT_S
+            )
+            assert ok, f"no {kind.__name__} in {self.events[after:]}"
+            return next(e for e in self.events[after:] if isinstance(e, kind))
+
+    def of(self, kind: type) -> list[object]:
+        with self._lock:
+            return [e for e in self.events if isinstance(e, kind)]
+
+
+def test_open_count_summarize_in_parts_and_save(engine: EngineClient, tmp_path: Path) -> None:
+    source = tmp_path / "chronicle.txt"
+    text = chronicle(12, seed=3)
+    source.write_text(text, encoding="utf-8")
+    run = SummarizeRun(lambda: engine)
+    run.with_seed(7)
+    seen = Recorder(run)
+
+    assert run.open(source)
+    read = seen.wait_for(DocumentRead)
+    assert isinstance(read, DocumentRead) and read.path == source
+    assert run.text.strip() == text.strip() and run.document is not None and not run.edited
+
+    assert run.count_tokens()
+    counted = seen.wait_for(Counted)
+    assert isinstance(counted, Counted) and counted.tokens and counted.tokens > 300
+    assert run.tokens == counted.tokens
+
+    mark = len(seen.events)
+    assert run.summarize(SMALL_CTX)
+    assert run.running and not run.summarize(SMALL_CTX)  # one run at a time
+    ended = seen.wait_for(RunEnded, mark)
+    assert isinstance(ended, RunEnded) and ended.error is None and ended.result is not None
+    result = ended.result
+    assert not result.cancelled and result.summary and result.levels >= 1
+    assert not run.running and run.result is result and run.summary == result.summary
+    assert seen.of(RunStarted)
+    stages = [p.stage for p in seen.of(Progress) if isinstance(p, Progress)]
+    assert "map" in stages and stages[-1] == "final"
+    done = [e for e in seen.of(PartDone) if isinstance(e, PartDone)]
+    assert len(done) == len(result.parts) >= 2
+    assert [e.summary for e in done] == [p.summary for p in result.parts]
+    assert seen.of(Token) and run.streamed.strip() == result.summary
+    assert len(run.run_events) == len(seen.of(Progress)) + len(done)  # a new view can replay
+
+    saved = run.save(tmp_path / "out")
+    assert saved.name == "out.md"
+    assert saved.read_text(encoding="utf-8") == result.summary + "\n"
+
+    run.set_text(run.text + "\n\nOne more line.")
+    assert run.edited and run.tokens is None and run.document is not None
+
+
+def test_cancel_mid_run_keeps_the_parts_done(engine: EngineClient) -> None:
+    run = SummarizeRun(lambda: engine)
+    run.set_text(chronicle(24, seed=9))
+    seen = Recorder(run)
+
+    def stop_after_first_part(event: Event) -> None:
+        if isinstance(event, PartDone):
+            run.cancel()
+
+    run.add_listener(stop_after_first_part)
+    assert run.summarize(SMALL_CTX)
+    ended = seen.wait_for(RunEnded)
+    assert isinstance(ended, RunEnded) and ended.error is None and ended.result is not None
+    result = ended.result
+    assert result.cancelled and result.summary == ""
+    assert result.parts[0].done and result.parts[0].summary
+    assert not result.parts[-1].done
+    assert not run.running and not run.cancelling and run.result is result
+
+
+def test_a_missing_file_fails_and_nothing_runs_without_an_engine(tmp_path: Path) -> None:
+    run = SummarizeRun(lambda: None)
+    seen = Recorder(run)
+    assert run.open(tmp_path / "nowhere.txt")
+    failed = seen.wait_for(DocumentFailed)
+    assert isinstance(failed, DocumentFailed) and "not found" in str(failed.error)
+    assert not run.reading and run.document is None
+    run.set_text("Some text.")
+    assert not run.count_tokens() and not run.summarize(SMALL_CTX)
