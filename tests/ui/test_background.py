@@ -95,7 +95,9 @@ def test_run_delivers_the_result_or_the_error_on_the_gui_thread(qtbot: QtBot) ->
     def broken() -> int:
         raise OSError(2, "No such file or directory", "/nowhere")
 
-    run(owner, "broken", broken, got.append, lambda e: got.append(("err", error_text(e), True)))
+    run(
+        owner, "broken", broken, lambda _v: None, lambda e: got.append(("err", error_text(e), True))
+    )
     qtbot.waitUntil(lambda: len(got) == 2, timeout=10_000)
     assert ("ok", 42, True) in got
     assert ("err", "No such file or directory: /nowhere", True) in got
