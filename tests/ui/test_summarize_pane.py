@@ -485,3 +485,29 @@ def test_in_the_window_esc_stops_and_the_status_bar_follows(
         assert pane.summarize_button.isEnabled()
     finally:
         window.close()
+
+
+def test_a_second_pane_over_the_same_controller_shows_the_document_and_summary(
+    qtbot: QtBot, pane: SummarizePane, service: EngineService, tmp_path: Path
+) -> None:
+    """What a language or theme switch does: a new pane over the old pane's controller."""
+    source = tmp_path / "bridge.txt"
+    source.write_text(SHORT_TEXT, encoding="utf-8")
+    with qtbot.waitSignal(pane.document_opened, timeout=30_000):
+        pane.open_file(str(source))
+    with qtbot.waitSignal(pane.summary_finished, timeout=RUN_TIMEOUT) as done:
+        click(qtbot, pane.summarize_button)
+    result = finished(done)
+    assert result.summary and not result.cancelled
+
+    settings = Settings.load(AppPaths.current().ensure().settings_file)
+    again = SummarizePane(service, settings, controller=pane.controller)
+    pane.detach()
+    qtbot.addWidget(again)
+    again.show()
+    assert again.input.toPlainText() == pane.input.toPlainText() == SHORT_TEXT
+    assert again.source_title.text() == "bridge.txt"
+    assert again.summary_text() == result.summary == pane.summary_text()
+    assert result.summary.split()[0].strip("*#-") in again.output.toPlainText()
+    assert "one pass" in again.stage_label.text() and "one pass" in again.parts_toggle.text()
+    assert again.copy_button.isEnabled() and again.summarize_button.isEnabled()

@@ -169,8 +169,6 @@ class SummarizeRun:
         self.tokens = None
         if self.document is not None:
             self.edited = True
-        if not text:
-            self.forget_document()
 
     def forget_document(self) -> None:
         self.document, self.path, self.edited = None, None, False
