@@ -1,12 +1,14 @@
 """Errors of the Hub client and the downloader, each with a `kind` to branch on and a message for people.
 
-One module so that `hub`, `net` and `downloads` share them without importing each other, and a
+`NetworkError` and `OfflineError` are the shared HTTP client's own (core/web_client.py), so the
+remote backend sees the same ones. One module so that `hub`, `net` and `downloads` share them without importing each other, and a
 front end can catch them from one place. All are `AppError`s (picklable, `details` for logs).
 """
 
 from __future__ import annotations
 
 from desktop_app.core.errors import AppError
+from desktop_app.core.web_client import NetworkError, OfflineError
 
 __all__ = [
     "AlreadyExistsError",
@@ -31,22 +33,10 @@ class HubError(AppError):
     kind = "hub"
 
 
-class OfflineError(HubError):
-    """Offline mode is on: raised before any socket is opened."""
-
-    kind = "offline"
-
-
 class HubConfigError(HubError):
     """The endpoint setting is not a usable URL."""
 
     kind = "hub_config"
-
-
-class NetworkError(HubError):
-    """A transient failure (refused, reset, timed out, 5xx, 429): worth retrying."""
-
-    kind = "network"
 
 
 class HubHTTPError(HubError):

@@ -1,16 +1,15 @@
 """A small HTTP client for OpenAI-compatible servers: JSON calls and server-sent-event streams.
 
-Standard library only (http.client), because a stream must be cancellable from another thread at
-any moment: `Call.abort()` shuts the socket down, which wakes a reader blocked in `recv` at once,
-whatever the server is doing (processing a long prompt, or not answering at all).
+A thin layer over the app's one HTTP client (core/web_client.py): the same abort rule (a stream
+must be cancellable from another thread at any moment, and `Call.abort()` shuts the socket down,
+which wakes a reader blocked in `recv` at once, even during connect), proxies, User-Agent and
+errors as the Hub downloader; this module only adds JSON bodies, SSE parsing and the remote wording.
 """
 
 from __future__ import annotations
 
 import contextlib
-import http.client
 import json
-import socket
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop_app import USER_AGENT
+from desktop_app.core import web_client
 from desktop_app.core.errors import AppError
 
 
@@ -66,28 +66,19 @@ class Call:
 
     def __init__(self, endpoint: Endpoint) -> None:
         self.endpoint = endpoint
-        self._conn: http.client.HTTPConnection | None = None
-        self._aborted = threading.Event()
+        self._abort = web_client.Abort()
         self._lock = threading.Lock()
+        self._response: web_client.Response | None = None
 
     @property
     def aborted(self) -> bool:
-        return self._aborted.is_set()
+        return self._abort.is_set()
 
     def abort(self) -> None:
-        self._aborted.set()
-        with self._lock:
-            conn = self._conn
-        if conn is not None and conn.sock is not None:
-            with contextlib.suppress(OSError):
-                conn.sock.shutdown(socket.SHUT_RDWR)
+        self._abort.set("cancel")  # shuts down the socket: a connect or a read ends at once
 
-    def _open(self, method: str, path: str, body: Any | None) -> http.client.HTTPResponse:
+    def _open(self, method: str, path: str, body: Any | None) -> web_client.Response:
         scheme, host, port, base_path = self.endpoint.parts()
-        cls = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
-        conn = cls(host, port, timeout=self.endpoint.connect_timeout)
-        with self._lock:
-            self._conn = conn
         if self.aborted:
             raise AbortedError("Cancelled.")
         headers = {"Accept": "application/json, text/event-stream", "User-Agent": USER_AGENT}
@@ -98,39 +89,43 @@ class Call:
         if self.endpoint.api_key:
             headers["Authorization"] = f"Bearer {self.endpoint.api_key}"
         where = f"{scheme}://{host}:{port}"
+        url = f"{scheme}://{_netloc(host, port)}{base_path}{path}"
+        timeouts = web_client.Timeouts(
+            connect=self.endpoint.connect_timeout, read=self.endpoint.timeout
+        )
         try:
-            conn.connect()
-            assert conn.sock is not None
-            conn.sock.settimeout(self.endpoint.timeout)
-            conn.request(method, base_path + path, body=data, headers=headers)
-            response = conn.getresponse()
-        except TimeoutError:
-            raise self._or_aborted(
-                RemoteError(f"The server at {where} did not answer in time.")
-            ) from None
-        except ConnectionRefusedError:
-            raise self._or_aborted(
-                RemoteError(f"Cannot reach the server at {where}: connection refused.")
-            ) from None
-        except (OSError, http.client.HTTPException) as exc:
-            raise self._or_aborted(
-                RemoteError(f"Cannot reach the server at {where}: {exc}.")
-            ) from None
+            response = web_client.open_url(
+                method, url, headers=headers, abort=self._abort, timeouts=timeouts, body=data
+            )
+        except web_client.Aborted:
+            raise AbortedError("Cancelled.") from None
+        except web_client.NetworkError as exc:
+            raise self._or_aborted(_unreachable(exc, where)) from None
+        with self._lock:
+            self._response = response
         if response.status >= 400:
-            raw = response.read(65536)
-            conn.close()
+            try:
+                raw = response.read(65536)
+            except (web_client.NetworkError, web_client.Aborted):
+                raw = b""
+            self.close()
             raise _http_error(response.status, raw, where)
         return response
 
     def _or_aborted(self, error: RemoteError) -> RemoteError:
         return AbortedError("Cancelled.") if self.aborted else error
 
+    def _broke(self, exc: web_client.NetworkError, during: str) -> RemoteError:
+        return self._or_aborted(RemoteError(f"The connection broke{during}: {exc.details or exc}."))
+
     def json(self, method: str, path: str, body: Any | None = None) -> Any:
         response = self._open(method, path, body)
         try:
             raw = response.read()
-        except OSError as exc:
-            raise self._or_aborted(RemoteError(f"The connection broke: {exc}.")) from None
+        except web_client.Aborted:
+            raise AbortedError("Cancelled.") from None
+        except web_client.NetworkError as exc:
+            raise self._broke(exc, "") from None
         finally:
             self.close()
         try:
@@ -144,8 +139,13 @@ class Call:
         """The JSON objects of a server-sent-event stream, until `data: [DONE]` or the end."""
         response = self._open("POST", path, body)
         try:
-            if "text/event-stream" not in (response.getheader("Content-Type") or ""):
-                raw = response.read()  # a server that ignores "stream": one JSON answer
+            if "text/event-stream" not in (response.header("Content-Type") or ""):
+                try:
+                    raw = response.read()  # a server that ignores "stream": one JSON answer
+                except web_client.Aborted:
+                    raise AbortedError("Cancelled.") from None
+                except web_client.NetworkError as exc:
+                    raise self._broke(exc, " during the answer") from None
                 try:
                     yield json.loads(raw)
                 except ValueError:
@@ -155,10 +155,10 @@ class Call:
             while True:
                 try:
                     line = response.readline()
-                except (OSError, http.client.HTTPException) as exc:
-                    raise self._or_aborted(
-                        RemoteError(f"The connection broke during the answer: {exc}.")
-                    ) from None
+                except web_client.Aborted:
+                    raise AbortedError("Cancelled.") from None
+                except web_client.NetworkError as exc:
+                    raise self._broke(exc, " during the answer") from None
                 if self.aborted:
                     raise AbortedError("Cancelled.")
                 if not line:
@@ -183,9 +183,26 @@ class Call:
 
     def close(self) -> None:
         with self._lock:
-            conn, self._conn = self._conn, None
-        if conn is not None:
-            conn.close()
+            response, self._response = self._response, None
+        if response is not None:
+            response.close()
+
+
+def _netloc(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _unreachable(exc: web_client.NetworkError, where: str) -> RemoteError:
+    """The remote backend's own wording over the shared client's errors (tests and people rely on it)."""
+    text = f"{exc.details} {exc}".lower()
+    if "timed out" in text or "did not answer" in text:
+        return RemoteError(f"The server at {where} did not answer in time.", details=exc.details)
+    if "refused" in text:
+        return RemoteError(
+            f"Cannot reach the server at {where}: connection refused.", details=exc.details
+        )
+    reason = str(exc).rstrip(".")
+    return RemoteError(f"Cannot reach the server at {where}: {reason}.", details=exc.details)
 
 
 def _http_error(status: int, raw: bytes, where: str) -> RemoteError:

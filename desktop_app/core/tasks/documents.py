@@ -11,28 +11,19 @@ import codecs
 import logging
 import os
 import re
-import unicodedata
 import warnings
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core import text_decode
 from desktop_app.core.errors import AppError
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES, ".pdf", ".docx")
 MAX_BYTES = 256 * 2**20  # far above any book; stops a mistaken multi-GB file early
-
-# Checked longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32 LE (BOM)"),
-    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32 BE (BOM)"),
-    (codecs.BOM_UTF8, "utf-8", "UTF-8 (BOM)"),
-    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE (BOM)"),
-    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE (BOM)"),
-)
 
 
 class DocumentError(AppError):
@@ -118,121 +109,12 @@ def text_from_paste(text: str) -> str:
 def decode_text(
     data: bytes, *, name: str = "the text", declared: str | None = None
 ) -> tuple[str, str]:
-    """Decode bytes as text; return (text, encoding label).
-
-    Order: a BOM (UTF-8/16/32); a charset the file declares (HTML); strict UTF-8; UTF-16 without
-    a BOM when the zero bytes fall where UTF-16 puts them; GB18030 (a superset of GBK and GB2312)
-    only if it decodes cleanly and the result reads as Chinese; then Windows-1252. Anything that
-    still looks binary is refused rather than shown as mojibake.
-    """
-    for bom, codec, label in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(codec), label
-            except UnicodeDecodeError:
-                raise DocumentError(
-                    f"Cannot decode {name}: it starts with a {label.split(' (')[0]} byte-order "
-                    "mark but is not valid in that encoding."
-                ) from None
-    if declared:
-        try:
-            text = data.decode(declared)
-        except (LookupError, UnicodeDecodeError):
-            pass
-        else:
-            if "\x00" not in text:
-                return text, codecs.lookup(declared).name
-    if b"\x00" not in data:
-        try:
-            return data.decode("utf-8"), "UTF-8"
-        except UnicodeDecodeError:
-            pass
-    utf16 = _guess_utf16(data)
-    if utf16 is not None:
-        try:
-            text = data.decode(utf16)
-        except UnicodeDecodeError:
-            pass
-        else:
-            if not _looks_binary(text):
-                return text, "UTF-16 LE" if utf16.endswith("le") else "UTF-16 BE"
-    if b"\x00" not in data:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            pass
-        else:
-            if _looks_chinese(text):
-                return text, "GB18030"
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            pass
-        else:
-            if not _looks_binary(text):
-                return text, "Windows-1252"
-    raise DocumentError(
-        f"Cannot decode {name}: it is not UTF-8, UTF-16, GB18030/GBK or Windows-1252 text "
-        "(it may be a binary file). Save it as UTF-8 and try again."
-    )
-
-
-# ---- encodings --------------------------------------------------------------------------------
-
-
-def _guess_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: text with Latin letters has a zero in every other byte."""
-    if len(data) < 4 or len(data) % 2:
-        return None
-    sample = data[:65536]
-    half = len(sample) // 2
-    even_zeros = sample[0::2].count(0)
-    odd_zeros = sample[1::2].count(0)
-    if odd_zeros > 0.3 * half and even_zeros < 0.05 * half:
-        return "utf-16-le"
-    if even_zeros > 0.3 * half and odd_zeros < 0.05 * half:
-        return "utf-16-be"
-    return None
-
-
-def _looks_chinese(text: str) -> bool:
-    """GB18030 decodes many Latin-1 byte runs too; real Chinese text is mostly common hanzi.
-
-    Every non-ASCII character must be mostly CJK, and mostly in GB2312 (the common characters):
-    Windows-1252 accents followed by ASCII letters decode to rare characters outside it.
-    """
-    non_ascii = [c for c in text if ord(c) > 127]
-    if not non_ascii:
-        return False
-    cjk = sum(1 for c in non_ascii if _is_cjk(c))
-    common = 0
-    for c in non_ascii:
-        try:
-            c.encode("gb2312")
-        except UnicodeEncodeError:
-            continue
-        common += 1
-    return cjk >= 0.6 * len(non_ascii) and common >= 0.9 * len(non_ascii)
-
-
-def _is_cjk(c: str) -> bool:
-    o = ord(c)
-    return (
-        0x4E00 <= o <= 0x9FFF
-        or 0x3400 <= o <= 0x4DBF
-        or 0x3000 <= o <= 0x303F
-        or 0xFF00 <= o <= 0xFFEF
-        or 0x2000 <= o <= 0x206F
-    )
-
-
-def _looks_binary(text: str) -> bool:
-    """Control characters (other than tabs, newlines and form feeds) mean this is not prose."""
-    sample = text[:65536]
-    if not sample:
-        return False
-    bad = sum(1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v")
-    return bad > 0.01 * len(sample) or "\x00" in sample
+    """Decode bytes as text; return (text, encoding label). The rules are core/text_decode.py's."""
+    try:
+        found = text_decode.decode(data, name=name, declared=declared)
+    except text_decode.TextDecodeError as e:
+        raise DocumentError(e.message) from None
+    return found.text, found.label
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)

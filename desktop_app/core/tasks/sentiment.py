@@ -11,7 +11,6 @@ none of them is kept and reported as that row's error, so the rest of the file s
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime
 import importlib
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core import text_decode
 from desktop_app.core.engine.events import ClassifyReport, Error, ItemScore, Result
 from desktop_app.core.engine.label_scores import ClassifyRequest
 from desktop_app.core.engine.params import ChatRequest, SamplingParams
@@ -215,42 +215,13 @@ class Table:
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Text and the encoding used. Undecodable bytes survive as lone surrogates (see `clean`).
+    """Text and the codec used, by core/text_decode.py's rules (the same as for documents).
 
-    BOMs first (UTF-8, UTF-16); UTF-16 without BOM by its zero bytes; then UTF-8, unless most
-    lines with non-ASCII bytes fail as UTF-8 and the whole file is valid GB18030.
+    Lenient: a file no rule fits is read as UTF-8 with undecodable bytes kept as lone surrogates
+    (see `clean`), so that its other rows are still scored.
     """
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", "surrogateescape"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", "surrogateescape"), "utf-16"
-    head = data[:4096]
-    if len(head) >= 4:
-        even_zero = head[0::2].count(0) / len(head[0::2])
-        odd_zero = head[1::2].count(0) / len(head[1::2])
-        if odd_zero > 0.3 and even_zero < 0.05:
-            return data.decode("utf-16-le", "surrogateescape"), "utf-16-le"
-        if even_zero > 0.3 and odd_zero < 0.05:
-            return data.decode("utf-16-be", "surrogateescape"), "utf-16-be"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    good = bad = 0
-    for line in data.splitlines():
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-            good += 1
-        except UnicodeDecodeError:
-            bad += 1
-    if bad > good:
-        try:
-            return data.decode("gb18030"), "gb18030"
-        except UnicodeDecodeError:
-            pass
-    return data.decode("utf-8", "surrogateescape"), "utf-8"
+    found = text_decode.decode(data, name="the batch file", lenient=True)
+    return found.text, found.codec
 
 
 def clean(text: str) -> str:
