@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.controllers.summarize import (
     Counted,
@@ -32,18 +32,16 @@ from desktop_app.core.controllers.summarize import (
 from desktop_app.core.engine.events import ModelInfo
 from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.errors import AppError
-from desktop_app.core.storage.settings import Settings, SettingsError
+from desktop_app.core.storage.settings import Settings
 from desktop_app.core.tasks.summarize import PartDone, Progress, Token
 from desktop_app.ui.background import Background, Task
 from desktop_app.ui.engine_service import EngineService
-from desktop_app.ui.summarize.render import SummarizeRender
-
-FILE_SUFFIXES = ("*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.pdf", "*.docx")
+from desktop_app.ui.summarize.files import SummarizeFiles
 
 End = Callable[[object, BaseException | None], None]
 
 
-class SummarizePane(SummarizeRender):
+class SummarizePane(SummarizeFiles):
     document_opened = Signal(object)  # Document, once it is in the text box
     document_failed = Signal(str)  # why a file could not be read (also shown in the pane)
 
@@ -195,40 +193,6 @@ class SummarizePane(SummarizeRender):
             self._sync()
             self.summary_failed.emit(message)
 
-    # ---- options -------------------------------------------------------------------------
-
-    def _options_changed(self) -> None:
-        self._save_timer.start()
-
-    def save_options(self) -> None:
-        """Remember the options for next time (a settings file from a newer release is left alone)."""
-        self._save_timer.stop()
-        o = self.controller.options = self.options()
-        try:
-            self.settings.set("summarize.style", o.style)
-            self.settings.set("summarize.target_words", o.target_words)
-            self.settings.set("summarize.language", o.language)
-            self.settings.set("summarize.instruction", o.instruction)
-            if not self.settings.read_only:
-                self.settings.save()
-        except SettingsError as exc:
-            self.status_message.emit(str(exc))
-
-    # ---- the text ------------------------------------------------------------------------
-
-    def open_dialog(self) -> None:
-        filters = ";;".join(
-            (
-                self.tr("Documents ({0})").format(" ".join(FILE_SUFFIXES)),
-                self.tr("All files (*)"),
-            )
-        )
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open a document to summarize"), self._last_dir, filters
-        )
-        if path:
-            self.open_file(path)
-
     def open_file(self, path: str) -> None:
         """Read the file off the GUI thread; its text replaces the box's (Ctrl+Z undoes that)."""
         if self.controller.running:
@@ -322,41 +286,6 @@ class SummarizePane(SummarizeRender):
         self.controller.cancel()
         self._set_stage(self.tr("Stopping…"))
         self.cancel_button.setEnabled(False)
-
-    # ---- copy, save ----------------------------------------------------------------------
-
-    def summary_text(self) -> str:
-        return self._summary
-
-    def copy_summary(self) -> None:
-        if not self._summary:
-            return
-        QApplication.clipboard().setText(self._summary)
-        self.status_message.emit(self.tr("Summary copied"))
-
-    def save_summary(self, path: str | None = None) -> Path | None:
-        if not self._summary:
-            return None
-        if path is None:
-            where = self.controller.path
-            stem = where.stem if where else self.tr("summary")
-            suggested = str(Path(self._last_dir) / self.tr("{0} - summary.md").format(stem))
-            path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Save the summary"), suggested, self.tr("Markdown (*.md)")
-            )
-            if not path:
-                return None
-        try:
-            target = self.controller.save(path, self._summary)
-        except OSError as exc:
-            name = Path(path).name if Path(path).suffix else Path(path).with_suffix(".md").name
-            message = self.tr("Could not save {0}: {1}").format(name, exc.strerror or exc)
-            self._set_notes(message, "error")
-            self.status_message.emit(message)
-            return None
-        self._last_dir = str(target.parent)
-        self.status_message.emit(self.tr("Saved to {0}").format(target.name))
-        return target
 
     # ---- state ---------------------------------------------------------------------------
 
