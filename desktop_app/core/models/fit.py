@@ -41,6 +41,7 @@ from desktop_app.core.engine.hardware import (
     compute_buffer_bytes,
     plan_gpu_layers,
 )
+from desktop_app.core.models.fit_machine import machine
 from desktop_app.core.models.gguf_info import KV_CACHE_TYPES, GGUFInfo
 from desktop_app.core.models.quant import BITS_PER_WEIGHT, quality_rank, quant_from_name
 
@@ -426,40 +427,6 @@ def recommend_for_entry(
     if rec is None:
         return None
     return Recommendation(rec.quant, rec.estimate, rec.reason, rec.estimates, by_quant[rec.quant])
-
-
-# --------------------------------------------------------------------------- machines
-
-
-def machine(
-    *,
-    ram_gib: float,
-    vram_gib: float = 0,
-    ram_free_gib: float | None = None,
-    vram_free_gib: float | None = None,
-    gpu_name: str = "Test GPU",
-    backend: str = "CUDA",
-) -> HardwareReport:
-    """A hypothetical machine: `ram_gib` of RAM (75% free unless `ram_free_gib` says), and a GPU
-    with `vram_gib` of VRAM (95% free unless `vram_free_gib` says) when vram_gib > 0."""
-    ram = int(ram_gib * GiB)
-    ram_free = int((ram_gib * 0.75 if ram_free_gib is None else ram_free_gib) * GiB)
-    devices = [Device("CPU", "Test CPU", "cpu", "CPU", ram, ram_free)]
-    backends: tuple[str, ...] = ("CPU",)
-    if vram_gib > 0:
-        vram = int(vram_gib * GiB)
-        vram_free = int((vram_gib * 0.95 if vram_free_gib is None else vram_free_gib) * GiB)
-        devices.insert(0, Device(f"{backend}0", gpu_name, "gpu", backend, vram, vram_free))
-        backends = (backend, "CPU")
-    return HardwareReport(
-        llama_cpp_version="hypothetical",
-        backends=backends,
-        devices=tuple(devices),
-        ram_total=ram,
-        ram_available=ram_free,
-        cpu_features="",
-        gpu_offload_supported=vram_gib > 0,
-    )
 
 
 def _gib(n: int) -> str:
