@@ -18,8 +18,10 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from desktop_app.cli_models_json import entry_dict, repo_dict, summary_dict
+from desktop_app.cli_models_json import fit_dict as fit_dict  # re-exported: cli_models imports it
 from desktop_app.cli_output import ProgressLine, count, err, note, print_table
 from desktop_app.core.errors import AppError
 from desktop_app.core.models.hub_errors import GatedRepoError, HubConfigError, OfflineError
@@ -51,7 +53,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     client = HubClient(hub_config(args, settings))
     hits = client.search(args.query, sort=args.sort, limit=args.limit)
     if args.json:
-        print(json.dumps([_summary_dict(h) for h in hits], indent=2, ensure_ascii=False))
+        print(json.dumps([summary_dict(h) for h in hits], indent=2, ensure_ascii=False))
         return 0
     if not hits:
         print(f"No GGUF repos match {args.query!r}.")
@@ -81,7 +83,7 @@ def cmd_files(args: argparse.Namespace, settings: Settings) -> int:
     rec = recommend_hub(repo, report, n_ctx=n_ctx, kv_type=kv_type)
     fits = {m.first_file.name: _hub_fit(m, report, n_ctx, kv_type) for m in repo.models}
     if args.json:
-        print(json.dumps(_repo_dict(repo, fits, rec), indent=2, ensure_ascii=False))
+        print(json.dumps(repo_dict(repo, fits, rec), indent=2, ensure_ascii=False))
         return 0
     print(
         f"{repo.repo_id} (commit {repo.revision[:12]})"
@@ -304,7 +306,7 @@ def cmd_catalog(args: argparse.Namespace, settings: Settings) -> int:
     report = hardware()
     recs = {e.id: recommend_for_entry(e, report, n_ctx=n_ctx, kv_type=kv_type) for e in entries}
     if args.json:
-        payload = [_entry_dict(e, recs[e.id]) for e in entries]
+        payload = [entry_dict(e, recs[e.id]) for e in entries]
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return 0
     if not entries:
@@ -418,74 +420,3 @@ def recommend_hub(
     if not options:
         return None
     return recommend_quant(options, report, n_ctx=n_ctx, kv_type=kv_type)
-
-
-# ---- JSON --------------------------------------------------------------------------------------
-
-
-def fit_dict(fit: FitEstimate | None) -> dict[str, Any] | None:
-    if fit is None:
-        return None
-    return {"verdict": fit.verdict, "label": fit.label, "total_bytes": fit.total_bytes}
-
-
-def _summary_dict(h: Any) -> dict[str, Any]:
-    return {
-        "repo_id": h.repo_id,
-        "author": h.author,
-        "downloads": h.downloads,
-        "likes": h.likes,
-        "last_modified": h.last_modified.isoformat() if h.last_modified else None,
-        "gated": h.gated,
-        "architecture": h.architecture,
-        "context_length": h.context_length,
-        "n_params": h.n_params,
-    }
-
-
-def _repo_dict(
-    repo: RepoFiles, fits: dict[str, FitEstimate | None], rec: Recommendation | None
-) -> dict[str, Any]:
-    return {
-        "repo_id": repo.repo_id,
-        "revision": repo.revision,
-        "gated": repo.gated,
-        "recommended": rec.quant if rec else None,
-        "models": [
-            {
-                "name": m.name,
-                "quant": m.quant,
-                "kind": m.kind,
-                "size": m.size,
-                "files": [{"name": f.name, "size": f.size, "sha256": f.sha256} for f in m.files],
-                "fit": fit_dict(fits.get(m.first_file.name)),
-                "recommended": bool(rec and m.kind == "model" and m.quant == rec.quant),
-            }
-            for m in repo.models
-        ],
-        "refused": [{"name": r.name, "reason": r.reason} for r in repo.refused],
-    }
-
-
-def _entry_dict(e: Any, rec: Recommendation | None) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "name": e.name,
-        "repo": e.repo,
-        "params": e.params,
-        "context_length": e.context_length,
-        "license": e.license,
-        "languages": list(e.languages),
-        "gated": e.gated,
-        "starter": e.starter,
-        "files": [{"quant": f.quant, "file": f.file, "size": f.size} for f in e.files],
-        "recommended": (
-            {
-                "quant": rec.quant,
-                "file": rec.file.file if rec.file else None,
-                "fit": fit_dict(rec.estimate),
-            }
-            if rec
-            else None
-        ),
-    }
