@@ -1,0 +1,387 @@
+"""A chat session without Qt: the open conversation, its store writes, and the answer in flight.
+
+The Chat pane is a view over a `ChatSession`: it renders the state kept here (the conversation,
+the answer streaming in, the message being edited, the draft, the figures the status bar shows)
+and forwards the user's actions. The session outlives its view: whoever owns the window keeps it,
+and a rebuilt pane (a language or a theme switch) shows the same conversation, even an answer
+still streaming, and the same draft.
+
+Generation leaves the caller's thread through a `Runner`, as in the sentiment controller: fitting
+the context (token counts are engine round trips) then the engine's streamed answer. The default
+runner is a `core.jobs` thread, so events and listeners arrive on it (and on the engine's reader
+thread); the GUI passes one built on `ui/background.py`, which coalesces the streamed tokens per
+frame and delivers everything on the GUI thread. Every message is committed when it completes;
+the answer in progress lives in `answer_text` until it ends (or is stopped, which keeps it).
+Texts for people ("Stopped.", "Load a model first.") are the view's, in its language.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+# The flow's events and the runner live beside it; re-exported so callers need one import.
+from desktop_app.core.controllers.chat_events import (
+    AnswerBegun,
+    AnswerEnded,
+    AnswerText,
+    ConversationOpened,
+    Deleted,
+    Event,
+    Figures,
+    FiguresChanged,
+    Fitted,
+    GenerationFailed,
+    GenerationStarted,
+    ListChanged,
+    MessageAdded,
+    Notice,
+    Renamed,
+    Row,
+    Runner,
+    figures_from,
+    fit_and_stream,
+    thread_runner,
+)
+from desktop_app.core.engine.events import Done, Error, Stats, Token, Warning_
+from desktop_app.core.engine.params import Message, SamplingParams
+from desktop_app.core.engine.protocol import Engine
+from desktop_app.core.storage.conversations import Conversation, ConversationStore
+from desktop_app.core.storage.conversations import Message as StoredMessage
+
+__all__ = [
+    "AnswerBegun",
+    "AnswerEnded",
+    "AnswerText",
+    "ChatSession",
+    "ConversationOpened",
+    "Deleted",
+    "Event",
+    "Figures",
+    "FiguresChanged",
+    "GenerationFailed",
+    "GenerationStarted",
+    "ListChanged",
+    "MessageAdded",
+    "Notice",
+    "Renamed",
+    "Row",
+    "Runner",
+    "thread_runner",
+]
+
+_log = logging.getLogger(__name__)
+Listener = Callable[[Event], None]
+
+
+def prompt_messages(conv: Conversation) -> list[Message]:
+    """What the engine is asked: the system prompt (if any), then every stored message."""
+    system: list[Message] = (
+        [{"role": "system", "content": conv.system_prompt}] if conv.system_prompt.strip() else []
+    )
+    return system + [{"role": m.role, "content": m.content} for m in conv.messages]
+
+
+class ChatSession:
+    """One chat's flow and state; a pane renders it and forwards the user's actions.
+
+    `engine()` gives the engine to use now (the local one or a remote server, whichever is
+    loaded); `runner` takes generation off the caller's thread (see `Runner`). Listeners get an
+    `Event` after each change, on the thread the change happened on.
+    """
+
+    def __init__(
+        self,
+        store: ConversationStore,
+        engine: Callable[[], Engine],
+        runner: Runner = thread_runner,
+    ) -> None:
+        self.store = store
+        self._engine = engine
+        self._runner = runner
+        self._listeners: list[Listener] = []
+        self._lock = threading.RLock()
+        self.conversation: Conversation | None = None
+        self.editing: int | None = None  # position of the user message being edited
+        self.draft = ""  # the message box's text, kept for a rebuilt view
+        self.figures = Figures()
+        # the answer in flight
+        self.generating = False
+        self.answer_begun = False  # the context fitted, the engine asked
+        self.answer_position = 0
+        self.answer_text = ""
+        self._answer_cid: int | None = None
+        self._stats: Stats | None = None
+        self._gen = 0  # generation number: events from an ended one are ignored
+        self._stop: Callable[[], None] | None = None
+        self._handle_cancel: Callable[[], None] | None = None
+
+    # ---- listeners -----------------------------------------------------------------------
+
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _notify(self, event: Event) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:  # one broken view must not stop the flow for the others
+                _log.exception("chat listener failed on %r", event)
+
+    # ---- conversations -------------------------------------------------------------------
+
+    def rows(self, query: str = "") -> list[Row]:
+        """The sidebar: every conversation, newest first, or one row per search hit's conversation."""
+        query = query.strip()
+        if not query:
+            return [Row(s.id, s.title, s.preview) for s in self.store.list()]
+        best: dict[int, Row] = {}  # one row per conversation: its best hit
+        for h in self.store.search(query):
+            best.setdefault(h.conversation_id, Row(h.conversation_id, h.title, h.snippet))
+        return list(best.values())
+
+    def open_latest(self, new_title: str) -> None:
+        """Open the most recent conversation, or a new one called `new_title` if there is none."""
+        summaries = self.store.list()
+        if summaries:
+            self.open(summaries[0].id)
+        else:
+            self.new_conversation(new_title)
+
+    def new_conversation(self, title: str) -> bool:
+        if self.generating:
+            return False
+        conv = self.store.create(title=title)
+        self.open(conv.id)
+        return True
+
+    def open(self, conversation_id: int) -> bool:
+        """Show another conversation; refused (False) while an answer is being written."""
+        if self.generating:
+            return False
+        self.conversation = self.store.get(conversation_id)
+        self.editing = None
+        self.figures = figures_from(self.conversation, self._n_ctx())
+        self._notify(ConversationOpened(self.conversation))
+        self._notify(FiguresChanged(self.figures))
+        return True
+
+    def rename(self, conversation_id: int, title: str) -> None:
+        title = title.strip()
+        if not title:
+            return
+        self.store.rename(conversation_id, title)
+        if self.conversation is not None and self.conversation.id == conversation_id:
+            self.conversation = self.store.get(conversation_id)
+        self._notify(Renamed(conversation_id, title))
+        self._notify(ListChanged())
+
+    def delete(self, conversation_id: int, new_title: str) -> bool:
+        """Soft delete (restorable); the open one is replaced by the latest, or a new one."""
+        current = self.conversation is not None and self.conversation.id == conversation_id
+        if current and self.generating:
+            return False
+        title = self.store.get(conversation_id).title
+        self.store.delete(conversation_id)
+        self._notify(Deleted(conversation_id, title))
+        if current:
+            self.conversation = None
+            self.open_latest(new_title)
+        self._notify(ListChanged())
+        return True
+
+    def restore(self, conversation_id: int) -> None:
+        self.store.restore(conversation_id)
+        self._notify(ListChanged())
+
+    def update_settings(self, **settings: Any) -> None:
+        """The open conversation's system prompt, sampling, preset or context policy."""
+        if self.conversation is None:
+            return
+        self.store.update_settings(self.conversation.id, **settings)
+        self.conversation = self.store.get(self.conversation.id)
+
+    # ---- editing -------------------------------------------------------------------------
+
+    def begin_edit(self, position: int) -> str | None:
+        """Start editing a user message; its text, or None if there is no such message."""
+        if self.generating or self.conversation is None:
+            return None
+        for m in self.conversation.messages:
+            if m.position == position and m.role == "user":
+                self.editing = position
+                return m.content
+        return None
+
+    def cancel_edit(self) -> None:
+        self.editing = None
+
+    # ---- sending -------------------------------------------------------------------------
+
+    def send(self, text: str) -> bool:
+        """Store the message (or the edit, dropping the turns after it) and start the answer."""
+        text = text.strip()
+        if not text or self.conversation is None or self.generating:
+            return False
+        cid = self.conversation.id
+        if self.editing is not None:
+            self.store.edit_message(cid, self.editing, text)
+            self.editing = None
+            self.draft = ""
+            self.conversation = self.store.get(cid)
+            self._notify(ConversationOpened(self.conversation))
+        else:
+            msg = self.store.append_message(cid, "user", text)
+            self.draft = ""
+            self.conversation = self.store.get(cid)
+            self._notify(MessageAdded(msg))
+        self._generate()
+        return True
+
+    def regenerate(self) -> bool:
+        """Drop the last answer and write a new one."""
+        if self.conversation is None or self.generating:
+            return False
+        cid = self.conversation.id
+        msgs = self.store.get(cid).messages
+        if not msgs:
+            return False
+        if msgs[-1].role == "assistant":
+            self.store.truncate_from(cid, msgs[-1].position)
+        self.open(cid)
+        assert self.conversation is not None
+        if not self.conversation.messages or self.conversation.messages[-1].role != "user":
+            return False
+        self._generate()
+        return True
+
+    def stop(self) -> None:
+        """Stop the answer; what was written so far is kept (AnswerEnded follows)."""
+        stop, cancel = self._stop, self._handle_cancel
+        if stop is not None:
+            stop()
+        if cancel is not None:
+            cancel()
+
+    def close(self) -> None:
+        """The app is closing: stop the answer and store what was written, now."""
+        with self._lock:
+            if not self.generating:
+                return
+            self.stop()
+            self._gen += 1  # the engine's late end is not stored twice
+            partial, cid = self.answer_text, self._answer_cid
+            self._end_generation()
+        if partial and cid is not None:
+            self.store.append_message(cid, "assistant", partial, finish_reason="cancelled")
+
+    def _n_ctx(self) -> int:
+        try:
+            info = self._engine().model_info
+        except Exception:  # no engine now: the figures just lack a context size
+            return 0
+        return info.n_ctx if info is not None else 0
+
+    def _generate(self) -> None:
+        assert self.conversation is not None
+        conv = self.conversation
+        messages = prompt_messages(conv)
+        sampling = SamplingParams.from_dict(conv.sampling or {})
+        with self._lock:
+            self._gen += 1
+            gen = self._gen
+            self.generating = True
+            self.answer_begun = False
+            self.answer_position = len(conv.messages)
+            self.answer_text = ""
+            self._answer_cid = conv.id
+            self._stats = None
+        self._notify(GenerationStarted(conv.id))
+
+        def task(emit: Callable[[object], None], cancel: threading.Event) -> object:
+            return fit_and_stream(
+                self._engine(), messages, sampling, conv.context_policy, emit, cancel,
+                self._set_handle_cancel,
+            )  # fmt: skip
+
+        self._stop = self._runner(
+            "chat",
+            task,
+            lambda event: self._on_event(gen, event),
+            lambda result, error: self._on_end(gen, result, error),
+        )
+
+    # ---- the runner's events (its thread: the GUI's, or the worker's in the default) ----
+
+    def _on_event(self, gen: int, event: object) -> None:
+        with self._lock:
+            if gen != self._gen:
+                return
+            if isinstance(event, Token):
+                self.answer_text += event.text
+                out: Event = AnswerText(event.text)
+            elif isinstance(event, Fitted):
+                self.answer_begun = True
+                self.figures = Figures(None, event.prompt_tokens, event.n_ctx)
+                out = AnswerBegun(self.answer_position, event.notice)
+            elif isinstance(event, Stats):
+                self._stats = event
+                self.figures = Figures(
+                    event, event.prompt_tokens + event.completion_tokens, self.figures.n_ctx
+                )
+                out = FiguresChanged(self.figures)
+            elif isinstance(event, Warning_):
+                out = Notice(event.message)
+            else:
+                return
+        if isinstance(event, Fitted):
+            self._notify(FiguresChanged(self.figures))
+        self._notify(out)
+
+    def _on_end(self, gen: int, result: object, error: BaseException | None) -> None:
+        with self._lock:
+            if gen != self._gen:
+                return
+            cid, begun, position = self._answer_cid, self.answer_begun, self.answer_position
+            partial, stats = self.answer_text, self._stats
+            self._end_generation()
+        assert cid is not None
+        if error is not None:
+            self._notify(GenerationFailed(str(error) or type(error).__name__))
+            return
+        if not begun:  # stopped while the context was being fitted
+            self._notify(GenerationFailed(""))
+            return
+        stored: StoredMessage | None = None
+        if isinstance(result, Done):
+            text, reason, failure = result.text, result.finish_reason, None
+            if text or reason != "cancelled":
+                stored = self.store.append_message(
+                    cid, "assistant", text, finish_reason=reason,
+                    stats=dataclasses.asdict(stats) if stats else None,
+                )  # fmt: skip
+        else:
+            assert isinstance(result, Error)
+            text, reason, failure = partial, "error", str(result.error)
+            if partial:
+                stored = self.store.append_message(cid, "assistant", partial, finish_reason=reason)
+        if self.conversation is not None and self.conversation.id == cid:
+            self.conversation = self.store.get(cid)
+        self._notify(AnswerEnded(cid, position, text, reason, failure, stored))
+        self._notify(ListChanged())
+
+    def _set_handle_cancel(self, cancel: Callable[[], None] | None) -> None:
+        self._handle_cancel = cancel  # the worker's: stop() cancels the engine at once
+
+    def _end_generation(self) -> None:
+        self.generating = False
+        self.answer_begun = False
+        self._stop = None
+        self._handle_cancel = None

@@ -1,0 +1,202 @@
+"""The chat session without Qt, on the real starter model: send, stream, store, fit, stop, reload."""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+
+from desktop_app.core.controllers.chat import (
+    AnswerBegun,
+    AnswerEnded,
+    AnswerText,
+    ChatSession,
+    ConversationOpened,
+    Event,
+    FiguresChanged,
+    GenerationFailed,
+    GenerationStarted,
+    MessageAdded,
+)
+from desktop_app.core.engine.client import EngineClient
+from desktop_app.core.engine.params import LoadParams
+from desktop_app.core.storage.conversations import ConversationStore
+
+TIMEOUT = 120
+E = TypeVar("E")
+
+
+class Recorder:
+    """A listener that keeps every event, and waits for one of a kind."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self._queue: queue.SimpleQueue[Event] = queue.SimpleQueue()
+
+    def __call__(self, event: Event) -> None:
+        self.events.append(event)
+        self._queue.put(event)
+
+    def wait_for(self, kind: type[E], timeout: float = TIMEOUT) -> E:
+        while True:
+            event = self._queue.get(timeout=timeout)
+            if isinstance(event, GenerationFailed) and kind is not GenerationFailed:
+                raise AssertionError(f"generation failed: {event.message}")
+            if isinstance(event, kind):
+                return event
+
+    def of(self, kind: type[E]) -> list[E]:
+        return [e for e in self.events if isinstance(e, kind)]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[ConversationStore]:
+    with ConversationStore(tmp_path / "conversations.db") as s:
+        yield s
+
+
+def session_on(store: ConversationStore, engine: EngineClient, **sampling: object) -> ChatSession:
+    session = ChatSession(store, lambda: engine)
+    session.open_latest("New chat")
+    session.update_settings(sampling=sampling)
+    return session
+
+
+def test_send_streams_a_real_answer_and_stores_it(
+    store: ConversationStore, engine: EngineClient
+) -> None:
+    session = session_on(store, engine, seed=1, max_tokens=32)
+    seen = Recorder()
+    session.add_listener(seen)
+    assert session.send("Write two sentences about rain.")
+    assert session.generating
+    assert not session.send("A second message while answering is refused.")
+    ended = seen.wait_for(AnswerEnded)
+    assert not session.generating
+    assert ended.finish_reason in ("stop", "length") and ended.error is None
+    pieces = [e.text for e in seen.of(AnswerText)]
+    assert len(pieces) >= 2 and "".join(pieces) == ended.text == session.answer_text
+    kinds = [type(e) for e in seen.events]
+    assert kinds.index(MessageAdded) < kinds.index(GenerationStarted) < kinds.index(AnswerBegun)
+    assert kinds.index(AnswerBegun) < kinds.index(AnswerText) < kinds.index(AnswerEnded)
+    conv = store.get(ended.conversation_id)
+    assert [m.role for m in conv.messages] == ["user", "assistant"]
+    assert conv.messages[1].content == ended.text and conv.messages[1].stats
+    assert conv.title == "Write two sentences about rain."  # the first message names it
+    assert session.conversation == conv
+    figures = session.figures
+    assert figures.stats is not None and figures.stats.gen_tps > 0
+    assert figures.n_ctx == 4096 and 0 < figures.context_used <= 4096
+    assert seen.of(FiguresChanged)[-1].figures == figures
+
+
+def test_a_small_context_leaves_out_the_oldest_turns(
+    store: ConversationStore, starter_model: Path, tmp_path: Path
+) -> None:
+    small = EngineClient(log_dir=tmp_path / "logs").start()
+    try:
+        small.load(LoadParams(str(starter_model), n_ctx=512, n_threads=2)).result(timeout=120)
+        session = session_on(store, small, seed=2, max_tokens=16)
+        assert session.conversation is not None
+        cid = session.conversation.id
+        long_text = "The lighthouse keeper counted the waves every night. " * 12
+        for turn in range(4):  # each turn well over 100 tokens: they cannot all fit in 512
+            store.append_message(cid, "user", f"Turn {turn}: {long_text}")
+            store.append_message(cid, "assistant", f"Noted, turn {turn}.")
+        session.open(cid)
+        seen = Recorder()
+        session.add_listener(seen)
+        assert session.send("What did the keeper count?")
+        begun = seen.wait_for(AnswerBegun)
+        assert begun.notice and "left out to fit the 512-token context" in begun.notice
+        assert begun.position == 9
+        ended = seen.wait_for(AnswerEnded)
+        assert ended.stored is not None and ended.stored.position == 9
+        assert len(store.get(cid).messages) == 10  # only the prompt was shortened, not the chat
+        fitted = [e.figures for e in seen.of(FiguresChanged)]
+        assert 0 < fitted[0].context_used <= 512 - 16 and fitted[0].n_ctx == 512
+    finally:
+        small.close()
+
+
+def test_stop_mid_answer_keeps_the_partial_answer(
+    store: ConversationStore, engine: EngineClient
+) -> None:
+    session = session_on(store, engine, seed=1, max_tokens=1500, temperature=1.0)
+    seen = Recorder()
+    session.add_listener(seen)
+    session.send("Tell me a very long story about the sea.")
+    for _ in range(5):
+        seen.wait_for(AnswerText)
+    session.stop()
+    ended = seen.wait_for(AnswerEnded)
+    assert ended.finish_reason == "cancelled" and ended.text
+    assert ended.text.startswith("".join(e.text for e in seen.of(AnswerText))[:10])
+    last = store.get(ended.conversation_id).messages[-1]
+    assert last.role == "assistant" and last.finish_reason == "cancelled"
+    assert last.content == ended.text
+    assert not session.generating and session.send("And then?")  # ready for the next one
+    assert seen.wait_for(AnswerEnded).finish_reason in ("stop", "length")
+
+
+def test_close_during_an_answer_stores_what_was_written(
+    store: ConversationStore, engine: EngineClient
+) -> None:
+    session = session_on(store, engine, seed=1, max_tokens=1500, temperature=1.0)
+    seen = Recorder()
+    session.add_listener(seen)
+    session.send("Tell me a very long story about the sea.")
+    seen.wait_for(AnswerText)
+    assert session.conversation is not None
+    cid = session.conversation.id
+    session.close()  # the app closing: nothing waits for the engine
+    assert not session.generating
+    last = store.get(cid).messages[-1]
+    assert last.role == "assistant" and last.content and last.finish_reason == "cancelled"
+    engine.budget([{"role": "user", "content": "hi"}], 0).result(timeout=TIMEOUT)  # drained
+    assert len(store.get(cid).messages) == 2  # the engine's late end was not stored again
+
+
+def test_a_new_session_reloads_the_conversation_from_the_store(
+    store: ConversationStore, engine: EngineClient
+) -> None:
+    first = session_on(store, engine, seed=3, max_tokens=12)
+    seen = Recorder()
+    first.add_listener(seen)
+    first.send("Remember the word marmalade.")
+    answer = seen.wait_for(AnswerEnded)
+    second = ChatSession(store, lambda: engine)
+    opened = Recorder()
+    second.add_listener(opened)
+    second.open_latest("New chat")
+    conv = opened.wait_for(ConversationOpened).conversation
+    assert conv.id == answer.conversation_id
+    assert [m.content for m in conv.messages] == ["Remember the word marmalade.", answer.text]
+    assert second.figures == first.figures  # the status bar shows this chat's last figures
+    assert second.new_conversation("New chat")
+    assert second.figures.stats is None and second.figures.context_used == 0  # a new chat: none
+    assert [r.conversation_id for r in second.rows("marmalade")] == [answer.conversation_id]
+
+
+def test_edit_and_regenerate(store: ConversationStore, engine: EngineClient) -> None:
+    session = session_on(store, engine, seed=4, max_tokens=8)
+    seen = Recorder()
+    session.add_listener(seen)
+    for text in ("My cat is called Tom.", "What is my cat called?"):
+        session.send(text)
+        seen.wait_for(AnswerEnded)
+    assert session.conversation is not None
+    cid = session.conversation.id
+    assert session.begin_edit(1) is None  # an answer cannot be edited
+    assert session.begin_edit(0) == "My cat is called Tom."
+    session.send("My dog is called Rex.")
+    seen.wait_for(AnswerEnded)
+    assert [m.content for m in store.get(cid).messages][:1] == ["My dog is called Rex."]
+    assert len(store.get(cid).messages) == 2 and session.editing is None
+    assert session.regenerate()
+    ended = seen.wait_for(AnswerEnded)
+    msgs = store.get(cid).messages
+    assert [m.role for m in msgs] == ["user", "assistant"] and msgs[1].content == ended.text
