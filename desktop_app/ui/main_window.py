@@ -34,68 +34,7 @@ from desktop_app.ui.models_pane import ModelsPane
 from desktop_app.ui.sentiment_pane import SentimentPane
 from desktop_app.ui.server_switch import ServerSwitch, serve_command
 from desktop_app.ui.summarize_pane import SummarizePane
-
-
-class WelcomePage(QWidget):
-    """First run, no model installed: offer the starter model or a GGUF file of one's own."""
-
-    starter_requested = Signal()
-    open_requested = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        title = QLabel(self.tr("Welcome to {0}").format(APP_NAME))
-        f = title.font()
-        f.setPointSizeF(f.pointSizeF() * 1.8)
-        f.setBold(True)
-        title.setFont(f)
-        text = QLabel(
-            self.tr(
-                "Chat, summarize and analyse text with a language model that runs on this computer. "
-                "Nothing you type leaves it.\n\nTo begin, get the small starter model "
-                "(SmolLM2-135M-Instruct, 98 MB, Apache-2.0) or open a GGUF model file you already have."
-            )
-        )
-        text.setWordWrap(True)
-        self.starter = QPushButton(self.tr("Get the starter model"))
-        self.starter.setAccessibleName(self.tr("Get the starter model"))
-        self.starter.clicked.connect(self.starter_requested)
-        self.open = QPushButton(self.tr("Open a GGUF file…"))
-        self.open.setAccessibleName(self.tr("Open a GGUF file"))
-        self.open.clicked.connect(self.open_requested)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setVisible(False)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.starter)
-        buttons.addWidget(self.open)
-        buttons.addStretch(1)
-        box = QWidget()
-        box.setMaximumWidth(620)
-        bl = QVBoxLayout(box)
-        bl.addWidget(title)
-        bl.addSpacing(12)
-        bl.addWidget(text)
-        bl.addSpacing(18)
-        bl.addLayout(buttons)
-        bl.addWidget(self.progress)
-        bl.addWidget(self.message)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(box)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addStretch(2)
-
-    def set_busy(self, busy: bool, message: str = "") -> None:
-        self.starter.setEnabled(not busy)
-        self.open.setEnabled(not busy)
-        self.progress.setVisible(busy)
-        self.message.setText(message)
+from desktop_app.ui.welcome import WelcomePage
 
 
 class MainWindow(QMainWindow):
@@ -201,6 +140,7 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.undo_button)
         bar.addPermanentWidget(self.speed)
         bar.addPermanentWidget(self.context_meter)
+        self.nav.currentRowChanged.connect(self._show_pane_figures)
         self.chat.status_message.connect(bar.showMessage)
         self.chat.stats_changed.connect(self._on_stats)
         self.chat.undo_offered.connect(self._offer_undo)
@@ -355,7 +295,7 @@ class MainWindow(QMainWindow):
         self.model_bar.show_loaded(info)
         self.context_meter.setMaximum(info.n_ctx)
         self.context_meter.setValue(0)
-        self.context_meter.setVisible(True)
+        self._show_pane_figures(self.nav.currentRow())
         if not self.settings.read_only:
             self.settings.set("default_model", REMOTE_KEY if self.service.remote else info.path)
             self.settings.save()
@@ -435,6 +375,11 @@ class MainWindow(QMainWindow):
         new.setGeometry(self.geometry())
         if self.chat.conversation is not None:
             new.chat.open_conversation(self.chat.conversation.id)
+        # the panes' state lives in their controllers: the new views show the same state
+        for old_pane, new_pane in ((self.summarize, new.summarize),):
+            old_pane.detach()
+            new_pane.detach()  # its own fresh controller is dropped
+            new_pane.attach(old_pane.controller)
         self._handing_over = True
         new.show()
         self.close()  # freed when the caller drops it; Qt then drops its connections
@@ -450,6 +395,12 @@ class MainWindow(QMainWindow):
         )
         if n_ctx:
             self._show_context(stats.prompt_tokens + stats.completion_tokens, n_ctx)
+
+    def _show_pane_figures(self, row: int) -> None:
+        """Tokens/s and the context meter are the chat's figures: shown on the Chat pane only."""
+        chat = row == 0
+        self.speed.setVisible(chat)
+        self.context_meter.setVisible(chat and self.service.model_info is not None)
 
     def _show_context(self, used: int, n_ctx: int) -> None:
         self.context_meter.setMaximum(n_ctx)
