@@ -41,11 +41,10 @@ from desktop_app.core.controllers.chat_events import (
     Notice,
     Renamed,
     Row,
-    Runner,
     figures_from,
     fit_and_stream,
-    thread_runner,
 )
+from desktop_app.core.controllers.runner import Runner, thread_runner
 from desktop_app.core.engine.events import Done, Error, Stats, Token, Warning_
 from desktop_app.core.engine.params import Message, SamplingParams
 from desktop_app.core.engine.protocol import Engine

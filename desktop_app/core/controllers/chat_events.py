@@ -10,9 +10,9 @@ import dataclasses
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-from desktop_app.core import jobs
+from desktop_app.core.controllers.runner import Emit
 from desktop_app.core.engine.events import Done, Error, Stats
 from desktop_app.core.engine.params import ChatRequest, Message, SamplingParams
 from desktop_app.core.engine.protocol import Engine
@@ -20,42 +20,7 @@ from desktop_app.core.storage.conversations import Conversation
 from desktop_app.core.storage.conversations import Message as StoredMessage
 from desktop_app.core.tasks.chat import fit_to_context
 
-Emit = Callable[[object], None]
-Task = Callable[[Emit, threading.Event], object]
 COUNT_TIMEOUT_S = 60
-
-
-class Runner(Protocol):
-    """Run `task(emit, cancel)` off the caller's thread; `on_event` per emitted event, then
-    `on_end(result, error)`. Returns a function that asks the task to stop.
-
-    A GUI runner may coalesce streamed text: engine `Token` events then arrive joined, as one
-    `Token` per frame (the session only appends their text).
-    """
-
-    def __call__(
-        self,
-        name: str,
-        task: Task,
-        on_event: Callable[[object], None],
-        on_end: Callable[[object, BaseException | None], None],
-    ) -> Callable[[], None]: ...
-
-
-def thread_runner(
-    name: str,
-    task: Task,
-    on_event: Callable[[object], None],
-    on_end: Callable[[object, BaseException | None], None],
-) -> Callable[[], None]:
-    """The Qt-free runner: a `core.jobs` thread; events (also from the engine's reader thread)
-    and the end arrive there."""
-
-    def work(job: jobs.Job[object]) -> object:
-        return task(on_event, job.cancel_event)
-
-    job = jobs.start(work, name=name, on_done=lambda j: on_end(j.result, j.error))
-    return job.cancel
 
 
 @dataclass(frozen=True)

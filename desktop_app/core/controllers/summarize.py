@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from desktop_app.core.controllers.sentiment import Runner, thread_runner
+from desktop_app.core.controllers.runner import Runner, thread_runner
 from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.storage.atomic import write_atomic
