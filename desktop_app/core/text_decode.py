@@ -95,7 +95,7 @@ def decode(
         except UnicodeDecodeError:
             pass
         else:
-            if not _looks_binary(text):
+            if not _looks_binary(text) and _plausible_cp1252(text):
                 return Decoded(text, "cp1252", "Windows-1252")
     if lenient:
         return Decoded(data.decode("utf-8", "surrogateescape"), "utf-8", "UTF-8")
@@ -103,6 +103,21 @@ def decode(
         f"Cannot decode {name}: it is not UTF-8, UTF-16, GB18030/GBK or Windows-1252 text "
         "(it may be a binary file). Save it as UTF-8 and try again."
     )
+
+
+# What Windows-1252 text outside ASCII mostly is: Western European letters and typographic marks.
+_COMMON_1252 = frozenset(
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜàáâãäåæçèéêëìíîïñòóôõöøùúûüßœŒšŠžŽ"
+    "€‘’‚“”„–—…•°±²³µ·«»¿¡©®™×÷£¥¢§¶\xa0"
+)
+
+
+def _plausible_cp1252(text: str) -> bool:
+    """Stray bytes (0xFF 0xFE in a UTF-8 file) also decode as Windows-1252, to rare letters
+    (ÿþ): read as it only when most of what lies outside ASCII is the common part of it."""
+    outside = [c for c in text if ord(c) > 127]
+    rare = sum(1 for c in outside if c not in _COMMON_1252)
+    return rare * 3 <= len(outside)
 
 
 def _guess_utf16(data: bytes) -> str | None:
