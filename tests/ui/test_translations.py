@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,7 @@ def test_every_ui_string_is_translated(tmp_path: Path) -> None:
     """lupdate into a copy: a new tr() string without a translation shows up as unfinished."""
     copy = tmp_path / TS.name
     shutil.copy(TS, copy)
-    sources = sorted(str(p) for p in (ROOT / "desktop_app" / "ui").glob("*.py"))
+    sources = sorted(str(p) for p in (ROOT / "desktop_app" / "ui").rglob("*.py"))
     done = subprocess.run(
         [str(BIN / "pyside6-lupdate"), *sources, "-ts", str(copy)],
         capture_output=True,
@@ -26,8 +27,47 @@ def test_every_ui_string_is_translated(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     text = copy.read_text(encoding="utf-8")
-    unfinished = text.count('type="unfinished"')
-    assert unfinished == 0, f"{unfinished} UI strings lack a Chinese translation (see {TS.name})"
+    translated = _translated(TS.read_text(encoding="utf-8"))
+    missing = [
+        (context, source)
+        for context, source in _unfinished(text)
+        if (RUNTIME_CONTEXT.get(context, context), source) not in translated
+    ]
+    assert not missing, (
+        f"{len(missing)} UI strings lack a Chinese translation ({TS.name}): {missing[:5]}"
+    )
+
+
+# A pane split into mixin classes: lupdate files their strings under the class that holds the
+# code, PySide6 looks them up under the object's own class (the pane), where the .ts has them.
+RUNTIME_CONTEXT = {
+    "SummarizeLayout": "SummarizePane",
+    "SummarizeRender": "SummarizePane",
+    "SummarizeFiles": "SummarizePane",
+}
+_MESSAGE = re.compile(r"<message>(.*?)</message>", re.S)
+_CONTEXT = re.compile(r"<context>\s*<name>(.*?)</name>(.*?)</context>", re.S)
+
+
+def _messages(ts: str) -> list[tuple[str, str, str]]:
+    out = []
+    for context, body in _CONTEXT.findall(ts):
+        for message in _MESSAGE.findall(body):
+            source = re.search(r"<source>(.*?)</source>", message, re.S)
+            out.append((context, source.group(1) if source else "", message))
+    return out
+
+
+def _unfinished(ts: str) -> list[tuple[str, str]]:
+    return [(c, s) for c, s, m in _messages(ts) if 'type="unfinished"' in m]
+
+
+def _translated(ts: str) -> set[tuple[str, str]]:
+    return {
+        (c, s)
+        for c, s, m in _messages(ts)
+        if "<translation" in m and 'type="unfinished"' not in m and "<translation/>" not in m
+    }
 
 
 def test_compiled_translations_are_current(tmp_path: Path) -> None:
