@@ -25,6 +25,18 @@ MODEL_CACHE = Path(os.environ.get("HEARTH_TEST_CACHE", Path.home() / ".cache" / 
 
 
 @pytest.fixture(autouse=True)
+def _sigint_not_left_ignored(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that leaves SIGINT ignored makes every later child process ignore Ctrl+C (an
+    ignored signal is inherited, and Python then installs no handler): put it back and say who."""
+    import signal
+
+    yield
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        print(f"\nNOTE: {request.node.nodeid} left SIGINT ignored", file=sys.stderr)
+
+
+@pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Never touch the real user's settings or models."""
     home = tmp_path / "app-home"
