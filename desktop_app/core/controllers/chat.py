@@ -44,7 +44,7 @@ from desktop_app.core.controllers.chat_events import (
     figures_from,
     fit_and_stream,
 )
-from desktop_app.core.controllers.runner import Runner, thread_runner
+from desktop_app.core.controllers.runner import Listeners, Runner, thread_runner
 from desktop_app.core.engine.events import Done, Error, Stats, Token, Warning_
 from desktop_app.core.engine.params import Message, SamplingParams
 from desktop_app.core.engine.protocol import Engine
@@ -84,7 +84,7 @@ def prompt_messages(conv: Conversation) -> list[Message]:
     return system + [{"role": m.role, "content": m.content} for m in conv.messages]
 
 
-class ChatSession:
+class ChatSession(Listeners):
     """One chat's flow and state; a pane renders it and forwards the user's actions.
 
     `engine()` gives the engine to use now (the local one or a remote server, whichever is
@@ -117,22 +117,6 @@ class ChatSession:
         self._gen = 0  # generation number: events from an ended one are ignored
         self._stop: Callable[[], None] | None = None
         self._handle_cancel: Callable[[], None] | None = None
-
-    # ---- listeners -----------------------------------------------------------------------
-
-    def add_listener(self, listener: Listener) -> None:
-        self._listeners.append(listener)
-
-    def remove_listener(self, listener: Listener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
-
-    def _notify(self, event: Event) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:  # one broken view must not stop the flow for the others
-                _log.exception("chat listener failed on %r", event)
 
     # ---- conversations -------------------------------------------------------------------
 

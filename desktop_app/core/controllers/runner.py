@@ -7,13 +7,16 @@ thread (events arrive there: tests and the CLI), the GUI passes one built on `ui
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from desktop_app.core import jobs
 
-__all__ = ["Emit", "Runner", "Task", "thread_runner"]
+__all__ = ["Emit", "Listeners", "Runner", "Task", "thread_runner"]
+
+_log = logging.getLogger(__name__)
 
 Emit = Callable[[object], None]
 Task = Callable[[Emit, threading.Event], object]
@@ -50,3 +53,24 @@ def thread_runner(
 
     job = jobs.start(work, name=name, on_done=lambda j: on_end(j.result, j.error))
     return job.cancel
+
+
+class Listeners:
+    """The views following a controller: each gets every event; one that raises is logged and
+    the flow goes on for the others. The controller sets `self._listeners = []`."""
+
+    _listeners: list[Any]
+
+    def add_listener(self, listener: Callable[[Any], None]) -> None:
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Callable[[Any], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _notify(self, event: object) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:  # one broken view must not stop the flow for the others
+                _log.exception("%s listener failed on %r", type(self).__name__, event)

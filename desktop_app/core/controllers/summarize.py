@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from desktop_app.core.controllers.runner import Runner, thread_runner
+from desktop_app.core.controllers.runner import Listeners, Runner, thread_runner
 from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.storage.atomic import write_atomic
@@ -103,7 +103,7 @@ Event = ReadStarted | DocumentRead | DocumentFailed | Counted | RunStarted | Run
 Listener = Callable[[Event], None]
 
 
-class SummarizeRun:
+class SummarizeRun(Listeners):
     """The Summarize feature's flow and state; a pane renders it and forwards actions.
 
     `engine()` gives the engine to use now, or None when no model is loaded. Listeners get an
@@ -141,22 +141,6 @@ class SummarizeRun:
         self._started = 0.0
         self._stop: Callable[[], None] | None = None
         self.saved_to: Path | None = None
-
-    # ---- listeners -----------------------------------------------------------------------
-
-    def add_listener(self, listener: Listener) -> None:
-        self._listeners.append(listener)
-
-    def remove_listener(self, listener: Listener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
-
-    def _notify(self, event: Event) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:  # one broken view must not stop the flow for the others
-                _log.exception("summarize listener failed on %r", event)
 
     # ---- the text ------------------------------------------------------------------------
 
