@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -368,6 +369,12 @@ class MainWindow(QMainWindow):
         self.summarize.shutdown()
         self.sentiment.shutdown()
 
+    def _views(self) -> list[Any]:
+        """The panes that are views over a core controller (``controller``, ``detach()``,
+        ``attach(controller)``): a rebuilt window shows their controllers' state."""
+        panes = (self.chat, self.summarize, self.sentiment, self.models)
+        return [p for p in panes if hasattr(p, "attach") and hasattr(p, "detach")]
+
     def hand_over(self) -> MainWindow:
         """A new window in the new language, on the same engine and model; this one closes."""
         self._stop_work()  # an answer in flight stops here and keeps what was written
@@ -376,7 +383,7 @@ class MainWindow(QMainWindow):
         if self.chat.conversation is not None:
             new.chat.open_conversation(self.chat.conversation.id)
         # the panes' state lives in their controllers: the new views show the same state
-        for old_pane, new_pane in ((self.summarize, new.summarize),):
+        for old_pane, new_pane in zip(self._views(), new._views(), strict=True):
             old_pane.detach()
             new_pane.detach()  # its own fresh controller is dropped
             new_pane.attach(old_pane.controller)

@@ -1,0 +1,1 @@
+"""The Chat feature's view: panes and widgets over core/controllers/chat.py (`ChatSession`)."""
