@@ -29,7 +29,6 @@ STILL_OVER: frozenset[str] = frozenset(
         "desktop_app/core/models/gguf_info.py",
         "desktop_app/core/models/library.py",
         "desktop_app/core/storage/conversations.py",
-        "desktop_app/core/storage/settings.py",
         "desktop_app/server/app.py",
         "desktop_app/ui/chat_pane.py",
         "desktop_app/ui/main_window.py",

@@ -11,6 +11,10 @@ GpuLayers = int | Literal["all", "auto"]
 
 KV_TYPES = ("f16", "f32", "bf16", "q8_0", "q5_1", "q5_0", "q4_1", "q4_0", "iq4_nl")
 FLASH_ATTN = ("auto", "on", "off")
+# The defaults of LoadParams, and so of the settings (core/storage/settings_schema.py), the remote
+# backend and every front end: written here only.
+DEFAULT_N_CTX = 4096
+DEFAULT_N_BATCH = 512
 
 
 def parse_gpu_layers(text: str) -> GpuLayers:
@@ -43,10 +47,10 @@ class LoadParams:
     """How to load a model. Defaults are safe on any machine (CPU, 4k context)."""
 
     model_path: str
-    n_ctx: int = 4096
+    n_ctx: int = DEFAULT_N_CTX
     n_gpu_layers: GpuLayers = 0
     n_threads: int | None = None  # None: physical cores
-    n_batch: int = 512
+    n_batch: int = DEFAULT_N_BATCH
     flash_attn: str = "auto"
     kv_type: str = "f16"
     use_mmap: bool = True

@@ -39,7 +39,13 @@ from desktop_app.core.engine.events import (
     Token,
 )
 from desktop_app.core.engine.label_scores import ClassifyRequest
-from desktop_app.core.engine.params import ChatRequest, LoadParams, Message, SamplingParams
+from desktop_app.core.engine.params import (
+    DEFAULT_N_CTX,
+    ChatRequest,
+    LoadParams,
+    Message,
+    SamplingParams,
+)
 from desktop_app.core.errors import AppError, CancelledError
 from desktop_app.core.remote import classify as remote_classify
 from desktop_app.core.remote.http import AbortedError, Call, Endpoint, RemoteError
@@ -50,7 +56,6 @@ from desktop_app.core.remote.server_facts import (
     tokenize_count,
 )
 
-DEFAULT_N_CTX = 4096
 _MESSAGE_OVERHEAD = 6  # template tokens around each message (role markers), an estimate
 
 

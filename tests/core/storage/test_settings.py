@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from desktop_app.core.errors import SettingsError
-from desktop_app.core.storage import settings as settings_mod
+from desktop_app.core.storage import settings_store as settings_mod
 from desktop_app.core.storage.settings import CURRENT_VERSION, DEFAULTS, MIGRATIONS, Settings
 
 
