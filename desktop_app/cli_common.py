@@ -13,17 +13,12 @@ from typing import Any
 from desktop_app.cli_output import note
 from desktop_app.core.engine.client import EngineClient
 from desktop_app.core.engine.events import ModelInfo
-from desktop_app.core.engine.params import (
-    FLASH_ATTN,
-    KV_TYPES,
-    LoadParams,
-    SamplingParams,
-    parse_gpu_layers,
-)
+from desktop_app.core.engine.params import FLASH_ATTN, KV_TYPES, LoadParams, SamplingParams
 from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.environment import env_name, get_env
 from desktop_app.core.models.resolve import resolve_model
-from desktop_app.core.remote.engine import RemoteConfig, RemoteEngine
+from desktop_app.core.remote.engine import RemoteEngine
+from desktop_app.core.settings_bridge import remote_config, to_load_params, to_sampling_params
 from desktop_app.core.storage.paths import app_paths
 from desktop_app.core.storage.settings import Settings
 
@@ -50,10 +45,10 @@ def add_load_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("-b", "--batch", type=int, metavar="N", help="prompt batch size")
     g.add_argument("--flash-attn", choices=FLASH_ATTN, help="flash attention")
     g.add_argument("--kv-type", choices=KV_TYPES, help="KV-cache type")
-    g.add_argument(
-        "--no-mmap", action="store_true", help="read the model into RAM instead of mapping it"
-    )
-    g.add_argument("--mlock", action="store_true", help="lock the model in RAM")
+    g.add_argument("--mmap", action=argparse.BooleanOptionalAction,
+                   help="map the model file (--no-mmap: read it into RAM)")  # fmt: skip
+    g.add_argument("--mlock", action=argparse.BooleanOptionalAction,
+                   help="lock the model in RAM")  # fmt: skip
 
 
 def add_remote_options(p: argparse.ArgumentParser) -> None:
@@ -78,14 +73,15 @@ def open_engine(
 ) -> tuple[Engine, ModelInfo]:
     """The remote server given with --remote, else the local engine with the model loaded."""
     if getattr(args, "remote", None):
-        remote = RemoteEngine(
-            RemoteConfig(
-                args.remote,
-                api_key=args.api_key or get_env("REMOTE_API_KEY") or None,
-                model=args.remote_model or "",
-                n_ctx=args.ctx or None,
-            )
+        config = remote_config(
+            args.remote,
+            api_key=args.api_key or get_env("REMOTE_API_KEY"),
+            model=args.remote_model or "",
+            n_ctx=args.ctx,
         )
+        if config is None:
+            raise ValueError("--remote needs a server address")
+        remote = RemoteEngine(config)
         info = remote.load().result()
         assert isinstance(info, ModelInfo)
         if not quiet:
@@ -115,34 +111,26 @@ def add_sampling_options(p: argparse.ArgumentParser) -> None:
 
 
 def load_params(args: argparse.Namespace, model: Path, settings: Settings) -> LoadParams:
-    d = settings.get("load", {}) or {}
-    gpu = args.gpu_layers if args.gpu_layers is not None else str(d.get("n_gpu_layers", "auto"))
-    params = LoadParams(
-        model_path=str(model),
-        n_ctx=args.ctx or int(d.get("n_ctx", 4096)),
-        n_gpu_layers=parse_gpu_layers(str(gpu)),
-        n_threads=args.threads or d.get("n_threads"),
-        n_batch=args.batch or int(d.get("n_batch", 512)),
-        flash_attn=args.flash_attn or str(d.get("flash_attn", "auto")),
-        kv_type=args.kv_type or str(d.get("kv_type", "f16")),
-        use_mmap=not args.no_mmap and bool(d.get("use_mmap", True)),
-        use_mlock=args.mlock or bool(d.get("use_mlock", False)),
+    """The settings' load options with the ones given on the command line over them."""
+    return to_load_params(
+        settings,
+        model,
+        n_ctx=args.ctx,
+        n_gpu_layers=args.gpu_layers,
+        n_threads=args.threads,
+        n_batch=args.batch,
+        flash_attn=args.flash_attn,
+        kv_type=args.kv_type,
+        use_mmap=args.mmap,
+        use_mlock=args.mlock,
     )
-    params.validate()
-    return params
 
 
 def sampling_from(args: argparse.Namespace, settings: Settings) -> SamplingParams:
     """The app's sampling settings, with the options given on the command line over them."""
-    values: dict[str, Any] = dict(settings.get("sampling", {}) or {})
-    for name in SAMPLING_OPTIONS:
-        value = getattr(args, name)
-        if value is not None:
-            values[name] = value
-    values["stop"] = tuple(args.stop)
-    sampling = SamplingParams.from_dict(values)
-    sampling.validate()
-    return sampling
+    overrides: dict[str, Any] = {name: getattr(args, name) for name in SAMPLING_OPTIONS}
+    overrides["stop"] = tuple(args.stop)
+    return to_sampling_params(settings, overrides)
 
 
 def start_and_load(params: LoadParams, quiet: bool) -> tuple[EngineClient, ModelInfo]:

@@ -27,6 +27,7 @@ from desktop_app.core.errors import AppError
 from desktop_app.core.models.hub_errors import GatedRepoError, HubConfigError, OfflineError
 from desktop_app.core.models.model_files import format_size
 from desktop_app.core.storage.settings import Settings
+from desktop_app.core.storage.settings_schema import Load
 
 if TYPE_CHECKING:
     from desktop_app.core.engine.hardware import HardwareReport
@@ -379,10 +380,10 @@ def check_repo_id(repo_id: str) -> str:
 
 
 def fit_context(args: argparse.Namespace, settings: Settings) -> tuple[int, str]:
-    n_ctx = getattr(args, "ctx", None) or int(settings.get("load.n_ctx") or 4096)
+    n_ctx: int = getattr(args, "ctx", None) or settings.value(Load.n_ctx)
     if n_ctx <= 0:
         raise ValueError("--ctx must be positive")
-    return n_ctx, str(settings.get("load.kv_type") or "f16")
+    return n_ctx, settings.value(Load.kv_type)
 
 
 def hardware() -> HardwareReport:

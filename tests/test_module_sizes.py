@@ -30,12 +30,6 @@ STILL_OVER: frozenset[str] = frozenset(
         "desktop_app/core/models/library.py",
         "desktop_app/core/storage/conversations.py",
         "desktop_app/server/app.py",
-        "desktop_app/ui/chat_pane.py",
-        "desktop_app/ui/main_window.py",
-        "desktop_app/ui/models_hub_view.py",
-        "desktop_app/ui/models_library_view.py",
-        "desktop_app/ui/sentiment_batch.py",
-        "desktop_app/ui/sentiment_pane.py",
     }
 )
 

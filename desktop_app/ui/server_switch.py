@@ -13,6 +13,7 @@ import sys
 
 from PySide6.QtCore import QObject, QProcess, Signal
 
+from desktop_app.core.settings_bridge import to_server_args
 from desktop_app.core.storage.settings import Settings
 
 _SERVING = re.compile(r"Serving .* at (http://\S+)")
@@ -20,13 +21,8 @@ _SERVING = re.compile(r"Serving .* at (http://\S+)")
 
 def serve_command(model: str, settings: Settings, port: int = 0) -> list[str]:
     """The server's command line: the same load options as the window uses."""
-    load = settings.get("load", {}) or {}
     cmd = [sys.executable, "-m", "desktop_app", "serve", model, "--port", str(port)]
-    cmd += ["--ctx", str(int(load.get("n_ctx", 4096)))]
-    if load.get("n_threads"):
-        cmd += ["--threads", str(int(load["n_threads"]))]
-    cmd += ["--gpu-layers", str(load.get("n_gpu_layers", "auto"))]
-    return cmd
+    return cmd + to_server_args(settings)
 
 
 class ServerSwitch(QObject):

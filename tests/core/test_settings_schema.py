@@ -8,6 +8,7 @@ import json
 import logging
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,7 @@ from desktop_app.core.storage.settings_schema import (
     Load,
     Remote,
     Sampling,
+    Setting,
     Top,
 )
 from desktop_app.core.tasks.summary_prompts import LANGUAGES, STYLES
@@ -109,14 +111,15 @@ def test_typed_reads_and_writes(tmp_path: Path) -> None:
     s.put(Sampling.temperature, 0.3)
     assert s.get("load.n_ctx") == 2048 and s.value(Load.n_gpu_layers) == 12
     assert s.value(Sampling.temperature) == 0.3
-    for setting, bad in [
+    bad_values: list[tuple[Setting[Any], Any]] = [
         (Load.n_ctx, 8),  # below the range
         (Load.n_threads, 0),
         (Load.n_gpu_layers, "some"),
         (Sampling.top_p, 0.0),  # exclusive bound
         (Sampling.min_p, 1.5),
         (Top.theme, "neon"),
-    ]:
+    ]
+    for setting, bad in bad_values:
         with pytest.raises(SettingsError):
             s.put(setting, bad)
     assert s.value(Load.n_ctx) == 2048

