@@ -6,195 +6,74 @@ Choices, each for the user's data:
   app loses nothing committed; the caller appends an assistant message only once the answer is
   complete, so at most the answer in progress is lost. (A power cut may roll back the last few
   commits, never corrupt the file.)
-* The schema is versioned with `PRAGMA user_version` and moved forward by `MIGRATIONS`; a file
-  from a newer release is refused and left untouched.
-* Search uses FTS5 with the `trigram` tokenizer, which matches substrings, so Chinese (written
-  without spaces) is found as well as English. Trigrams need 3 characters: shorter terms use
-  LIKE. Where SQLite lacks FTS5 or trigram (older than 3.34) everything uses LIKE. The FTS tables
-  are an index, not data: they are created outside the versioned schema and rebuilt whenever their
-  sync triggers were missing (for example after the file was written by a build without FTS5).
+* The schema is versioned and moved forward by migrations; a file from a newer release is
+  refused and left untouched (`conversation_db`, which also owns the connection).
+* Search matches substrings in any script, Chinese as well as English: FTS5 with trigrams where
+  SQLite has it, LIKE otherwise (`conversation_search`).
+* Export to Markdown and JSON, import of the JSON (`conversation_export`).
 * Delete is soft (`deleted_at`), so the UI can offer undo; `purge_deleted` removes for good.
 """
 
 from __future__ import annotations
 
 import builtins
-import contextlib
-import dataclasses
-import json
-import math
 import os
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from desktop_app.core.engine.events import Stats
 from desktop_app.core.engine.params import SamplingParams
-from desktop_app.core.errors import AppError
+from desktop_app.core.storage.conversation_db import (
+    SCHEMA_VERSION,
+    ConversationDb,
+    ConversationStoreError,
+    fts_available,
+)
+from desktop_app.core.storage.conversation_export import (
+    EXPORT_FORMAT,
+    EXPORT_VERSION,
+    export_json,
+    export_markdown,
+    import_rows,
+)
+from desktop_app.core.storage.conversation_records import (
+    DEFAULT_TITLE,
+    Conversation,
+    ConversationSummary,
+    Message,
+    SearchHit,
+    check_policy,
+    check_role,
+    conversation_from_rows,
+    load_json,
+    sampling_json,
+    stats_json,
+    summary_from_row,
+    title_from,
+)
+from desktop_app.core.storage.conversation_search import SNIPPET_CHARS, search
 
-EXPORT_FORMAT = "hearth.conversation"
-EXPORT_VERSION = 1
-DEFAULT_TITLE = "New chat"
-ROLES = ("system", "user", "assistant")
-CONTEXT_POLICIES = ("stop", "drop_oldest")
-TITLE_CHARS = 40
-PREVIEW_CHARS = 80
-SNIPPET_CHARS = 80
+__all__ = [
+    "DEFAULT_TITLE",
+    "EXPORT_FORMAT",
+    "EXPORT_VERSION",
+    "PURGE_AFTER_S",
+    "SCHEMA_VERSION",
+    "SNIPPET_CHARS",
+    "Conversation",
+    "ConversationStore",
+    "ConversationStoreError",
+    "ConversationSummary",
+    "Message",
+    "SearchHit",
+    "fts_available",
+    "title_from",
+]
+
 PURGE_AFTER_S = 30 * 24 * 3600.0
-
-# Migration N (index N-1) turns a version N-1 database into version N. Append only.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """
-        CREATE TABLE conversations (
-            id INTEGER PRIMARY KEY,
-            title TEXT NOT NULL,
-            created_at REAL NOT NULL,
-            updated_at REAL NOT NULL,
-            system_prompt TEXT NOT NULL DEFAULT '',
-            sampling_json TEXT NOT NULL DEFAULT '{}',
-            preset TEXT,
-            context_policy TEXT NOT NULL DEFAULT 'drop_oldest'
-                CHECK (context_policy IN ('stop', 'drop_oldest')),
-            model TEXT,
-            deleted_at REAL
-        )
-        """,
-        "CREATE INDEX conversations_by_update ON conversations (updated_at DESC)",
-        """
-        CREATE TABLE messages (
-            id INTEGER PRIMARY KEY,
-            conversation_id INTEGER NOT NULL
-                REFERENCES conversations (id) ON DELETE CASCADE,
-            position INTEGER NOT NULL,
-            role TEXT NOT NULL CHECK (role IN ('system', 'user', 'assistant')),
-            content TEXT NOT NULL,
-            created_at REAL NOT NULL,
-            finish_reason TEXT,
-            stats_json TEXT,
-            UNIQUE (conversation_id, position)
-        )
-        """,
-    ),
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-
-_FTS_TABLES = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5("
-    "content, content='messages', content_rowid='id', tokenize='trigram')",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS conversations_fts USING fts5("
-    "title, content='conversations', content_rowid='id', tokenize='trigram')",
-)
-# External-content FTS: the triggers keep the index in step with the tables. A 'delete' must
-# pass the old values exactly, which AFTER triggers have in `old`.
-_FTS_TRIGGERS = {
-    "messages_fts_ai": """
-        CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN
-            INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
-        END""",
-    "messages_fts_ad": """
-        CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN
-            INSERT INTO messages_fts (messages_fts, rowid, content)
-                VALUES ('delete', old.id, old.content);
-        END""",
-    "messages_fts_au": """
-        CREATE TRIGGER messages_fts_au AFTER UPDATE OF content ON messages BEGIN
-            INSERT INTO messages_fts (messages_fts, rowid, content)
-                VALUES ('delete', old.id, old.content);
-            INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
-        END""",
-    "conversations_fts_ai": """
-        CREATE TRIGGER conversations_fts_ai AFTER INSERT ON conversations BEGIN
-            INSERT INTO conversations_fts (rowid, title) VALUES (new.id, new.title);
-        END""",
-    "conversations_fts_ad": """
-        CREATE TRIGGER conversations_fts_ad AFTER DELETE ON conversations BEGIN
-            INSERT INTO conversations_fts (conversations_fts, rowid, title)
-                VALUES ('delete', old.id, old.title);
-        END""",
-    "conversations_fts_au": """
-        CREATE TRIGGER conversations_fts_au AFTER UPDATE OF title ON conversations BEGIN
-            INSERT INTO conversations_fts (conversations_fts, rowid, title)
-                VALUES ('delete', old.id, old.title);
-            INSERT INTO conversations_fts (rowid, title) VALUES (new.id, new.title);
-        END""",
-}
-
-
-class ConversationStoreError(AppError):
-    """The conversations database cannot be used (newer schema, unreadable file)."""
-
-    kind = "conversation_store"
-
-
-@dataclass(frozen=True)
-class Message:
-    id: int
-    position: int
-    role: str
-    content: str
-    created_at: float
-    finish_reason: str | None = None
-    stats: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class Conversation:
-    """One conversation with its messages in order. `sampling` holds SamplingParams fields;
-    an empty dict means "the app's defaults"."""
-
-    id: int
-    title: str
-    created_at: float
-    updated_at: float
-    system_prompt: str
-    sampling: dict[str, Any]
-    preset: str | None
-    context_policy: str
-    model: str | None
-    messages: list[Message] = field(default_factory=list)
-    deleted_at: float | None = None
-
-
-@dataclass(frozen=True)
-class ConversationSummary:
-    """What the sidebar needs, without loading every message."""
-
-    id: int
-    title: str
-    updated_at: float
-    n_messages: int
-    preview: str
-    deleted_at: float | None = None
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    """A match in a message (`message_id` set) or in a conversation's title (`message_id` None)."""
-
-    conversation_id: int
-    title: str
-    message_id: int | None
-    snippet: str
-    position: int | None = None
-
-
-def fts_available() -> bool:
-    """Whether this SQLite has FTS5 with the trigram tokenizer (3.34+, FTS5 compiled in)."""
-    if sqlite3.sqlite_version_info < (3, 34, 0):
-        return False
-    probe = sqlite3.connect(":memory:")
-    try:
-        probe.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='trigram')")
-    except sqlite3.Error:
-        return False
-    finally:
-        probe.close()
-    return True
 
 
 class ConversationStore:
@@ -207,109 +86,21 @@ class ConversationStore:
     def __init__(self, path: str | os.PathLike[str], *, fts: bool | None = None) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        self._fts = fts_available() if fts is None else (fts and fts_available())
-        # isolation_level=None: no implicit transactions; writes use explicit BEGIN IMMEDIATE so
-        # they take the write lock up front instead of failing half way when another process
-        # (a second app window) holds it.
-        try:
-            self._conn = sqlite3.connect(
-                self.path, timeout=10.0, isolation_level=None, check_same_thread=False
-            )
-        except sqlite3.Error as exc:
-            raise ConversationStoreError(
-                f"Could not open the conversations database {self.path}: {exc}",
-                details=repr(exc),
-            ) from exc
-        try:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
-            self._sync_fts()
-        except BaseException:
-            self._conn.close()
-            raise
-
-    # ------------------------------------------------------------- lifecycle
+        self._db = ConversationDb(self.path, fts)
+        self._conn = self._db.conn  # the open connection (tests read the file through it)
 
     @property
     def uses_fts(self) -> bool:
-        return self._fts
+        return self._db.fts
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self._db.close()
 
     def __enter__(self) -> ConversationStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction, committed before returning: each public write is durable on return."""
-        with self._lock:
-            conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        """A read transaction, so multi-statement reads see one snapshot."""
-        with self._lock:
-            conn = self._conn
-            conn.execute("BEGIN")
-            try:
-                yield conn
-            finally:
-                if conn.in_transaction:
-                    conn.execute("COMMIT")
-
-    def _migrate(self) -> None:
-        with self._write() as conn:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise ConversationStoreError(
-                    f"{self.path.name} was written by a newer version (schema {version}); "
-                    f"this version understands up to {SCHEMA_VERSION}. The file is left untouched."
-                )
-            for target in range(version + 1, SCHEMA_VERSION + 1):
-                for statement in MIGRATIONS[target - 1]:
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {int(target)}")
-
-    def _sync_fts(self) -> None:
-        """Create the FTS index and its triggers; rebuild it when the triggers were missing."""
-        with self._write() as conn:
-            present = {
-                row[0]
-                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            }
-            if not self._fts:
-                # Without FTS the triggers must go: on a build lacking FTS5 they would make every
-                # write fail. The next open with FTS sees them missing and rebuilds the index.
-                for name in _FTS_TRIGGERS:
-                    if name in present:
-                        conn.execute(f"DROP TRIGGER {name}")
-                return
-            for statement in _FTS_TABLES:
-                conn.execute(statement)
-            if all(name in present for name in _FTS_TRIGGERS):
-                return
-            for name, statement in _FTS_TRIGGERS.items():
-                if name in present:
-                    conn.execute(f"DROP TRIGGER {name}")
-                conn.execute(statement)
-            conn.execute("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')")
-            conn.execute("INSERT INTO conversations_fts (conversations_fts) VALUES ('rebuild')")
 
     # ----------------------------------------------------------- conversations
 
@@ -322,9 +113,9 @@ class ConversationStore:
         context_policy: str = "drop_oldest",
         model: str | None = None,
     ) -> Conversation:
-        _check_policy(context_policy)
+        check_policy(context_policy)
         now = time.time()
-        with self._write() as conn:
+        with self._db.write() as conn:
             cursor = conn.execute(
                 "INSERT INTO conversations (title, created_at, updated_at, system_prompt,"
                 " sampling_json, preset, context_policy, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -333,7 +124,7 @@ class ConversationStore:
                     now,
                     now,
                     system_prompt,
-                    _sampling_json(sampling),
+                    sampling_json(sampling),
                     preset,
                     context_policy,
                     model,
@@ -345,7 +136,7 @@ class ConversationStore:
 
     def list(self, include_deleted: bool = False) -> builtins.list[ConversationSummary]:
         """Newest activity first (ties: newest created first)."""
-        with self._read() as conn:
+        with self._db.read() as conn:
             rows = conn.execute(
                 """
                 SELECT c.id, c.title, c.updated_at, c.deleted_at,
@@ -359,21 +150,11 @@ class ConversationStore:
                 """,
                 (1 if include_deleted else 0,),
             ).fetchall()
-        return [
-            ConversationSummary(
-                id=row[0],
-                title=row[1],
-                updated_at=row[2],
-                deleted_at=row[3],
-                n_messages=row[4],
-                preview=_shorten(row[5] or "", PREVIEW_CHARS),
-            )
-            for row in rows
-        ]
+        return [summary_from_row(row) for row in rows]
 
     def get(self, conv_id: int) -> Conversation:
         """The conversation with all its messages (also when soft-deleted); KeyError if absent."""
-        with self._read() as conn:
+        with self._db.read() as conn:
             row = conn.execute(
                 "SELECT id, title, created_at, updated_at, system_prompt, sampling_json, preset,"
                 " context_policy, model, deleted_at FROM conversations WHERE id = ?",
@@ -386,23 +167,11 @@ class ConversationStore:
                 " FROM messages WHERE conversation_id = ? ORDER BY position",
                 (conv_id,),
             ).fetchall()
-        return Conversation(
-            id=row[0],
-            title=row[1],
-            created_at=row[2],
-            updated_at=row[3],
-            system_prompt=row[4],
-            sampling=_load_json(row[5]) or {},
-            preset=row[6],
-            context_policy=row[7],
-            model=row[8],
-            deleted_at=row[9],
-            messages=[_message(r) for r in message_rows],
-        )
+        return conversation_from_rows(row, message_rows)
 
     def rename(self, conv_id: int, title: str) -> None:
         """Rename without touching updated_at: a rename is not activity, so the order stays."""
-        with self._write() as conn:
+        with self._db.write() as conn:
             _require(conn, conv_id)
             conn.execute("UPDATE conversations SET title = ? WHERE id = ?", (title, conv_id))
 
@@ -421,15 +190,15 @@ class ConversationStore:
         if system_prompt is not None:
             changes["system_prompt"] = system_prompt
         if sampling is not None:
-            changes["sampling_json"] = _sampling_json(sampling)
+            changes["sampling_json"] = sampling_json(sampling)
         if preset is not None:
             changes["preset"] = preset
         if context_policy is not None:
-            _check_policy(context_policy)
+            check_policy(context_policy)
             changes["context_policy"] = context_policy
         if model is not None:
             changes["model"] = model
-        with self._write() as conn:
+        with self._db.write() as conn:
             _require(conn, conv_id)
             if changes:
                 assignments = ", ".join(f"{column} = ?" for column in changes)
@@ -440,7 +209,7 @@ class ConversationStore:
 
     def delete(self, conv_id: int) -> None:
         """Soft delete: hidden from list and search until `restore` or `purge_deleted`."""
-        with self._write() as conn:
+        with self._db.write() as conn:
             _require(conn, conv_id)
             conn.execute(
                 "UPDATE conversations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
@@ -448,14 +217,14 @@ class ConversationStore:
             )
 
     def restore(self, conv_id: int) -> None:
-        with self._write() as conn:
+        with self._db.write() as conn:
             _require(conn, conv_id)
             conn.execute("UPDATE conversations SET deleted_at = NULL WHERE id = ?", (conv_id,))
 
     def purge_deleted(self, older_than_s: float = PURGE_AFTER_S) -> int:
         """Remove for good what was soft-deleted at least `older_than_s` ago; returns how many."""
         cutoff = time.time() - older_than_s
-        with self._write() as conn:
+        with self._db.write() as conn:
             cursor = conn.execute(
                 "DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?",
                 (cutoff,),
@@ -478,10 +247,10 @@ class ConversationStore:
         The first user message names a conversation still called "New chat", so the sidebar
         shows something a person recognises without asking them for a title.
         """
-        _check_role(role)
+        check_role(role)
         now = time.time()
-        stats_json = _stats_json(stats)
-        with self._write() as conn:
+        stats_text = stats_json(stats)
+        with self._db.write() as conn:
             title = _require(conn, conv_id)
             position = conn.execute(
                 "SELECT COALESCE(MAX(position), -1) + 1 FROM messages WHERE conversation_id = ?",
@@ -490,7 +259,7 @@ class ConversationStore:
             cursor = conn.execute(
                 "INSERT INTO messages (conversation_id, position, role, content, created_at,"
                 " finish_reason, stats_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (conv_id, position, role, content, now, finish_reason, stats_json),
+                (conv_id, position, role, content, now, finish_reason, stats_text),
             )
             new_title = title
             if role == "user" and title == DEFAULT_TITLE:
@@ -508,12 +277,12 @@ class ConversationStore:
             content=content,
             created_at=now,
             finish_reason=finish_reason,
-            stats=_load_json(stats_json),
+            stats=load_json(stats_text),
         )
 
     def truncate_from(self, conv_id: int, position: int) -> int:
         """Delete messages at `position` and after (Regenerate); returns how many went."""
-        with self._write() as conn:
+        with self._db.write() as conn:
             _require(conn, conv_id)
             cursor = conn.execute(
                 "DELETE FROM messages WHERE conversation_id = ? AND position >= ?",
@@ -528,7 +297,7 @@ class ConversationStore:
 
         One transaction, so a crash never leaves the edited question with the old answer.
         """
-        with self._write() as conn:
+        with self._db.write() as conn:
             _require(conn, conv_id)
             row = conn.execute(
                 "SELECT role FROM messages WHERE conversation_id = ? AND position = ?",
@@ -556,173 +325,36 @@ class ConversationStore:
         The query is data, never FTS syntax: quotes, `*`, `-`, `OR` and brackets match literally.
         Title hits come first, then messages (best FTS rank, or newest without FTS).
         """
-        # FTS5 reads query strings as C strings: a NUL would end one early ("unterminated string").
-        terms = query.replace("\x00", " ").split()
-        if not terms or limit <= 0:
-            return []
-        long_terms = [t for t in terms if len(t) >= 3] if self._fts else []
-        short_terms = [t for t in terms if t not in long_terms]
-        with self._read() as conn:
-            titles = self._search_rows(conn, "title", long_terms, short_terms, limit)
-            messages = self._search_rows(conn, "message", long_terms, short_terms, limit)
-        hits = [
-            SearchHit(
-                conversation_id=row[0],
-                title=row[1],
-                message_id=None,
-                snippet=_snippet(row[1], terms),
-            )
-            for row in titles
-        ]
-        hits += [
-            SearchHit(
-                conversation_id=row[0],
-                title=row[1],
-                message_id=row[2],
-                position=row[3],
-                snippet=_snippet(row[4], terms),
-            )
-            for row in messages
-        ]
-        return hits[:limit]
-
-    @staticmethod
-    def _search_rows(
-        conn: sqlite3.Connection,
-        kind: str,
-        long_terms: Sequence[str],
-        short_terms: Sequence[str],
-        limit: int,
-    ) -> builtins.list[tuple[Any, ...]]:
-        """FTS MATCH narrows by the long terms; LIKE checks the short ones (or all, without FTS)."""
-        if kind == "title":
-            select = "SELECT c.id, c.title FROM conversations c"
-            fts_join = " JOIN conversations_fts f ON f.rowid = c.id"
-            fts_table, text_column = "conversations_fts", "c.title"
-            order_plain = "c.updated_at DESC"
-        else:
-            select = (
-                "SELECT c.id, c.title, m.id, m.position, m.content FROM messages m"
-                " JOIN conversations c ON c.id = m.conversation_id"
-            )
-            fts_join = " JOIN messages_fts f ON f.rowid = m.id"
-            fts_table, text_column = "messages_fts", "m.content"
-            order_plain = "c.updated_at DESC, m.position"
-        where = ["c.deleted_at IS NULL"]
-        params: builtins.list[Any] = []
-        sql = select
-        if long_terms:
-            sql += fts_join
-            where.append(f"f.{fts_table} MATCH ?")
-            params.append(_fts_query(long_terms))
-        for term in short_terms:
-            where.append(f"{text_column} LIKE ? ESCAPE '\\'")
-            params.append(_like_pattern(term))
-        order = "f.rank, " + order_plain if long_terms else order_plain
-        sql += " WHERE " + " AND ".join(where) + f" ORDER BY {order} LIMIT ?"
-        params.append(limit)
-        return conn.execute(sql, params).fetchall()
+        with self._db.read() as conn:
+            return search(conn, query, limit, fts=self._db.fts)
 
     # --------------------------------------------------------- export / import
 
     def export_markdown(self, conv_id: int) -> str:
         """Readable export: title heading, system prompt, one heading per turn, content verbatim."""
-        conv = self.get(conv_id)
-        title = " ".join(conv.title.split()) or DEFAULT_TITLE
-        parts = [f"# {title}"]
-        if conv.model:
-            parts.append(f"Model: {conv.model}")
-        if conv.system_prompt:
-            parts.append(f"## System prompt\n\n{conv.system_prompt}")
-        for message in conv.messages:
-            parts.append(f"## {message.role.capitalize()}\n\n{message.content}")
-        return "\n\n".join(parts) + "\n"
+        return export_markdown(self.get(conv_id))
 
     def export_json(self, conv_id: int) -> dict[str, Any]:
         """Everything needed to rebuild the conversation, tagged with a format and version."""
-        conv = self.get(conv_id)
-        data = dataclasses.asdict(conv)
-        data["messages"] = [dataclasses.asdict(m) for m in conv.messages]
-        return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, **data}
+        return export_json(self.get(conv_id))
 
     def import_json(self, data: Mapping[str, Any]) -> Conversation:
         """Add an exported conversation as a new one (new ids, not deleted), all or nothing."""
-        if data.get("format") != EXPORT_FORMAT:
-            raise ValueError(f"not a {EXPORT_FORMAT} export")
-        version = data.get("version")
-        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            raise ValueError(f"invalid export version {version!r}")
-        if version > EXPORT_VERSION:
-            raise ValueError(
-                f"this export is version {version}; this app reads up to {EXPORT_VERSION}"
-            )
-        policy = str(data.get("context_policy") or "drop_oldest")
-        _check_policy(policy)
-        raw_messages = data.get("messages") or []
-        if not isinstance(raw_messages, builtins.list):
-            raise ValueError("messages must be a list")
-        now = time.time()
-        created_at = _number(data.get("created_at"), now)
-        messages = []
-        for index, raw in enumerate(raw_messages):
-            if not isinstance(raw, Mapping):
-                raise ValueError(f"message {index} is not an object")
-            role = raw.get("role")
-            content = raw.get("content")
-            if not isinstance(role, str) or not isinstance(content, str):
-                raise ValueError(f"message {index} needs a role and text content")
-            _check_role(role)
-            stats = raw.get("stats")
-            messages.append(
-                (
-                    _number(raw.get("position"), index),
-                    index,
-                    role,
-                    content,
-                    _number(raw.get("created_at"), created_at),
-                    _optional_str(raw.get("finish_reason")),
-                    _stats_json(stats) if isinstance(stats, Mapping) else None,
-                )
-            )
-        messages.sort(key=lambda m: (m[0], m[1]))
-        with self._write() as conn:
+        conversation, messages = import_rows(data)
+        with self._db.write() as conn:
             cursor = conn.execute(
                 "INSERT INTO conversations (title, created_at, updated_at, system_prompt,"
                 " sampling_json, preset, context_policy, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    str(data.get("title") or DEFAULT_TITLE),
-                    created_at,
-                    _number(data.get("updated_at"), created_at),
-                    str(data.get("system_prompt") or ""),
-                    _sampling_json(data.get("sampling") or {}),
-                    _optional_str(data.get("preset")),
-                    policy,
-                    _optional_str(data.get("model")),
-                ),
+                conversation,
             )
             conv_id = cursor.lastrowid
             conn.executemany(
                 "INSERT INTO messages (conversation_id, position, role, content, created_at,"
                 " finish_reason, stats_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(conv_id, pos, *m[2:]) for pos, m in enumerate(messages)],
+                [(conv_id, *m) for m in messages],
             )
         assert conv_id is not None
         return self.get(conv_id)
-
-
-# ---------------------------------------------------------------------- helpers
-
-
-def title_from(text: str) -> str:
-    """A title from a message: its first non-empty line, cut near 40 characters at a word."""
-    line = next((" ".join(x.split()) for x in text.splitlines() if x.strip()), "")
-    if len(line) <= TITLE_CHARS:
-        return line
-    cut = line[:TITLE_CHARS]
-    space = cut.rfind(" ")
-    if space >= TITLE_CHARS // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,.;:-") + "…"
 
 
 def _require(conn: sqlite3.Connection, conv_id: int) -> str:
@@ -735,95 +367,3 @@ def _require(conn: sqlite3.Connection, conv_id: int) -> str:
 
 def _touch(conn: sqlite3.Connection, conv_id: int) -> None:
     conn.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (time.time(), conv_id))
-
-
-def _check_role(role: str) -> None:
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-
-
-def _check_policy(policy: str) -> None:
-    if policy not in CONTEXT_POLICIES:
-        raise ValueError(f"context policy must be one of {', '.join(CONTEXT_POLICIES)}")
-
-
-def _sampling_json(sampling: SamplingParams | Mapping[str, Any] | None) -> str:
-    if sampling is None:
-        return "{}"
-    data = sampling.to_dict() if isinstance(sampling, SamplingParams) else dict(sampling)
-    return _dump(data, "sampling")
-
-
-def _stats_json(stats: Stats | Mapping[str, Any] | None) -> str | None:
-    if stats is None:
-        return None
-    data = dataclasses.asdict(stats) if isinstance(stats, Stats) else dict(stats)
-    return _dump(data, "stats")
-
-
-def _dump(data: dict[str, Any], what: str) -> str:
-    try:
-        return json.dumps(data, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{what} must be storable as JSON: {exc}") from exc
-
-
-def _load_json(text: str | None) -> dict[str, Any] | None:
-    """A stored JSON object; None for NULL or for a damaged value (never fail a whole load)."""
-    if text is None:
-        return None
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
-
-
-def _message(row: Sequence[Any]) -> Message:
-    return Message(
-        id=row[0],
-        position=row[1],
-        role=row[2],
-        content=row[3],
-        created_at=row[4],
-        finish_reason=row[5],
-        stats=_load_json(row[6]),
-    )
-
-
-def _number(value: Any, default: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return default
-    return value
-
-
-def _optional_str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _fts_query(terms: Sequence[str]) -> str:
-    """Each term as an FTS5 string (quotes doubled): operators inside are plain text."""
-    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
-
-
-def _like_pattern(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _shorten(text: str, width: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
-
-
-def _snippet(text: str, terms: Sequence[str], width: int = SNIPPET_CHARS) -> str:
-    """About `width` characters around the first match, on one line, with … where cut."""
-    flat = " ".join(text.split())
-    lowered = flat.lower()
-    found = [i for i in (lowered.find(t.lower()) for t in terms) if i >= 0]
-    if not found or len(flat) <= width:
-        return _shorten(flat, width)
-    start = max(0, min(found) - width // 3)
-    end = min(len(flat), start + width)
-    start = max(0, end - width)
-    return ("…" if start else "") + flat[start:end].strip() + ("…" if end < len(flat) else "")

@@ -1,0 +1,209 @@
+"""What the conversations database holds, as plain records, and the checks and JSON encodings
+its columns use. Shared by the store, its search and its export/import without a cycle."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop_app.core.engine.events import Stats
+from desktop_app.core.engine.params import SamplingParams
+
+__all__ = [
+    "CONTEXT_POLICIES",
+    "DEFAULT_TITLE",
+    "PREVIEW_CHARS",
+    "ROLES",
+    "TITLE_CHARS",
+    "Conversation",
+    "ConversationSummary",
+    "Message",
+    "SearchHit",
+    "check_policy",
+    "check_role",
+    "conversation_from_rows",
+    "load_json",
+    "message_from_row",
+    "number",
+    "optional_str",
+    "sampling_json",
+    "shorten",
+    "stats_json",
+    "summary_from_row",
+    "title_from",
+]
+
+DEFAULT_TITLE = "New chat"
+ROLES = ("system", "user", "assistant")
+CONTEXT_POLICIES = ("stop", "drop_oldest")
+TITLE_CHARS = 40
+PREVIEW_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    position: int
+    role: str
+    content: str
+    created_at: float
+    finish_reason: str | None = None
+    stats: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """One conversation with its messages in order. `sampling` holds SamplingParams fields;
+    an empty dict means "the app's defaults"."""
+
+    id: int
+    title: str
+    created_at: float
+    updated_at: float
+    system_prompt: str
+    sampling: dict[str, Any]
+    preset: str | None
+    context_policy: str
+    model: str | None
+    messages: list[Message] = field(default_factory=list)
+    deleted_at: float | None = None
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    """What the sidebar needs, without loading every message."""
+
+    id: int
+    title: str
+    updated_at: float
+    n_messages: int
+    preview: str
+    deleted_at: float | None = None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A match in a message (`message_id` set) or in a conversation's title (`message_id` None)."""
+
+    conversation_id: int
+    title: str
+    message_id: int | None
+    snippet: str
+    position: int | None = None
+
+
+def title_from(text: str) -> str:
+    """A title from a message: its first non-empty line, cut near 40 characters at a word."""
+    line = next((" ".join(x.split()) for x in text.splitlines() if x.strip()), "")
+    if len(line) <= TITLE_CHARS:
+        return line
+    cut = line[:TITLE_CHARS]
+    space = cut.rfind(" ")
+    if space >= TITLE_CHARS // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:-") + "…"
+
+
+def check_role(role: str) -> None:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+
+
+def check_policy(policy: str) -> None:
+    if policy not in CONTEXT_POLICIES:
+        raise ValueError(f"context policy must be one of {', '.join(CONTEXT_POLICIES)}")
+
+
+def sampling_json(sampling: SamplingParams | Mapping[str, Any] | None) -> str:
+    if sampling is None:
+        return "{}"
+    data = sampling.to_dict() if isinstance(sampling, SamplingParams) else dict(sampling)
+    return _dump(data, "sampling")
+
+
+def stats_json(stats: Stats | Mapping[str, Any] | None) -> str | None:
+    if stats is None:
+        return None
+    data = dataclasses.asdict(stats) if isinstance(stats, Stats) else dict(stats)
+    return _dump(data, "stats")
+
+
+def _dump(data: dict[str, Any], what: str) -> str:
+    try:
+        return json.dumps(data, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{what} must be storable as JSON: {exc}") from exc
+
+
+def load_json(text: str | None) -> dict[str, Any] | None:
+    """A stored JSON object; None for NULL or for a damaged value (never fail a whole load)."""
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def message_from_row(row: Sequence[Any]) -> Message:
+    return Message(
+        id=row[0],
+        position=row[1],
+        role=row[2],
+        content=row[3],
+        created_at=row[4],
+        finish_reason=row[5],
+        stats=load_json(row[6]),
+    )
+
+
+def conversation_from_rows(
+    row: Sequence[Any], message_rows: Sequence[Sequence[Any]]
+) -> Conversation:
+    """A `conversations` row (id, title, created_at, updated_at, system_prompt, sampling_json,
+    preset, context_policy, model, deleted_at) with its message rows in order."""
+    return Conversation(
+        id=row[0],
+        title=row[1],
+        created_at=row[2],
+        updated_at=row[3],
+        system_prompt=row[4],
+        sampling=load_json(row[5]) or {},
+        preset=row[6],
+        context_policy=row[7],
+        model=row[8],
+        deleted_at=row[9],
+        messages=[message_from_row(r) for r in message_rows],
+    )
+
+
+def summary_from_row(row: Sequence[Any]) -> ConversationSummary:
+    """A sidebar row: (id, title, updated_at, deleted_at, message count, last text)."""
+    return ConversationSummary(
+        id=row[0],
+        title=row[1],
+        updated_at=row[2],
+        deleted_at=row[3],
+        n_messages=row[4],
+        preview=shorten(row[5] or "", PREVIEW_CHARS),
+    )
+
+
+def number(value: Any, default: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return default
+    return value
+
+
+def optional_str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def shorten(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
