@@ -222,7 +222,7 @@ def models(lang: str, out: Path, model_arg: str, theme: str = "system") -> int:
     from desktop_app.core.storage.settings import Settings
     from desktop_app.ui.app import apply_language, apply_theme, create_app
     from desktop_app.ui.main_window import MainWindow
-    from desktop_app.ui.models_pane import TAB_CATALOG, TAB_LIBRARY
+    from desktop_app.ui.models.pane import TAB_CATALOG, TAB_LIBRARY
 
     def wait(ms: int) -> None:
         loop = QEventLoop()

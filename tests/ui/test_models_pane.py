@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.controllers.models_events import DownloadChanged
 from desktop_app.core.models.catalog import load_catalog
 from desktop_app.core.models.downloads import (
     STAGING_DIR,
@@ -34,15 +35,15 @@ from desktop_app.core.models.starter import STARTER_SHA256
 from desktop_app.core.storage.conversations import ConversationStore
 from desktop_app.core.storage.paths import AppPaths
 from desktop_app.core.storage.settings import Settings
-from desktop_app.ui import models_library_view
-from desktop_app.ui.downloads_model import C_STATE, DownloadsTableModel
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.models_catalog_model import COL_FIT, CatalogTableModel
-from desktop_app.ui.models_fit import FitContext
-from desktop_app.ui.models_hub_model import F_FIT, F_QUANT, F_SIZE, RepoFilesModel, RepoResultsModel
-from desktop_app.ui.models_hub_settings import HubSettingsDialog
-from desktop_app.ui.models_library_model import COL_ARCH, COL_DEFAULT, LibraryTableModel
-from desktop_app.ui.models_pane import TAB_CATALOG, TAB_DOWNLOADS, TAB_HUB, TAB_LIBRARY, ModelsPane
+from desktop_app.ui.models import library_actions
+from desktop_app.ui.models.catalog_model import COL_FIT, CatalogTableModel
+from desktop_app.ui.models.downloads_model import C_STATE, DownloadsTableModel
+from desktop_app.ui.models.fit import FitContext
+from desktop_app.ui.models.hub_model import F_FIT, F_QUANT, F_SIZE, RepoFilesModel, RepoResultsModel
+from desktop_app.ui.models.hub_settings import HubSettingsDialog
+from desktop_app.ui.models.library_model import COL_ARCH, COL_DEFAULT, LibraryTableModel
+from desktop_app.ui.models.pane import TAB_CATALOG, TAB_DOWNLOADS, TAB_HUB, TAB_LIBRARY, ModelsPane
 
 LOAD_TIMEOUT = 120_000
 WAIT = 30_000
@@ -114,7 +115,11 @@ class Events:
 
     def __init__(self, pane: ModelsPane) -> None:
         self.seen: list[DownloadEvent] = []
-        pane._downloads_relay.arrived.connect(self.seen.append)
+        pane.controller.add_listener(self._on_event)
+
+    def _on_event(self, event: object) -> None:
+        if isinstance(event, DownloadChanged):
+            self.seen.append(event.event)
 
     def kinds(self) -> list[str]:
         return [e.kind for e in self.seen]
@@ -290,6 +295,59 @@ def test_a_checksum_mismatch_is_shown_on_its_row(qtbot: QtBot, hub_server: HubSe
     assert visible_files() == []
 
 
+def test_a_new_pane_over_the_old_controller_keeps_the_search_and_the_download(
+    qtbot: QtBot, hub_server: HubServer
+) -> None:
+    """What a language or theme switch does (MainWindow.hand_over): the new pane shows the
+    search results, the open repo and the running download, and follows it to the end."""
+    _ = hub_server.file(SMOLLM_REPO, SMOLLM_FILE).blob.sha256  # hash now, not during the test
+    window = make_window(qtbot, hub_server.endpoint)
+    pane = open_models(qtbot, window)
+    click_tab(qtbot, pane.tabs, TAB_HUB)
+    hub = pane.hub_view
+    qtbot.keyClicks(hub.query, "SmolLM2")
+    qtbot.keyClick(hub.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: hub.results_model.rowCount() > 0, timeout=WAIT)
+    found = hub.results_model.rowCount()
+    click_row(qtbot, hub.results, 0, double=True)
+    qtbot.waitUntil(lambda: hub.files_model.rowCount() > 0, timeout=WAIT)
+    events = Events(pane)
+    hub_server.set_fault(file=SMOLLM_FILE, throttle=2_000_000)  # runs through the switch
+    click_row(qtbot, hub.files, 0)
+    click(qtbot, hub.download_button)
+    qtbot.waitUntil(events.first("progress"), timeout=WAIT)
+    [job] = [s.job_id for s in pane.downloads_view.model.jobs()]
+
+    pane.detach()
+    new = ModelsPane(window.paths, window.settings, window.service, controller=pane.controller)
+    qtbot.addWidget(new)
+    new.show()
+    assert new.fit_context() is not None  # the machine's report came along
+    assert new.hub_view.query.text() == "SmolLM2"
+    assert new.hub_view.results_model.rowCount() == found
+    assert new.hub_view.repo is not None and new.hub_view.repo.repo_id == SMOLLM_REPO
+    assert new.hub_view.files_model.rowCount() == hub.files_model.rowCount()
+    assert "Model files in" in new.hub_view.state.text()
+    [status] = new.downloads_view.model.jobs()
+    assert status.job_id == job and status.state == DownloadState.RUNNING
+    assert new.tabs.tabText(TAB_DOWNLOADS) == "Downloads (1)"
+    click_tab(qtbot, new.tabs, TAB_DOWNLOADS)
+    actions = new.downloads_view.actions_for(job)
+    assert actions is not None and actions.pause.isVisible()
+
+    click(qtbot, actions.pause)  # the new pane's buttons act on the download too
+    state = new.downloads_view.model.index(0, C_STATE)
+    qtbot.waitUntil(lambda: state.data() == "Paused", timeout=5_000)
+    hub_server.clear_faults()
+    with qtbot.waitSignal(new.library_changed, timeout=WAIT):
+        click(qtbot, actions.resume)
+    qtbot.waitUntil(lambda: state.data() == "Done", timeout=WAIT)
+    path = models_dir() / SMOLLM_FILE
+    qtbot.waitUntil(lambda: new.library_view.model.row_of(str(path)) >= 0, timeout=WAIT)
+    assert sha256(path) == STARTER_SHA256
+    assert pane.downloads_view.model.index(0, C_STATE).data() != "Done"  # the old view let go
+
+
 # --------------------------------------------------------------------------- the library
 
 
@@ -360,11 +418,11 @@ def test_import_copies_with_progress_and_set_as_default(
     pane = open_models(qtbot, window)
     lib = pane.library_view
     monkeypatch.setattr(
-        models_library_view.QFileDialog,
+        library_actions.QFileDialog,
         "getOpenFileName",
         lambda *_a, **_k: (str(source), "GGUF models (*.gguf)"),
     )
-    monkeypatch.setattr(models_library_view, "ask_import_mode", lambda *_a: "copy")
+    monkeypatch.setattr(library_actions, "ask_import_mode", lambda *_a: "copy")
     with qtbot.waitSignal(pane.library_changed, timeout=WAIT):
         click(qtbot, lib.import_button)
         assert lib.import_row.isVisible() and not lib.import_button.isEnabled()

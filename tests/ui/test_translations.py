@@ -104,8 +104,8 @@ def test_download_states_from_the_core_read_in_chinese(qapp: object, tmp_path: P
     """The downloader's English states ("Retrying in 4 s …") show in the interface's language."""
     from desktop_app.core.storage.settings import Settings
     from desktop_app.ui.app import apply_language
-    from desktop_app.ui.models.downloads_model import DownloadsTableModel
     from desktop_app.ui.durations import duration
+    from desktop_app.ui.models.downloads_model import DownloadsTableModel
 
     settings = Settings.load(tmp_path / "settings.json")
     settings.set("language", "zh_CN")

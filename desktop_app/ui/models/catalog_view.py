@@ -35,7 +35,7 @@ from desktop_app.core.models.fit import (
 from desktop_app.core.models.hub import HubFile, HubModel
 from desktop_app.core.models.library import format_size
 from desktop_app.core.models.shards import parse_shard_name
-from desktop_app.ui.models_catalog_model import (
+from desktop_app.ui.models.catalog_model import (
     COL_FIT,
     COL_NAME,
     ID_ROLE,
@@ -43,7 +43,7 @@ from desktop_app.ui.models_catalog_model import (
     CatalogTableModel,
     pick_file,
 )
-from desktop_app.ui.models_fit import ERROR_COLOR, FitContext, FitWords, context_label, dot_icon
+from desktop_app.ui.models.fit import ERROR_COLOR, FitContext, FitWords, context_label, dot_icon
 
 
 def hub_model_for(f: CatalogFile) -> HubModel:

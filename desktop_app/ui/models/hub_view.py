@@ -1,13 +1,14 @@
 """The "Search the Hub" tab: search GGUF repos, open one, download one of its files.
 
-Nothing is sent until the person searches (or opens a repo); every request runs on a worker
-thread and comes back as a queued signal, numbered so that a late answer to an older request is
-dropped. Offline mode disables the controls, and the client refuses before any socket anyway.
+Nothing is sent until the person searches (or opens a repo). The requests are the models
+controller's (core/controllers/models.py): they run off the GUI thread, a late answer to an older
+request is dropped, and the results stay with the controller, so a rebuilt window shows them
+again. Offline mode disables the controls, and the client refuses before any socket anyway.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,44 +23,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.errors import AppError
-from desktop_app.core.models.fit import ModelShape, estimate_fit, recommend_quant
-from desktop_app.core.models.hub import HubClient, HubModel, RepoFiles, SortKey
-from desktop_app.core.storage.settings import Settings
-from desktop_app.ui.models_fit import ERROR_COLOR, FitContext
-from desktop_app.ui.models_hub_model import (
+from desktop_app.core.controllers.models import ModelsController, hub_config
+from desktop_app.core.controllers.models_events import (
+    HubEvent,
+    HubFailed,
+    HubOpened,
+    HubSearched,
+    HubStarted,
+)
+from desktop_app.core.models.fit import FitEstimate, ModelShape, estimate_fit, recommend_quant
+from desktop_app.core.models.hub import HubModel, RepoFiles, SortKey
+from desktop_app.ui.models.fit import ERROR_COLOR, FitContext
+from desktop_app.ui.models.hub_model import (
     F_FILE,
     R_REPO,
     RepoFilesModel,
     RepoResultsModel,
 )
-from desktop_app.ui.models_service import hub_config
-from desktop_app.ui.worker_relay import emit, error_text, in_thread
-
-SEARCH_LIMIT = 50
-
-
-class _Relay(QObject):
-    searched = Signal(int, object)  # request, list[RepoSummary]
-    opened = Signal(int, object)  # request, RepoFiles
-    failed = Signal(int, str)  # request, message
 
 
 class HubView(QWidget):
     download_requested = Signal(str, object, str)  # repo id, HubModel, revision
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: ModelsController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.settings = settings
-        self._request = 0
-        self._busy = False
+        self.controller = controller
         self._offline = False
         self._fit: FitContext | None = None
         self.repo: RepoFiles | None = None
-        self._relay = _Relay()  # no parent: a worker may still hold it after the view is gone
-        self._relay.searched.connect(self._on_searched)
-        self._relay.opened.connect(self._on_opened)
-        self._relay.failed.connect(self._on_failed)
 
         self.query = QLineEdit()
         self.query.setPlaceholderText(self.tr("Search GGUF models, e.g. qwen, llama, gemma…"))
@@ -75,7 +66,6 @@ class HubView(QWidget):
         ):
             self.sort.addItem(text, key)
         self.sort.currentIndexChanged.connect(self._on_sort_changed)
-        self._searched = False  # a new sort searches again, once the person has searched
         self.search_button = QPushButton(self.tr("Search"))
         self.search_button.clicked.connect(self.search)
         top = QHBoxLayout()
@@ -98,7 +88,7 @@ class HubView(QWidget):
         self.results_model = RepoResultsModel(self)
         self.results = QTableView()
         self.results.setAccessibleName(self.tr("Search results"))
-        self._table(self.results, self.results_model, R_REPO)
+        _table(self.results, self.results_model, R_REPO)
         self.results.doubleClicked.connect(self._on_result_activated)
         self.results.selectionModel().selectionChanged.connect(self._sync)
         self.open_button = QPushButton(self.tr("Open"))
@@ -119,7 +109,7 @@ class HubView(QWidget):
         self.files_model = RepoFilesModel(self)
         self.files = QTableView()
         self.files.setAccessibleName(self.tr("GGUF files"))
-        self._table(self.files, self.files_model, F_FILE)
+        _table(self.files, self.files_model, F_FILE)
         self.files.selectionModel().selectionChanged.connect(self._sync)
         self.refused = QLabel()
         self.refused.setWordWrap(True)
@@ -157,20 +147,7 @@ class HubView(QWidget):
         layout.addWidget(self.hint)
         layout.addWidget(self.state)
         layout.addWidget(splitter, 1)
-        self._sync()
-
-    @staticmethod
-    def _table(view: QTableView, model: object, stretch: int) -> None:
-        view.setModel(model)  # type: ignore[arg-type]
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.verticalHeader().setVisible(False)
-        view.setAlternatingRowColors(True)
-        view.setWordWrap(False)
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        self.attach(controller)
 
     # ---- inputs from the pane ------------------------------------------------------------
 
@@ -200,12 +177,35 @@ class HubView(QWidget):
 
     # ---- state ---------------------------------------------------------------------------
 
+    def attach(self, controller: ModelsController) -> None:
+        """Show `controller`'s search, results and open repository (and what it said last)."""
+        self.controller = controller
+        self.query.setText(controller.hub_query)
+        self.sort.blockSignals(True)  # showing the sort is not choosing one
+        self.sort.setCurrentIndex(max(0, self.sort.findData(controller.hub_sort)))
+        self.sort.blockSignals(False)
+        self.results_model.set_results(list(controller.hub_results))
+        self.repo = None
+        self.files_model.set_repo(None)
+        self.repo_title.setText(self.tr("No repository open."))
+        self.gated.setVisible(False)
+        self.refused.setVisible(False)
+        if controller.hub_repo is not None:
+            self._show_repo(controller.hub_repo)
+        last = controller.hub_last
+        if isinstance(last, HubOpened):
+            self._show_opened(last.repo)
+        elif last is not None:
+            self.on_hub(last)
+        self._sync()
+
     def _sync(self, *_args: object) -> None:
         online = not self._offline
+        busy = self.controller.hub_busy
         self.query.setEnabled(online)
         self.sort.setEnabled(online)
-        self.search_button.setEnabled(online and not self._busy)
-        self.open_button.setEnabled(online and not self._busy and self._selected_hit() is not None)
+        self.search_button.setEnabled(online and not busy)
+        self.open_button.setEnabled(online and not busy and self._selected_hit() is not None)
         self.download_button.setEnabled(
             online and self.repo is not None and self._selected_model() is not None
         )
@@ -219,64 +219,53 @@ class HubView(QWidget):
         rows = self.files.selectionModel().selectedRows()
         return self.files_model.model_at(rows[0].row()) if rows else None
 
-    def _set_busy(self, busy: bool, message: str = "") -> None:
-        self._busy = busy
+    def _set_state(self, message: str) -> None:
         self.state.setStyleSheet("")
         self.state.setText(message)
         self._sync()
 
-    def _client(self) -> HubClient | None:
-        config, problem = hub_config(self.settings)
-        if problem:
-            self._show_error(problem)
-            return None
-        return HubClient(config)
-
     def _show_error(self, message: str) -> None:
         self.state.setText(message)
         self.state.setStyleSheet(f"color: {ERROR_COLOR};")
+        self._sync()
+
+    # ---- the controller's answers --------------------------------------------------------
+
+    def on_hub(self, event: HubEvent) -> None:
+        if isinstance(event, HubStarted):
+            if event.kind == "search":
+                self._set_state(self.tr("Searching {0}…").format(event.target))
+            else:
+                self._set_state(self.tr("Listing the files of {0}…").format(event.target))
+        elif isinstance(event, HubSearched):
+            hits = list(event.results)
+            self.results_model.set_results(hits)
+            self._set_state(
+                self.tr("Repositories found: {0}.").format(len(hits))
+                if hits
+                else self.tr("Nothing found. Try a shorter name.")
+            )
+            if hits:
+                self.results.selectRow(0)
+        elif isinstance(event, HubOpened):
+            self._show_repo(event.repo)
+            self._show_opened(event.repo)
+            if self.files_model.rowCount():
+                self.files.selectRow(0)
+        elif isinstance(event, HubFailed):
+            self._show_error(event.message)
 
     # ---- search --------------------------------------------------------------------------
 
     def search(self) -> None:
-        if self._offline or self._busy:
+        if self._offline:
             return
-        client = self._client()
-        if client is None:
-            return
-        query = self.query.text().strip()
         sort: SortKey = self.sort.currentData()
-        self._searched = True
-        self._request += 1
-        request, relay = self._request, self._relay
-        self._set_busy(True, self.tr("Searching {0}…").format(client.config.endpoint))
-
-        def work() -> None:
-            try:
-                hits = client.search(query, sort=sort, limit=SEARCH_LIMIT)
-            except Exception as e:  # AppError from the client; anything else still says why
-                emit(relay.failed, request, e.message if isinstance(e, AppError) else error_text(e))
-            else:
-                emit(relay.searched, request, hits)
-
-        in_thread("hub-search", work)
+        self.controller.search(self.query.text().strip(), sort)
 
     def _on_sort_changed(self, _index: int) -> None:
-        if self._searched and not self._busy:
+        if self.controller.hub_searched and not self.controller.hub_busy:
             self.search()
-
-    def _on_searched(self, request: int, hits: list[object]) -> None:
-        if request != self._request:
-            return
-        self.results_model.set_results(hits)  # type: ignore[arg-type]
-        self._set_busy(
-            False,
-            self.tr("Repositories found: {0}.").format(len(hits))
-            if hits
-            else self.tr("Nothing found. Try a shorter name."),
-        )
-        if hits:
-            self.results.selectRow(0)
 
     # ---- one repo ------------------------------------------------------------------------
 
@@ -291,34 +280,16 @@ class HubView(QWidget):
             self.open_repo(repo_id)
 
     def open_repo(self, repo_id: str) -> None:
-        if self._offline or self._busy:
-            return
-        client = self._client()
-        if client is None:
-            return
-        self._request += 1
-        request, relay = self._request, self._relay
-        self._set_busy(True, self.tr("Listing the files of {0}…").format(repo_id))
+        if not self._offline:
+            self.controller.open_repo(repo_id)
 
-        def work() -> None:
-            try:
-                repo = client.repo_files(repo_id)
-            except Exception as e:
-                emit(relay.failed, request, e.message if isinstance(e, AppError) else error_text(e))
-            else:
-                emit(relay.opened, request, repo)
-
-        in_thread("hub-repo", work)
-
-    def _on_opened(self, request: int, repo: RepoFiles) -> None:
-        if request != self._request:
-            return
+    def _show_repo(self, repo: RepoFiles) -> None:
         self.repo = repo
         self.files_model.set_repo(repo)
         self._update_fits()
         self.repo_title.setText(repo.repo_id)
         if repo.gated:
-            config, _ = hub_config(self.settings)
+            config, _ = hub_config(self.controller.settings)
             page = config.repo_page(repo.repo_id)
             if config.token:
                 text = self.tr(
@@ -339,45 +310,18 @@ class HubView(QWidget):
                 )
             )
         self.refused.setVisible(bool(repo.refused))
+
+    def _show_opened(self, repo: RepoFiles) -> None:
         n = sum(1 for m in repo.models if m.kind == "model")
-        self._set_busy(
-            False,
+        self._set_state(
             self.tr("Model files in {1}: {0}.").format(n, repo.repo_id)
             if n
-            else self.tr("{0} has no GGUF model files.").format(repo.repo_id),
+            else self.tr("{0} has no GGUF model files.").format(repo.repo_id)
         )
-        if self.files_model.rowCount():
-            self.files.selectRow(0)
 
     def _update_fits(self) -> None:
-        """A fit per file (the layout guessed from its size), and the quantization recommended
-        for this machine among the repo's (the smallest file of each quantization)."""
-        ctx, repo = self._fit, self.repo
-        if ctx is None or repo is None:
-            return
-        fits = {}
-        smallest: dict[str, tuple[HubModel, ModelShape]] = {}
-        for m in repo.models:
-            if m.kind != "model" or m.size is None:
-                continue
-            shape = ModelShape.guess(m.size, m.first_file.basename)
-            fits[m.name] = estimate_fit(shape, ctx.report, n_ctx=ctx.n_ctx, kv_type=ctx.kv_type)
-            if m.quant and (m.quant not in smallest or m.size < smallest[m.quant][1].file_size):
-                smallest[m.quant] = (m, shape)
-        rec = recommend_quant(
-            [(q, shape) for q, (_m, shape) in smallest.items()],
-            ctx.report,
-            n_ctx=ctx.n_ctx,
-            kv_type=ctx.kv_type,
-        )
-        recommended = smallest[rec.quant][0].name if rec is not None else None
-        self.files_model.set_fits(fits, recommended)
-
-    def _on_failed(self, request: int, message: str) -> None:
-        if request != self._request:
-            return
-        self._set_busy(False)
-        self._show_error(message)
+        if self._fit is not None and self.repo is not None:
+            self.files_model.set_fits(*repo_fits(self.repo, self._fit))
 
     # ---- download ------------------------------------------------------------------------
 
@@ -392,3 +336,37 @@ class HubView(QWidget):
         if model is None or self.repo is None or self._offline:
             return
         self.download_requested.emit(self.repo.repo_id, model, self.repo.revision)
+
+
+def _table(view: QTableView, model: object, stretch: int) -> None:
+    view.setModel(model)  # type: ignore[arg-type]
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def repo_fits(repo: RepoFiles, ctx: FitContext) -> tuple[dict[str, FitEstimate], str | None]:
+    """A fit per file (the layout guessed from its size), and the file of the quantization
+    recommended for this machine among the repo's (the smallest file of each quantization)."""
+    fits = {}
+    smallest: dict[str, tuple[HubModel, ModelShape]] = {}
+    for m in repo.models:
+        if m.kind != "model" or m.size is None:
+            continue
+        shape = ModelShape.guess(m.size, m.first_file.basename)
+        fits[m.name] = estimate_fit(shape, ctx.report, n_ctx=ctx.n_ctx, kv_type=ctx.kv_type)
+        if m.quant and (m.quant not in smallest or m.size < smallest[m.quant][1].file_size):
+            smallest[m.quant] = (m, shape)
+    rec = recommend_quant(
+        [(q, shape) for q, (_m, shape) in smallest.items()],
+        ctx.report,
+        n_ctx=ctx.n_ctx,
+        kv_type=ctx.kv_type,
+    )
+    return fits, smallest[rec.quant][0].name if rec is not None else None

@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont
 from desktop_app.core.models.fit import FitEstimate
 from desktop_app.core.models.hub import HubModel, RepoFiles, RepoSummary
 from desktop_app.core.models.library import format_size
-from desktop_app.ui.models_fit import FitWords, count_label, date_label, dot_icon
+from desktop_app.ui.models.fit import FitWords, count_label, date_label, dot_icon
 from desktop_app.ui.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex

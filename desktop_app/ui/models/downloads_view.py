@@ -1,8 +1,9 @@
 """The Downloads tab: every download with its progress, bytes, speed, time left and state, and
 Pause / Resume / Cancel on its own row.
 
-Rows come from the downloader's events (relayed to the GUI thread by the pane); jobs a previous
-run left paused are listed at once, from the downloader's saved state. Errors stay on their row.
+Rows come from the downloader's events (the models controller's, on the GUI thread, handed in by
+the pane); jobs a previous run left paused are listed at once, from the downloader's saved state.
+Errors stay on their row.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.controllers.models import ModelsController
 from desktop_app.core.errors import AppError
-from desktop_app.core.models.downloads import Downloader, DownloadEvent, DownloadState
-from desktop_app.ui.downloads_model import (
+from desktop_app.core.models.downloads import DownloadEvent, DownloadState
+from desktop_app.ui.models.downloads_model import (
     C_ACTIONS,
     C_FILE,
     C_PROGRESS,
@@ -31,7 +33,7 @@ from desktop_app.ui.downloads_model import (
     DownloadsTableModel,
     ProgressDelegate,
 )
-from desktop_app.ui.models_fit import ERROR_COLOR
+from desktop_app.ui.models.fit import ERROR_COLOR
 
 _RESUMABLE = (DownloadState.PAUSED, DownloadState.FAILED)
 
@@ -67,9 +69,9 @@ class JobActions(QWidget):
 class DownloadsView(QWidget):
     status_message = Signal(str)
 
-    def __init__(self, downloader: Downloader, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: ModelsController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.downloader = downloader
+        self.controller = controller
         self._offline = False
         self._actions: dict[str, JobActions] = {}
 
@@ -108,7 +110,9 @@ class DownloadsView(QWidget):
         self.clear_button = QPushButton(self.tr("Clear finished"))
         self.clear_button.setToolTip(self.tr("Take finished and cancelled downloads off the list"))
         self.clear_button.clicked.connect(self.clear_finished)
-        self.folder = QLabel(self.tr("Downloads go to {0}").format(downloader.models_dir))
+        self.folder = QLabel(
+            self.tr("Downloads go to {0}").format(controller.downloader.models_dir)
+        )
         self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         bottom = QHBoxLayout()
         bottom.addWidget(self.folder, 1)
@@ -119,7 +123,12 @@ class DownloadsView(QWidget):
         layout.addWidget(self.empty)
         layout.addLayout(bottom)
 
-        self.model.set_jobs(downloader.jobs())  # paused jobs from the last run are listed now
+        self.attach(controller)
+
+    def attach(self, controller: ModelsController) -> None:
+        """List `controller`'s downloads (paused jobs from the last run among them)."""
+        self.controller = controller
+        self.model.set_jobs(controller.jobs())
         self._sync()
 
     # ---- rows and their buttons ----------------------------------------------------------
@@ -187,16 +196,16 @@ class DownloadsView(QWidget):
     # ---- actions -------------------------------------------------------------------------
 
     def pause(self, job_id: str) -> None:
-        self._act(self.downloader.pause, job_id)
+        self._act(self.controller.pause, job_id)
 
     def resume(self, job_id: str) -> None:
-        self._act(self.downloader.resume, job_id)
+        self._act(self.controller.resume, job_id)
 
     def cancel(self, job_id: str) -> None:
-        self._act(self.downloader.cancel, job_id)
+        self._act(self.controller.cancel_download, job_id)
 
     def forget(self, job_id: str) -> None:
-        self.downloader.forget(job_id)
+        self.controller.forget_download(job_id)
         self._actions.pop(job_id, None)
         self.model.remove(job_id)
         self._sync()
@@ -214,7 +223,7 @@ class DownloadsView(QWidget):
         # the downloader reports the new state as an event; for a job that was not running it
         # has already arrived (same thread); for a running one it follows within a second
         try:
-            self.model.update(self.downloader.status(job_id))
+            self.model.update(self.controller.status(job_id))
         except AppError:
             return
         self._refresh_actions()

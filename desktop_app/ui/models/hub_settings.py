@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.errors import AppError
 from desktop_app.core.models.hub import DEFAULT_ENDPOINT, HubConfig
 from desktop_app.core.storage.settings import Settings
-from desktop_app.ui.models_fit import ERROR_COLOR
+from desktop_app.ui.models.fit import ERROR_COLOR
 
 
 class HubSettingsDialog(QDialog):

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 
 from desktop_app.core.models.fit import FitEstimate
 from desktop_app.core.models.library import LocalModel, format_size
-from desktop_app.ui.models_fit import ERROR_COLOR, FitWords, context_label, dot_icon
+from desktop_app.ui.models.fit import ERROR_COLOR, FitWords, context_label, dot_icon
 from desktop_app.ui.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
 from desktop_app.core.models.catalog import CatalogEntry, CatalogFile
 from desktop_app.core.models.fit import FitEstimate, Recommendation
 from desktop_app.core.models.library import format_size
-from desktop_app.ui.models_fit import FitWords, context_label, dot_icon, params_label
+from desktop_app.ui.models.fit import FitWords, context_label, dot_icon, params_label
 from desktop_app.ui.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex

@@ -16,14 +16,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop_app.core.controllers.models import ModelsController
 from desktop_app.core.errors import AppError
 from desktop_app.core.models import net
 from desktop_app.core.models.catalog import load_catalog
-from desktop_app.core.models.downloads import Downloader, DownloadEvent, DownloadState
+from desktop_app.core.models.downloads import DownloadEvent, DownloadState
 from desktop_app.core.models.hub import HubConfig
 from desktop_app.core.models.starter import ensure_starter_model
 from desktop_app.ui.background import Background, error_text, run
-from desktop_app.ui.models_catalog_view import hub_model_for
+from desktop_app.ui.models.catalog_view import hub_model_for
 
 PROBE_TIMEOUTS = net.Timeouts(connect=5.0, read=10.0)
 
@@ -33,12 +34,9 @@ class StarterFetcher(QObject):
     ready = Signal(str)  # the model's path
     failed = Signal(str)  # why, for the person
 
-    def __init__(
-        self, models_dir: Path, downloader: Downloader, parent: QObject | None = None
-    ) -> None:
+    def __init__(self, controller: ModelsController, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.models_dir = models_dir
-        self.downloader = downloader
+        self.controller = controller  # the pane sets the one it follows
         self._job: str | None = None
         self._busy = False
         self._config = HubConfig()
@@ -54,6 +52,10 @@ class StarterFetcher(QObject):
     @property
     def busy(self) -> bool:
         return self._busy
+
+    @property
+    def models_dir(self) -> Path:
+        return self.controller.paths.models_dir
 
     @property
     def target(self) -> Path:
@@ -93,7 +95,7 @@ class StarterFetcher(QObject):
             self._from_index(why)
             return
         try:
-            self._job = self.downloader.add(
+            self._job = self.controller.download(
                 self.entry.repo, hub_model_for(self.file), revision="main"
             )
         except AppError as e:
@@ -165,7 +167,7 @@ class StarterFetcher(QObject):
         download is paused and resumed in Models → Downloads."""
         self._abort.set("cancelled")
         if self._job is not None:
-            self.downloader.pause(self._job)
+            self.controller.pause(self._job)
 
     def _on_index_done(self, path: object) -> None:
         self._busy = False

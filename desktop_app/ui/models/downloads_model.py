@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.models.downloads import DownloadState, DownloadStatus, format_bytes
-from desktop_app.ui.models_fit import ERROR_COLOR, duration_label
+from desktop_app.ui.models.fit import ERROR_COLOR, duration_label
 from desktop_app.ui.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex

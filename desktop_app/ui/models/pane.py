@@ -1,9 +1,14 @@
 """The Models pane (issue #5): Library, Catalog, Search the Hub and Downloads, with the offline
 switch and the Hub settings above them.
 
+The pane is a view over a `ModelsController` (core/controllers/models.py), which owns the library
+listing, imports, the download queue, the Hub search and the machine's report; `attach` shows a
+controller's state and follows it, `detach` stops, so a window rebuilt for a language or a theme
+keeps running downloads and search results (MainWindow.hand_over).
+
 Start-up costs nothing and sends nothing: the downloader only reads the jobs a previous run left
 (listed as paused), and the library listing and the machine's report (for the fit indicators) are
-made on a worker thread the first time the pane is shown. Each later showing lists the library
+made off the GUI thread the first time the pane is shown. Each later showing lists the library
 again (cheap: headers are cached) and re-reads the load settings, so fits follow the context
 length and KV type chosen in Preferences.
 
@@ -13,7 +18,7 @@ model bar lists the models again), `load_requested(path)`, `status_message(text)
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,6 +30,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.controllers.models import ModelsController, hub_config
+from desktop_app.core.controllers.models_events import (
+    ConfigChanged,
+    DownloadChanged,
+    Event,
+    HubFailed,
+    HubOpened,
+    HubSearched,
+    HubStarted,
+    ImportEnded,
+    ImportProgress,
+    ImportStarted,
+    LibraryChanged,
+    Listed,
+    ReportReady,
+)
 from desktop_app.core.engine.hardware import HardwareReport
 from desktop_app.core.errors import AppError
 from desktop_app.core.models.downloads import DownloadEvent
@@ -32,29 +53,18 @@ from desktop_app.core.models.hub import HubModel
 from desktop_app.core.models.library import Listing, ModelLibrary
 from desktop_app.core.storage.paths import AppPaths
 from desktop_app.core.storage.settings import Settings
-from desktop_app.ui.downloads_view import DownloadsView
 from desktop_app.ui.engine_service import EngineService
-from desktop_app.ui.models_catalog_view import CatalogView
-from desktop_app.ui.models_fit import ERROR_COLOR, FitContext
-from desktop_app.ui.models_hub_settings import HubSettingsDialog
-from desktop_app.ui.models_hub_view import HubView
-from desktop_app.ui.models_library_view import LibraryView
-from desktop_app.ui.models_service import (
-    DownloadRelay,
-    close_downloader,
-    hub_config,
-    machine_report,
-    shared_downloader,
-)
-from desktop_app.ui.starter_fetch import StarterFetcher
-from desktop_app.ui.worker_relay import emit, in_thread
+from desktop_app.ui.models.catalog_view import CatalogView
+from desktop_app.ui.models.downloads_view import DownloadsView
+from desktop_app.ui.models.fit import ERROR_COLOR, FitContext
+from desktop_app.ui.models.hub_settings import HubSettingsDialog
+from desktop_app.ui.models.hub_view import HubView
+from desktop_app.ui.models.jobs import gui_runner
+from desktop_app.ui.models.library_view import LibraryView
+from desktop_app.ui.models.starter_fetch import StarterFetcher
 
 TAB_LIBRARY, TAB_CATALOG, TAB_HUB, TAB_DOWNLOADS = range(4)
-
-
-class _Relay(QObject):
-    listed = Signal(int, object, object)  # request, Listing, default key
-    report = Signal(object)  # HardwareReport
+DEFAULT_N_CTX = 4096
 
 
 class ModelsPane(QWidget):
@@ -71,6 +81,8 @@ class ModelsPane(QWidget):
         service: EngineService,
         language: str | None = None,
         parent: QWidget | None = None,
+        *,
+        controller: ModelsController | None = None,
     ) -> None:
         super().__init__(parent)
         if language is None:  # the UI language (descriptions come in English or Chinese)
@@ -80,19 +92,9 @@ class ModelsPane(QWidget):
         self.paths = paths
         self.settings = settings
         self.service = service
-        self.library = ModelLibrary(settings, paths=paths)
-        config, problem = hub_config(settings)
-        self.downloader = shared_downloader(paths.models_dir, config)
-        self._list_request = 0
-        self._listing = False
-        self._list_again = False
-        self._report: HardwareReport | None = None
-        self._fixed_report = False
-        self._relay = _Relay()  # no parent: a worker may still hold it after the pane is gone
-        self._relay.listed.connect(self._on_listed)
-        self._relay.report.connect(self._on_report)
-        self._downloads_relay = DownloadRelay(self.downloader, self)
-        self._downloads_relay.arrived.connect(self._on_download_event)
+        # a controller this pane made is closed if another one is attached instead (hand-over)
+        self._own = controller is None
+        self.controller = controller or ModelsController(paths, settings, runner=gui_runner)
 
         title = QLabel(self.tr("Models"))
         f = title.font()
@@ -103,7 +105,6 @@ class ModelsPane(QWidget):
         self.offline.setToolTip(
             self.tr("Never contact the Hub: no search, no download, no request of any kind")
         )
-        self.offline.setChecked(config.offline)
         self.offline.toggled.connect(self.set_offline)
         self.hub_settings_button = QPushButton(self.tr("Hub settings…"))
         self.hub_settings_button.setToolTip(self.tr("Hugging Face token and Hub endpoint (mirror)"))
@@ -118,33 +119,75 @@ class ModelsPane(QWidget):
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {ERROR_COLOR};")
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.show_error(problem)
 
-        self.library_view = LibraryView(self.library, service)
+        self.library_view = LibraryView(self.controller, service)
         self.library_view.load_requested.connect(self.load_requested)
-        self.library_view.changed.connect(self._library_edited)
-        self.library_view.rescan_requested.connect(self.refresh_library)
         self.library_view.status_message.connect(self.status_message)
         self.catalog_view = CatalogView(language)
         self.catalog_view.download_requested.connect(self.download)
-        self.hub_view = HubView(settings)
+        self.hub_view = HubView(self.controller)
         self.hub_view.download_requested.connect(self.download)
-        self.downloads_view = DownloadsView(self.downloader)
+        self.downloads_view = DownloadsView(self.controller)
         self.downloads_view.status_message.connect(self.status_message)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.library_view, self.tr("Library"))
         self.tabs.addTab(self.catalog_view, self.tr("Catalog"))
         self.tabs.addTab(self.hub_view, self.tr("Search the Hub"))
         self.tabs.addTab(self.downloads_view, self.tr("Downloads"))
-        self._update_downloads_tab()
 
-        self.starter = StarterFetcher(paths.models_dir, self.downloader, self)
+        self.starter = StarterFetcher(self.controller, self)
 
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(self.error)
         layout.addWidget(self.tabs, 1)
-        self._apply_offline(config.offline)
+        self.attach(self.controller)
+
+    # ---- the controller ------------------------------------------------------------------
+
+    @property
+    def library(self) -> ModelLibrary:
+        return self.controller.library
+
+    def attach(self, controller: ModelsController) -> None:
+        """Show `controller`'s state (listing, import, downloads, Hub results) and follow it."""
+        if self._own and controller is not self.controller:
+            self.controller.close()  # made by this pane and replaced before any use
+        self._own = self._own and controller is self.controller
+        self.controller = controller
+        controller.runner = gui_runner
+        controller.add_listener(self._on_controller)
+        controller.watch_downloads()
+        self.starter.controller = controller
+        for view in (self.library_view, self.hub_view, self.downloads_view):
+            view.attach(controller)
+        self.show_error(controller.config_problem)
+        self._show_offline(controller.config.offline)
+        if controller.listing is not None:
+            self._show_listing(controller.listing, controller.default_key)
+        self._update_downloads_tab()
+        if controller.report is not None:
+            self._apply_fits()
+
+    def detach(self) -> None:
+        """Stop following the controller (this pane is being replaced)."""
+        self.controller.remove_listener(self._on_controller)
+
+    def _on_controller(self, event: Event) -> None:
+        if isinstance(event, Listed):
+            self._show_listing(event.listing, event.default_key)
+        elif isinstance(event, LibraryChanged):
+            self.library_changed.emit()
+        elif isinstance(event, ReportReady):
+            self._apply_fits()
+        elif isinstance(event, ImportStarted | ImportProgress | ImportEnded):
+            self.library_view.on_import(event)
+        elif isinstance(event, DownloadChanged):
+            self._on_download_event(event.event)
+        elif isinstance(event, ConfigChanged):
+            self._show_offline(event.config.offline)
+        elif isinstance(event, HubStarted | HubSearched | HubOpened | HubFailed):
+            self.hub_view.on_hub(event)
 
     # ---- life ----------------------------------------------------------------------------
 
@@ -155,73 +198,38 @@ class ModelsPane(QWidget):
     def start(self) -> None:
         """List the library and read the machine (first showing), or refresh both (later ones)."""
         self.refresh_library()
-        if self._fixed_report and self._report is not None:
-            self._apply_fits()
-            return
-        relay = self._relay
-        in_thread("machine-report", lambda: emit(relay.report, machine_report()))
+        self.controller.read_machine()
 
     def shutdown(self) -> None:
         """The app is closing: running downloads pause (resumable at the next start)."""
-        self.library_view.shutdown()
-        self._downloads_relay.detach()
-        close_downloader(self.downloader)
+        self.controller.close()
 
     # ---- library -------------------------------------------------------------------------
 
     def refresh_library(self) -> None:
-        """List the model folders on a worker thread (one listing at a time)."""
-        if self._listing:
-            self._list_again = True
-            return
-        self._listing = True
-        self._list_request += 1
-        request, relay, library = self._list_request, self._relay, self.library
+        """List the model folders off the GUI thread (one listing at a time)."""
+        self.controller.refresh()
 
-        def work() -> None:
-            listing = library.list_models()
-            default = library.default_model(listing)
-            emit(relay.listed, request, listing, default.key if default is not None else None)
-
-        in_thread("library-list", work)
-
-    def _on_listed(self, request: int, listing: Listing, default_key: str | None) -> None:
-        self._listing = False
-        if self._list_again:
-            self._list_again = False
-            self.refresh_library()
-        if request != self._list_request:
-            return
+    def _show_listing(self, listing: Listing, default_key: str | None) -> None:
         self.library_view.show_listing(listing, default_key)
         self.catalog_view.set_installed({m.file_name for m in listing if m.ok})
         self.listed.emit()
-
-    def _library_edited(self) -> None:
-        self.refresh_library()
-        self.library_changed.emit()
 
     # ---- fits ----------------------------------------------------------------------------
 
     def set_machine(self, report: HardwareReport) -> None:
         """Compute fits for `report` instead of this machine (screenshots, what-if views)."""
-        self._report = report
-        self._fixed_report = True
-        self._apply_fits()
-
-    def _on_report(self, report: HardwareReport) -> None:
-        if self._fixed_report:
-            return
-        self._report = report
-        self._apply_fits()
+        self.controller.set_machine(report)
 
     def fit_context(self) -> FitContext | None:
-        if self._report is None:
+        report = self.controller.report
+        if report is None:
             return None
-        n_ctx = self.settings.get("load.n_ctx", 4096)
+        n_ctx = self.settings.get("load.n_ctx", DEFAULT_N_CTX)
         kv_type = self.settings.get("load.kv_type", "f16")
         return FitContext(
-            self._report,
-            int(n_ctx) if isinstance(n_ctx, int) and n_ctx > 0 else 4096,
+            report,
+            int(n_ctx) if isinstance(n_ctx, int) and n_ctx > 0 else DEFAULT_N_CTX,
             str(kv_type or "f16"),
         )
 
@@ -244,26 +252,22 @@ class ModelsPane(QWidget):
         return dialog
 
     def _hub_settings_changed(self) -> None:
-        config, problem = hub_config(self.settings)
-        self.downloader.set_config(config)
-        self.show_error(problem)
+        config = self.controller.settings_changed()
+        self.show_error(self.controller.config_problem)
         self.status_message.emit(self.tr("Hub settings saved: {0}").format(config.endpoint))
 
     def set_offline(self, offline: bool) -> None:
         """The offline switch: saved, and the downloader pauses what is running."""
         try:
-            self.settings.set("offline", bool(offline))
-            if not self.settings.read_only:
-                self.settings.save()
+            self.controller.set_offline(offline)
         except AppError as e:
             self.show_error(e.message)
-        config, _problem = hub_config(self.settings)
-        self.downloader.set_config(config)
-        self._apply_offline(offline)
-        if self.offline.isChecked() != offline:
-            self.offline.setChecked(offline)
 
-    def _apply_offline(self, offline: bool) -> None:
+    def _show_offline(self, offline: bool) -> None:
+        if self.offline.isChecked() != offline:
+            self.offline.blockSignals(True)
+            self.offline.setChecked(offline)
+            self.offline.blockSignals(False)
         self.hub_view.set_offline(offline)
         self.catalog_view.set_offline(offline)
         self.downloads_view.set_offline(offline)
@@ -274,12 +278,12 @@ class ModelsPane(QWidget):
         """Queue a download and show the Downloads tab; the job id, or None (the error shown)."""
         self.show_error("")
         try:
-            job = self.downloader.add(repo_id, model, revision=revision)
+            job = self.controller.download(repo_id, model, revision=revision)
         except AppError as e:
             self.show_error(e.message)
             self.status_message.emit(e.message)
             return None
-        self.downloads_view.model.update(self.downloader.status(job))
+        self.downloads_view.model.update(self.controller.status(job))
         self.tabs.setCurrentIndex(TAB_DOWNLOADS)
         self.status_message.emit(self.tr("Downloading {0}…").format(model.name))
         return job
@@ -290,8 +294,6 @@ class ModelsPane(QWidget):
         self._update_downloads_tab()
         if event.kind == "done":
             self.status_message.emit(self.tr("Downloaded {0}.").format(event.status.name))
-            self.refresh_library()
-            self.library_changed.emit()
         elif event.kind == "failed" and event.status.error is not None:
             self.status_message.emit(
                 self.tr("Download of {0} failed: {1}").format(
