@@ -1,47 +1,22 @@
 """Facts about a standalone build (PyInstaller): its folder, its build info, its embedded model.
 
 Why one module: the self-test, the bundle's entry script and anything else that must behave
-differently in a bundle ask here, instead of each probing `sys.frozen` and `sys._MEIPASS`.
-Qt-free, and harmless in a source install (every answer is "not a bundle").
+differently in a bundle ask here, instead of each probing `sys.frozen` and `sys._MEIPASS`. The
+answers that need no model (is_frozen, bundle_dir, build_info) live in core/bundle.py, where the
+core can ask them too. Qt-free, and harmless in a source install (every answer is "not a bundle").
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
-import sys
 from pathlib import Path
-from typing import Any
 
+from desktop_app.core.bundle import BUILD_INFO_FILE, build_info, bundle_dir, is_frozen
 from desktop_app.core.models.starter import STARTER_FILE
 
-BUILD_INFO_FILE = "build_info.json"  # written by packaging/build.py at the bundle's root
 EMBEDDED_MODELS_DIR = "models"  # where --offline-model puts the starter model
-
-
-def is_frozen() -> bool:
-    return bool(getattr(sys, "frozen", False))
-
-
-def bundle_dir() -> Path | None:
-    """The folder with the bundle's files (PyInstaller's _MEIPASS); None in a source install."""
-    if not is_frozen():
-        return None
-    return Path(getattr(sys, "_MEIPASS", os.path.dirname(sys.executable)))
-
-
-def build_info() -> dict[str, Any]:
-    """What packaging/build.py recorded (variant, llama.cpp flags, versions); {} if nothing."""
-    root = bundle_dir()
-    if root is None:
-        return {}
-    try:
-        data = json.loads((root / BUILD_INFO_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def embedded_starter() -> Path | None:
@@ -78,3 +53,14 @@ def provide_embedded_starter(models_dir: Path) -> Path | None:
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()
     return target
+
+
+__all__ = [
+    "BUILD_INFO_FILE",
+    "EMBEDDED_MODELS_DIR",
+    "build_info",
+    "bundle_dir",
+    "embedded_starter",
+    "is_frozen",
+    "provide_embedded_starter",
+]

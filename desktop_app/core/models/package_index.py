@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
+from desktop_app.core import bundle
 from desktop_app.core.environment import get_env
 from desktop_app.core.models import net
 from desktop_app.core.models.hub_errors import NetworkError
@@ -50,9 +51,7 @@ def index_urls(environ: dict[str, str] | None = None) -> list[str]:
     for value in (env.get("PIP_INDEX_URL"), *(env.get("PIP_EXTRA_INDEX_URL") or "").split()):
         found.append(value or "")
     found.extend(_pip_config())
-    from desktop_app import frozen  # here: frozen imports the starter's pins, which import us
-
-    found.append(str(frozen.build_info().get("package_index") or ""))
+    found.append(str(bundle.build_info().get("package_index") or ""))
     found.append(_pip_default())
     out: list[str] = []
     for url in found:
