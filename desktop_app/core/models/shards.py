@@ -3,7 +3,7 @@
 Why a module of its own: llama.cpp's `gguf-split` (and gguf-py's writer) put the metadata only in
 the first shard; the others hold tensors and three `split.*` keys, no architecture. `inspect_gguf`
 rightly calls such a file broken on its own, so the shards after the first are checked here: the
-same bounded header walk (gguf_info's reader, reused rather than copied), the same truncation
+same bounded header walk (gguf_header's reader, reused rather than copied), the same truncation
 check, and their parameters counted so a sharded model shows its full size.
 
 Public helpers, for the library and for Hub listings:
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app.core.errors import ModelFileError, ModelNotFoundError
-from desktop_app.core.models import gguf_info as _g
+from desktop_app.core.models import gguf_header as gh
 
 __all__ = [
     "ShardFacts",
@@ -84,8 +84,8 @@ def check_continuation_shard(path: str | os.PathLike[str]) -> ShardFacts:
         with open(p, "rb") as f:
             file_size = os.fstat(f.fileno()).st_size
             head = f.read(512)
-            _g._check_head(shown, head, file_size)
-            return _walk(p, shown, _g._Header(f, head, file_size), file_size)
+            gh.check_head(shown, head, file_size)
+            return _walk(p, shown, gh.HeaderReader(f, head, file_size), file_size)
     except ModelFileError:
         raise
     except OSError as e:
@@ -93,38 +93,38 @@ def check_continuation_shard(path: str | os.PathLike[str]) -> ShardFacts:
             f"Cannot read the model file {shown}: {e.strerror or e}.", details=f"{p}: {e!r}"
         ) from None
     except Exception as e:  # any parser failure means a damaged file
-        raise _g._corrupt(
+        raise gh.corrupt(
             shown, "its header could not be read", f"{type(e).__name__}: {e}"
         ) from None
 
 
-def _walk(p: Path, shown: str, h: _g._Header, file_size: int) -> ShardFacts:
-    h.off = 8  # magic and version were checked by _check_head
-    n_tensors = h.unpack(_g._U64)
-    n_kv = h.unpack(_g._U64)
-    meta: dict[str, _g.MetadataValue] = {}
-    tensors: list[_g._Tensor] = []
+def _walk(p: Path, shown: str, h: gh.HeaderReader, file_size: int) -> ShardFacts:
+    h.off = 8  # magic and version were checked by check_head
+    n_tensors = h.unpack(gh.U64)
+    n_kv = h.unpack(gh.U64)
+    meta: dict[str, gh.MetadataValue] = {}
+    tensors: list[gh.TensorInfo] = []
     where = "metadata"
     try:
         for _ in range(n_kv):
-            key = h.string("metadata key", _g.MAX_NAME_LEN)
-            v = h.value(h.unpack(_g._U32))
+            key = h.string("metadata key", gh.MAX_NAME_LEN)
+            v = h.value(h.unpack(gh.U32))
             if key in meta:
-                raise _g._Bad("a metadata key appears twice", f"duplicate key {key!r}")
+                raise gh.BadHeader("a metadata key appears twice", f"duplicate key {key!r}")
             if v.value is not None:
                 meta[key] = v.value
-        alignment = _g._alignment(meta)
+        alignment = gh.alignment_of(meta)
         where = "tensor list"
         for _ in range(n_tensors):
-            tensors.append(_g._read_tensor_info(h))
-    except _g._EndOfFile as e:
-        raise _g._truncated(shown, file_size, e.needed, where) from None
-    except _g._Bad as e:
-        raise _g._corrupt(shown, e.reason, e.details, e.hint) from None
-    data_start = _g._align(h.off, alignment)
+            tensors.append(gh.read_tensor_info(h))
+    except gh.EndOfFile as e:
+        raise gh.truncated(shown, file_size, e.needed, where) from None
+    except gh.BadHeader as e:
+        raise gh.corrupt(shown, e.reason, e.details, e.hint) from None
+    data_start = gh.align(h.off, alignment)
     data_end = max((data_start + t.offset + t.n_bytes for t in tensors), default=data_start)
     if tensors and file_size < data_end:
-        raise _g._truncated(shown, file_size, data_end)
+        raise gh.truncated(shown, file_size, data_end)
     split_no = meta.get("split.no")
     return ShardFacts(
         path=p,
