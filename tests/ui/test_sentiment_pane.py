@@ -28,8 +28,8 @@ from desktop_app.core.storage.paths import AppPaths
 from desktop_app.core.storage.settings import Settings
 from desktop_app.core.tasks.sentiment import NOT_SCORED
 from desktop_app.ui.engine_service import EngineService
-from desktop_app.ui.results_model import ERRORS
-from desktop_app.ui.sentiment_pane import SentimentPane
+from desktop_app.ui.sentiment.pane import SentimentPane
+from desktop_app.ui.sentiment.results_model import ERRORS
 
 LOAD_TIMEOUT = 120_000
 RUN_TIMEOUT = 120_000
@@ -394,3 +394,72 @@ def test_cancel_keeps_what_was_scored(
     assert sum(batch.chart.counts().values()) == len(scored) and batch.chart.unlabelled == 0
     assert batch.export_button.isEnabled() and batch.run_button.isEnabled()
     assert pane.options.isEnabled()
+
+
+def test_a_rebuilt_pane_shows_the_same_batch_and_one_text_result(
+    qtbot: QtBot, window: Host, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A language or theme switch rebuilds the window: the new pane, given the old pane's
+    controller, shows the 30-row batch (table, chart, summary) and the one-text result."""
+    pane = window.sentiment
+    batch = pane.batch
+    text = "I love this phone, it is wonderful and works perfectly."
+    pane.input.setFocus()
+    qtbot.keyClicks(pane.input, text)
+    analyze(qtbot, pane)
+    one_label, one_probs = pane.result_label.text(), shown_probs(pane)
+
+    source = tmp_path / "thirty.csv"
+    reviews = ("Lovely staff and a great room.", "The food was cold and bland.", "")
+    with source.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["id", "text"], *([i, reviews[i % 3]] for i in range(30))])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
+    with qtbot.waitSignal(batch.table_loaded, timeout=30_000):
+        click(qtbot, batch.open_button)
+    with qtbot.waitSignal(batch.batch_finished, timeout=RUN_TIMEOUT):
+        click(qtbot, batch.run_button)
+    results = batch.model.results()
+    assert len(results) == 30 and all(r is not None for r in results)
+    counts = batch.chart.counts()
+    assert sum(counts.values()) == 20 and batch.chart.unlabelled == 10  # the empty texts
+    summary = batch.progress_label.text()
+    assert summary.startswith("Done: 20 of 30")
+    edit = pane.options.labels_edit  # typed just before the switch: not saved yet
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_End)
+    qtbot.keyClicks(edit, ", mixed")
+
+    new = SentimentPane(window.service, window.settings)  # as MainWindow.hand_over does
+    qtbot.addWidget(new)
+    new.detach()
+    new.attach(pane.controller)
+    pane.detach()
+    new.resize(940, 640)
+    new.show()
+    try:
+        shown = new.batch
+        assert new.tabs.currentWidget() is shown
+        assert shown.model.rowCount() == 30 and shown.model.results() == results
+        assert shown.model.labels == THREE and shown.proxy.rowCount() == 30
+        assert shown.chart.counts() == counts and shown.chart.unlabelled == 10
+        assert shown.progress_label.text() == summary and shown.progress.value() == 30
+        assert shown.column_combo.currentText() == "text" and "30 rows" in shown.file_label.text()
+        assert shown.export_button.isEnabled() and shown.run_button.isEnabled()
+        assert new.options.labels() == (*THREE, "mixed")
+        assert new.input.toPlainText() == text
+        assert new.result_label.text() == one_label and shown_probs(new) == one_probs
+
+        # the new pane goes on from there: filter, export; the old one follows no more
+        shown.label_filter.setCurrentIndex(shown.label_filter.findData(ERRORS))
+        assert shown.proxy.rowCount() == 10
+        out = tmp_path / "thirty-labelled.csv"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+        click(qtbot, shown.export_button)
+        with out.open(encoding="utf-8-sig", newline="") as f:
+            assert len(list(csv.reader(f))) == 31
+        shown.column_combo.setCurrentIndex(0)  # exported: no question; results cleared
+        assert not shown.model.has_results() and not shown.export_button.isEnabled()
+        assert batch.model.results() == results  # the old pane did not follow
+    finally:
+        new.shutdown()
+        new.close()

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from desktop_app.core.tasks.sentiment import NOT_SCORED, ItemResult, clean
-from desktop_app.ui.label_chart import ERROR_COLOR, label_color
+from desktop_app.ui.sentiment.chart import ERROR_COLOR, label_color
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # numbers for numeric columns, folded text otherwise
 
@@ -68,13 +68,29 @@ class ResultsModel(QAbstractTableModel):
         self._results = [None] * len(self._texts)
         self.endResetModel()
 
+    def show(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        with_reason: bool,
+        results: Sequence[ItemResult | None],
+    ) -> None:
+        """Everything at once: a view (re)built over a controller's rows and results."""
+        self.beginResetModel()
+        self._texts = list(texts)
+        self._labels = tuple(labels)
+        self._with_reason = with_reason
+        self._results = list(results[: len(self._texts)])
+        self._results += [None] * (len(self._texts) - len(self._results))
+        self.endResetModel()
+
     def set_result(self, row: int, result: ItemResult) -> None:
         if not 0 <= row < len(self._results):
             return
         self._results[row] = result
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
-    def finish_run(self, results: Sequence[ItemResult]) -> None:
+    def finish_run(self, results: Sequence[ItemResult | None]) -> None:
         """The run's final word per row (results not delivered before, e.g. not scored)."""
         changed = [
             i for i, res in enumerate(results[: len(self._results)]) if self._results[i] != res

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.controllers.sentiment import Options, OptionsDraft
 from desktop_app.core.errors import SettingsError
 from desktop_app.core.storage.settings import Settings
 from desktop_app.core.tasks.sentiment import DEFAULT_LABELS
@@ -213,6 +214,42 @@ class SentimentOptions(QWidget):
         if self._labels_problem(labels):
             return None
         return tuple(labels)
+
+    def options(self) -> Options | None:
+        """What a run uses now, or None while the options are not valid."""
+        labels = self.labels()
+        if labels is None or self.problem():
+            return None
+        return Options(
+            labels, tuple(self.examples_list()), self.calibrate.isChecked(), self.reason.isChecked()
+        )
+
+    def draft(self) -> OptionsDraft:
+        """The options as typed, valid or not (the controller keeps them for a rebuilt pane)."""
+        return OptionsDraft(
+            self.labels_edit.text(),
+            tuple(self._example_rows()),
+            self.calibrate.isChecked(),
+            self.reason.isChecked(),
+        )
+
+    def show_draft(self, draft: OptionsDraft) -> None:
+        """Show options typed in an earlier panel; saved like an edit, if they are valid."""
+        if draft == self.draft():
+            return
+        for widget in (self.labels_edit, self.calibrate, self.reason, self.examples):
+            widget.blockSignals(True)
+        try:
+            self.labels_edit.setText(draft.labels_text)
+            self.calibrate.setChecked(draft.calibrate)
+            self.reason.setChecked(draft.reason)
+            self.examples.setRowCount(0)
+            for text, label in draft.examples:
+                self.append_example(text, label, notify=False)
+        finally:
+            for widget in (self.labels_edit, self.calibrate, self.reason, self.examples):
+                widget.blockSignals(False)
+        self._edited()
 
     def examples_list(self) -> list[tuple[str, str]]:
         """Complete examples, with each label spelt as in the labels."""
