@@ -16,12 +16,13 @@ from desktop_app.core.environment import get_env
 from desktop_app.core.storage.conversations import ConversationStore
 from desktop_app.core.storage.paths import app_paths
 from desktop_app.core.storage.settings import Settings
+from desktop_app.core.storage.settings_schema import Top
 
 _translators: list[QTranslator] = []
 
 
 def ui_language(settings: Settings) -> str:
-    chosen = str(settings.get("language", "system"))
+    chosen = settings.value(Top.language)
     if chosen != "system":
         return chosen
     return "zh_CN" if QLocale.system().name().startswith("zh") else "en"
@@ -50,7 +51,7 @@ def apply_theme(settings: Settings) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     app.setStyle("Fusion")
-    choice = str(settings.get("theme", "system"))
+    choice = settings.value(Top.theme)
     if choice == "system":
         dark = QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
     else:

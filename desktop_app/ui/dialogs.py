@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop_app import APP_NAME, __version__
 from desktop_app.core.engine.params import FLASH_ATTN, KV_TYPES, SamplingParams
 from desktop_app.core.storage.settings import Settings
+from desktop_app.core.storage.settings_schema import Load, Remote, Top
 
 PRESETS: dict[str, dict[str, Any]] = {
     "balanced": dict(temperature=0.7, top_p=0.95, top_k=40, min_p=0.05, repeat_penalty=1.1),
@@ -50,13 +51,12 @@ class PreferencesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Preferences"))
         self._settings = settings
-        load = settings.get("load", {}) or {}
         form = QFormLayout()
 
         self.ctx = QSpinBox()
         self.ctx.setRange(256, 1_048_576)
         self.ctx.setSingleStep(1024)
-        self.ctx.setValue(int(load.get("n_ctx", 4096)))
+        self.ctx.setValue(settings.value(Load.n_ctx))
         self.ctx.setAccessibleName(self.tr("Context size"))
         form.addRow(self.tr("Context size (tokens):"), self.ctx)
 
@@ -69,7 +69,7 @@ class PreferencesDialog(QDialog):
         self.gpu_layers = QSpinBox()
         self.gpu_layers.setRange(1, 999)
         self.gpu_layers.setAccessibleName(self.tr("Number of GPU layers"))
-        gpu = str(load.get("n_gpu_layers", "auto"))
+        gpu = str(settings.value(Load.n_gpu_layers))
         if gpu.isdigit() and gpu != "0":
             self.gpu_mode.setCurrentIndex(3)
             self.gpu_layers.setValue(int(gpu))
@@ -84,7 +84,7 @@ class PreferencesDialog(QDialog):
         self.threads = QSpinBox()
         self.threads.setRange(0, 256)
         self.threads.setSpecialValueText(self.tr("Automatic"))
-        self.threads.setValue(int(load.get("n_threads") or 0))
+        self.threads.setValue(settings.value(Load.n_threads) or 0)
         self.threads.setAccessibleName(self.tr("CPU threads"))
         form.addRow(self.tr("CPU threads:"), self.threads)
 
@@ -93,14 +93,14 @@ class PreferencesDialog(QDialog):
             FLASH_ATTN, (self.tr("Auto"), self.tr("On"), self.tr("Off")), strict=True
         ):
             self.flash.addItem(label, key)
-        self.flash.setCurrentIndex(max(0, self.flash.findData(str(load.get("flash_attn", "auto")))))
+        self.flash.setCurrentIndex(max(0, self.flash.findData(settings.value(Load.flash_attn))))
         self.flash.setAccessibleName(self.tr("Flash attention"))
         form.addRow(self.tr("Flash attention:"), self.flash)
 
         self.kv = QComboBox()
         for key in KV_TYPES:
             self.kv.addItem(key, key)
-        self.kv.setCurrentIndex(max(0, self.kv.findData(str(load.get("kv_type", "f16")))))
+        self.kv.setCurrentIndex(max(0, self.kv.findData(settings.value(Load.kv_type))))
         self.kv.setAccessibleName(self.tr("KV-cache type"))
         form.addRow(self.tr("KV-cache type:"), self.kv)
 
@@ -111,9 +111,7 @@ class PreferencesDialog(QDialog):
             ("zh_CN", "简体中文"),
         ):
             self.language.addItem(label, key)
-        self.language.setCurrentIndex(
-            max(0, self.language.findData(settings.get("language", "system")))
-        )
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.value(Top.language))))
         self.language.setAccessibleName(self.tr("Language"))
         form.addRow(self.tr("Language:"), self.language)
 
@@ -124,7 +122,7 @@ class PreferencesDialog(QDialog):
             ("dark", self.tr("Dark")),
         ):
             self.theme.addItem(label, key)
-        self.theme.setCurrentIndex(max(0, self.theme.findData(settings.get("theme", "system"))))
+        self.theme.setCurrentIndex(max(0, self.theme.findData(settings.value(Top.theme))))
         self.theme.setAccessibleName(self.tr("Theme"))
         form.addRow(self.tr("Theme:"), self.theme)
 
@@ -138,18 +136,17 @@ class PreferencesDialog(QDialog):
 
     def _remote_box(self, settings: Settings) -> QGroupBox:
         """A server (llama-server, vLLM, Ollama, another Hearth) for models too large for here."""
-        remote = settings.get("remote", {}) or {}
         box = QGroupBox(self.tr("Remote server (OpenAI-compatible)"))
         form = QFormLayout(box)
-        self.remote_url = QLineEdit(str(remote.get("base_url") or ""))
+        self.remote_url = QLineEdit(settings.value(Remote.base_url))
         self.remote_url.setPlaceholderText("http://192.168.1.20:8080/v1")
         self.remote_url.setAccessibleName(self.tr("Server address"))
         form.addRow(self.tr("Address:"), self.remote_url)
-        self.remote_key = QLineEdit(str(remote.get("api_key") or ""))
+        self.remote_key = QLineEdit(settings.value(Remote.api_key) or "")
         self.remote_key.setEchoMode(QLineEdit.EchoMode.Password)
         self.remote_key.setAccessibleName(self.tr("API key"))
         form.addRow(self.tr("API key:"), self.remote_key)
-        self.remote_model = QLineEdit(str(remote.get("model") or ""))
+        self.remote_model = QLineEdit(settings.value(Remote.model))
         self.remote_model.setPlaceholderText(self.tr("the server's first model"))
         self.remote_model.setAccessibleName(self.tr("Model on the server"))
         form.addRow(self.tr("Model:"), self.remote_model)
@@ -157,7 +154,7 @@ class PreferencesDialog(QDialog):
         self.remote_ctx.setRange(0, 1_048_576)
         self.remote_ctx.setSingleStep(1024)
         self.remote_ctx.setSpecialValueText(self.tr("Ask the server"))
-        self.remote_ctx.setValue(int(remote.get("n_ctx") or 0))
+        self.remote_ctx.setValue(settings.value(Remote.n_ctx) or 0)
         self.remote_ctx.setAccessibleName(self.tr("Context size on the server"))
         form.addRow(self.tr("Context size:"), self.remote_ctx)
         note = QLabel(
@@ -182,17 +179,17 @@ class PreferencesDialog(QDialog):
 
     def apply(self) -> None:
         s = self._settings
-        s.set("load.n_ctx", int(self.ctx.value()))
-        s.set("load.n_gpu_layers", self.gpu_value())
-        s.set("load.n_threads", int(self.threads.value()) or None)
-        s.set("load.flash_attn", str(self.flash.currentData()))
-        s.set("load.kv_type", str(self.kv.currentData()))
-        s.set("language", str(self.language.currentData()))
-        s.set("theme", str(self.theme.currentData()))
-        s.set("remote.base_url", self.remote_url.text().strip())
-        s.set("remote.api_key", self.remote_key.text().strip() or None)
-        s.set("remote.model", self.remote_model.text().strip())
-        s.set("remote.n_ctx", int(self.remote_ctx.value()) or None)
+        s.put(Load.n_ctx, int(self.ctx.value()))
+        s.put(Load.n_gpu_layers, self.gpu_value())
+        s.put(Load.n_threads, int(self.threads.value()) or None)
+        s.put(Load.flash_attn, str(self.flash.currentData()))
+        s.put(Load.kv_type, str(self.kv.currentData()))
+        s.put(Top.language, str(self.language.currentData()))
+        s.put(Top.theme, str(self.theme.currentData()))
+        s.put(Remote.base_url, self.remote_url.text().strip())
+        s.put(Remote.api_key, self.remote_key.text().strip() or None)
+        s.put(Remote.model, self.remote_model.text().strip())
+        s.put(Remote.n_ctx, int(self.remote_ctx.value()) or None)
         if not s.read_only:
             s.save()
 

@@ -43,3 +43,30 @@ def test_serve_the_selected_model_from_the_menu(qtbot: QtBot, starter_model: Pat
         assert "stopped" in window.statusBar().currentMessage()
     finally:
         window.close()
+
+
+def test_window_cli_and_server_load_the_same(qtbot: QtBot, tmp_path: Path) -> None:
+    """The window's load options, the server it starts and the CLI come from one bridge."""
+    from desktop_app.cli import build_parser
+    from desktop_app.cli_common import load_params
+    from desktop_app.core.settings_bridge import to_load_params, to_remote_config
+    from desktop_app.ui.server_switch import serve_command
+
+    paths = AppPaths.current().ensure()
+    settings = Settings(tmp_path / "settings.json")
+    for key, value in {"load.n_ctx": 2048, "load.n_gpu_layers": 3, "load.n_threads": 2,
+                       "load.kv_type": "q8_0", "load.use_mmap": False,
+                       "remote.base_url": "http://127.0.0.1:9/v1"}.items():  # fmt: skip
+        settings.set(key, value)
+    window = MainWindow(paths, settings, ConversationStore(paths.conversations_db))
+    qtbot.addWidget(window)
+    try:
+        model = str(tmp_path / "m.gguf")
+        expected = to_load_params(settings, model)
+        assert window.load_params(model) == expected
+        assert window.remote_config() == to_remote_config(settings)
+        argv = serve_command(model, settings)[3:]  # after `python -m desktop_app`
+        served = load_params(build_parser().parse_args(argv), Path(model), Settings(tmp_path / "x"))
+        assert served == expected
+    finally:
+        window.close()
