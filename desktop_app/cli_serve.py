@@ -19,6 +19,7 @@ from desktop_app.cli_output import note
 from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.environment import env_name, get_env
 from desktop_app.core.models.resolve import resolve_model
+from desktop_app.core.settings_bridge import to_sampling_params
 from desktop_app.core.storage.paths import app_paths
 from desktop_app.core.storage.settings import Settings
 from desktop_app.server.app import (
@@ -89,8 +90,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def default_sampling(settings: Settings) -> SamplingParams:
     """The app's sampling settings, for fields a request leaves out (never a fixed seed)."""
     try:
-        sampling = SamplingParams.from_dict(dict(settings.get("sampling", {}) or {}))
-        sampling.validate()
+        sampling = to_sampling_params(settings)
     except (TypeError, ValueError):
         sampling = SamplingParams()
     return replace(sampling, seed=None, stop=(), logprobs=None)
