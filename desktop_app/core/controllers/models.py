@@ -56,6 +56,7 @@ from desktop_app.core.models.library import (
 )
 from desktop_app.core.storage.paths import AppPaths
 from desktop_app.core.storage.settings import Settings
+from desktop_app.core.storage.settings_schema import Top
 
 __all__ = ["REPORT_MAX_AGE_S", "SEARCH_LIMIT", "Listener", "ModelsController", "hub_config"]
 
@@ -283,7 +284,7 @@ class ModelsController(HubQueries):
         """Save the switch (raises `AppError` if that fails; it applies anyway); offline pauses
         running downloads."""
         try:
-            self.settings.set("offline", bool(offline))
+            self.settings.put(Top.offline, bool(offline))
             if not self.settings.read_only:
                 self.settings.save()
         finally:

@@ -30,6 +30,7 @@ from desktop_app.core.models.hub import (
 )
 from desktop_app.core.models.hub_errors import HubConfigError
 from desktop_app.core.storage.settings import Settings
+from desktop_app.core.storage.settings_schema import Top
 
 __all__ = ["SEARCH_LIMIT", "HubQueries", "error_message", "hub_config"]
 
@@ -42,7 +43,7 @@ def hub_config(settings: Settings) -> tuple[HubConfig, str]:
     try:
         return HubConfig.from_settings(settings), ""
     except HubConfigError as e:
-        return HubConfig(DEFAULT_ENDPOINT, None, bool(settings.get("offline"))), e.message
+        return HubConfig(DEFAULT_ENDPOINT, None, settings.value(Top.offline)), e.message
 
 
 def error_message(exc: BaseException) -> str:

@@ -53,6 +53,7 @@ from desktop_app.core.models.hub import HubModel
 from desktop_app.core.models.library import Listing, ModelLibrary
 from desktop_app.core.storage.paths import AppPaths
 from desktop_app.core.storage.settings import Settings
+from desktop_app.core.storage.settings_schema import Load
 from desktop_app.ui.engine_service import EngineService
 from desktop_app.ui.models.catalog_view import CatalogView
 from desktop_app.ui.models.downloads_view import DownloadsView
@@ -64,7 +65,6 @@ from desktop_app.ui.models.library_view import LibraryView
 from desktop_app.ui.models.starter_fetch import StarterFetcher
 
 TAB_LIBRARY, TAB_CATALOG, TAB_HUB, TAB_DOWNLOADS = range(4)
-DEFAULT_N_CTX = 4096
 
 
 class ModelsPane(QWidget):
@@ -225,12 +225,8 @@ class ModelsPane(QWidget):
         report = self.controller.report
         if report is None:
             return None
-        n_ctx = self.settings.get("load.n_ctx", DEFAULT_N_CTX)
-        kv_type = self.settings.get("load.kv_type", "f16")
         return FitContext(
-            report,
-            int(n_ctx) if isinstance(n_ctx, int) and n_ctx > 0 else DEFAULT_N_CTX,
-            str(kv_type or "f16"),
+            report, self.settings.value(Load.n_ctx), self.settings.value(Load.kv_type)
         )
 
     def _apply_fits(self) -> None:
