@@ -1,4 +1,9 @@
-"""The main window: navigation between panes, the model bar, and the status line."""
+"""The main window: the panes, navigation, the model bar; a new window for a new language.
+
+Its jobs live in the classes it builds on: window_status.py (the status bar's figures, Undo),
+window_models.py (the model list, loading, the starter model, File → Open), window_menu.py (the
+menus, the API server switch, Preferences). The panes' signals are wired here, in one place.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +34,8 @@ from desktop_app.ui.window_menu import WindowMenu
 
 
 class MainWindow(WindowMenu):
+    """The app's window over one engine service; `hand_over()` rebuilds it keeping the state."""
+
     def __init__(
         self,
         paths: AppPaths,
