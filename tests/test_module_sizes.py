@@ -26,7 +26,6 @@ STILL_OVER: frozenset[str] = frozenset(
     {
         "desktop_app/core/engine/hardware.py",
         "desktop_app/core/models/library.py",
-        "desktop_app/server/app.py",
     }
 )
 

@@ -1,0 +1,55 @@
+"""How `hearth serve` is set up: its options with their defaults and checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desktop_app.core.errors import AppError
+from desktop_app.server.access import check_bind
+
+__all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_MAX_QUEUE",
+    "DEFAULT_PORT",
+    "ServeConfig",
+    "ServeError",
+    "url_host",
+]
+
+DEFAULT_PORT = 8080
+DEFAULT_MAX_QUEUE = 8
+DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
+
+
+class ServeError(AppError):
+    kind = "serve"
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    api_key: str | None = None
+    max_queue: int = DEFAULT_MAX_QUEUE  # requests waiting for the engine (one more runs)
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_connections: int = 0  # 0: max_queue + 32 (room for /health and idle keep-alive)
+    idle_timeout_s: float = 60.0  # a kept-alive connection with no new request
+    head_timeout_s: float = 10.0
+    body_timeout_s: float = 30.0
+
+    @property
+    def connection_limit(self) -> int:
+        return self.max_connections or self.max_queue + 32
+
+    def validate(self) -> None:
+        check_bind(self.host, self.api_key)
+        if self.max_queue < 0:
+            raise ValueError("--max-queue must be 0 or more")
+        if self.max_body_bytes < 1024:
+            raise ValueError("--max-body-bytes must be at least 1024")
+        if not 0 <= self.port <= 65535:
+            raise ValueError("--port must be in 0..65535 (0: any free port)")
+
+
+def url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host

@@ -1,0 +1,290 @@
+"""The API's endpoints: one handler per route, and the admission and accounting of requests.
+
+Each handler answers one request on its connection and returns whether the connection may be
+kept for the next one. The server (`app.ApiServer`) owns the connections and the engine's life
+cycle; this owns what the API says, and the state it says it from.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from desktop_app.core.engine.client import EngineClient
+from desktop_app.core.engine.events import Done, Error, Event, ModelInfo
+from desktop_app.core.engine.params import LoadParams, SamplingParams
+from desktop_app.core.errors import AppError
+from desktop_app.server import http11
+from desktop_app.server.errors import ApiError, bad_request, from_app_error
+from desktop_app.server.generation import ClientWatch, Generation
+from desktop_app.server.http11 import Request
+from desktop_app.server.limits import Admission, Counters
+from desktop_app.server.openai_schema import (
+    Job,
+    model_object,
+    parse_chat,
+    parse_completion,
+    parse_count,
+)
+from desktop_app.server.responses import answer_stream, answer_whole, json_body
+
+__all__ = ["Endpoints", "Handler", "parse_json"]
+
+log = logging.getLogger("desktop_app.server")
+
+Handler = Callable[[Request, bytes, asyncio.StreamReader, asyncio.StreamWriter], Awaitable[bool]]
+
+
+class Endpoints:
+    """The routes and what they answer from: the model, its state, the queue and the counters."""
+
+    def __init__(
+        self,
+        engine: EngineClient,
+        model_id: str,
+        load_params: LoadParams,
+        defaults: SamplingParams,
+        admission: Admission,
+        counters: Counters,
+        on_crash: Callable[[], None],
+    ) -> None:
+        self.engine = engine
+        self.model_id = model_id
+        self.load_params = load_params
+        self.defaults = defaults
+        self.admission = admission
+        self.counters = counters
+        self._on_crash = on_crash  # the engine crashed while ready: the server restarts it
+        self.state = "starting"  # loading | ready | restarting | stopping | failed
+        self.model_info: ModelInfo | None = None
+        self.created = 0  # the model file's mtime, as OpenAI's `created`
+        self.generations: set[Generation] = set()
+        self.routes: dict[tuple[str, str], Handler] = {
+            ("GET", "/health"): self.health,
+            ("GET", "/v1/models"): self.models,
+            ("POST", "/v1/chat/completions"): self.chat,
+            ("POST", "/v1/completions"): self.completions,
+            ("POST", "/extras/tokenize/count"): self.count_tokens,  # llama-cpp-python's extension
+        }
+
+    def route(self, request: Request) -> Handler:
+        path = request.path.rstrip("/") or "/"
+        handler = self.routes.get((request.method, path))
+        if handler is not None:
+            return handler
+        if request.method == "GET" and path.startswith("/v1/models/"):
+            return self.model
+        allowed = [m for (m, p) in self.routes if p == path]
+        if allowed:
+            raise ApiError(
+                405,
+                f"{request.method} is not allowed on {path}; use {', '.join(allowed)}.",
+                headers={"Allow": ", ".join(allowed)},
+            )
+        raise ApiError(404, f"Unknown route {request.method} {request.path}.", code="unknown_url")
+
+    # ---- small endpoints ---------------------------------------------------------------
+
+    async def health(
+        self,
+        request: Request,
+        body: bytes,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> bool:
+        ready = self.state == "ready"
+        payload = {
+            "status": "ok" if ready else self.state,
+            "model": self.model_id,
+            "queue": {
+                "running": self.admission.running,
+                "waiting": self.admission.waiting,
+                "max_waiting": self.admission.max_waiting,
+            },
+            "counters": self.counters.to_dict(),
+        }
+        await http11.send(
+            writer, 200 if ready else 503, json_body(payload), keep_alive=request.keep_alive
+        )
+        return True
+
+    async def models(
+        self,
+        request: Request,
+        body: bytes,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> bool:
+        payload = {
+            "object": "list",
+            "data": [model_object(self.model_id, self.created, self._n_ctx())],
+        }
+        await http11.send(writer, 200, json_body(payload), keep_alive=request.keep_alive)
+        return True
+
+    async def model(
+        self,
+        request: Request,
+        body: bytes,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> bool:
+        wanted = request.path.rstrip("/")[len("/v1/models/") :]
+        self._check_model(wanted)
+        payload = model_object(self.model_id, self.created, self._n_ctx())
+        await http11.send(writer, 200, json_body(payload), keep_alive=request.keep_alive)
+        return True
+
+    def _n_ctx(self) -> int | None:
+        return self.model_info.n_ctx if self.model_info else None
+
+    async def count_tokens(
+        self,
+        request: Request,
+        body: bytes,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> bool:
+        """Exact token counts for remote clients (fitting a prompt, splitting a document)."""
+        text, model = parse_count(parse_json(request, body))
+        self._admit(model)
+        try:
+            handle = self.engine.count_tokens(text)
+            count = await asyncio.get_running_loop().run_in_executor(None, handle.result)
+        except AppError as exc:
+            raise from_app_error(exc) from None
+        finally:
+            self.admission.leave(None)
+        await http11.send(writer, 200, json_body({"count": count}), keep_alive=request.keep_alive)
+        return True
+
+    def _check_model(self, model: str | None) -> None:
+        if model is not None and model != self.model_id:
+            raise ApiError(
+                404,
+                f"The model '{model}' does not exist; this server has '{self.model_id}'.",
+                param="model",
+                code="model_not_found",
+            )
+
+    # ---- generation ------------------------------------------------------------------------
+
+    async def chat(
+        self,
+        request: Request,
+        body: bytes,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> bool:
+        n_ctx = self.model_info.n_ctx if self.model_info else self.load_params.n_ctx
+        job = parse_chat(parse_json(request, body), self.defaults, n_ctx)
+        return await self._generate(job, request, reader, writer)
+
+    async def completions(
+        self,
+        request: Request,
+        body: bytes,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> bool:
+        job = parse_completion(parse_json(request, body), self.defaults)
+        return await self._generate(job, request, reader, writer)
+
+    async def _generate(
+        self, job: Job, request: Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> bool:
+        self._admit(job.model)
+        self.counters.requests += 1
+        try:
+            label = f"{job.kind}{' stream' if job.stream else ''}"
+            generation = Generation(self.engine, job.request, self._finished, label)
+        except BaseException:
+            self.admission.leave(0.0)
+            raise
+        self.generations.add(generation)
+        watch = ClientWatch(reader, generation)
+        try:
+            if job.stream:
+                keep = await answer_stream(job, self.model_id, request, writer, generation)
+            else:
+                keep = await answer_whole(job, self.model_id, request, writer, generation)
+        finally:
+            watch.stop()
+            if generation.final is None:
+                generation.cancel()
+        return keep and not watch.unexpected_data
+
+    def _admit(self, model: str | None) -> None:
+        """The model exists, is loaded, and the queue has room; then a place is taken."""
+        self._check_model(model)
+        if self.state != "ready":
+            raise ApiError(
+                503,
+                f"The model is not ready ({self.state}); retry shortly.",
+                "server_error",
+                code="model_not_ready",
+                headers={"Retry-After": "2"},
+            )
+        if not self.admission.try_enter():
+            self.counters.rejected_queue_full += 1
+            raise ApiError(
+                429,
+                f"The server is busy: {self.admission.waiting} requests are already waiting for "
+                f"the model (hearth serve --max-queue {self.admission.max_waiting}). Retry later.",
+                "rate_limit_error",
+                code="queue_full",
+                headers={"Retry-After": str(self.admission.retry_after())},
+            )
+
+    def _finished(self, generation: Generation, event: Event) -> None:
+        """The engine is done with a request (answered, cancelled or failed): free its place."""
+        self.admission.leave(generation.seconds)
+        self.generations.discard(generation)
+        stats = generation.stats
+        tokens = stats.completion_tokens if stats else 0
+        label = generation.label
+        if isinstance(event, Done) and event.finish_reason == "cancelled":
+            self.counters.cancelled += 1
+            why = "client disconnected" if generation.client_gone else "server stopping"
+            log.info(
+                "%s cancelled after %d tokens, %.2f s (%s)", label, tokens, generation.seconds, why
+            )
+        elif isinstance(event, Done):
+            self.counters.completed += 1
+            self.counters.completion_tokens += tokens
+            log.info(
+                "%s: %d tokens, %.2f s, finish %s",
+                label,
+                tokens,
+                generation.seconds,
+                event.finish_reason,
+            )
+        elif isinstance(event, Error):
+            self.counters.errors += 1
+            log.warning("%s failed: %s", label, event.error)
+            if event.error.kind == "engine_crashed" and self.state == "ready":
+                self.state = "restarting"
+                self._on_crash()
+
+
+def parse_json(request: Request, body: bytes) -> Any:
+    """The JSON body of a request, or the 415/400 error a client can act on."""
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if kind != "application/json":
+        # Browsers send other types without a CORS preflight: refusing them keeps web pages out.
+        raise ApiError(
+            415,
+            "The request body must be JSON, sent with Content-Type: application/json.",
+            code="unsupported_media_type",
+        )
+    if not body.strip():
+        raise bad_request("The request body is empty; send a JSON object.")
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        raise bad_request(
+            "We could not parse the JSON body of your request: it is not valid JSON."
+        ) from None

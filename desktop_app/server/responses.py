@@ -1,0 +1,126 @@
+"""How a generation becomes an HTTP answer: one JSON body, or a stream of server-sent events.
+
+Both read the generation's events as they come and turn an engine error, a cancel by the
+client or the server stopping into the answer a client expects at that point.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from desktop_app.core.engine.events import Done, Error, Token, TokenLogprob
+from desktop_app.server import http11, sse
+from desktop_app.server.errors import ApiError, from_app_error
+from desktop_app.server.generation import Generation
+from desktop_app.server.http11 import Request
+from desktop_app.server.openai_schema import Job, Shaper
+
+__all__ = ["answer_stream", "answer_whole", "json_body", "shutdown_error"]
+
+
+def json_body(payload: Any) -> bytes:
+    """A JSON response body, encoded as the event stream encodes its events."""
+    return sse.dumps(payload).encode("utf-8")
+
+
+def shutdown_error() -> ApiError:
+    """A request stopped because the server is stopping."""
+    return ApiError(
+        503,
+        "The server is shutting down; the request was stopped.",
+        "server_error",
+        code="server_shutting_down",
+    )
+
+
+async def answer_whole(
+    job: Job, model_id: str, request: Request, writer: asyncio.StreamWriter, generation: Generation
+) -> bool:
+    """The whole answer as one JSON body; False when the connection is not worth keeping."""
+    items: list[TokenLogprob] | None = [] if job.logprobs else None
+    while True:
+        event = await generation.next()
+        if isinstance(event, TokenLogprob) and items is not None:
+            items.append(event)
+        elif isinstance(event, Error):
+            if generation.client_gone:
+                return False
+            raise from_app_error(event.error)
+        elif isinstance(event, Done):
+            break
+    if event.finish_reason == "cancelled":
+        if generation.client_gone:
+            return False
+        raise shutdown_error()
+    shaper = Shaper(job.kind, model_id)
+    payload = shaper.answer(event.text, event.finish_reason, generation.stats, items)
+    await http11.send(writer, 200, json_body(payload), keep_alive=request.keep_alive)
+    return True
+
+
+async def answer_stream(
+    job: Job, model_id: str, request: Request, writer: asyncio.StreamWriter, generation: Generation
+) -> bool:
+    """The answer as server-sent events. Headers wait for the first token, so an error before it
+    is a plain HTTP error."""
+    stream = sse.EventStream(writer, chunked=request.chunked_ok)
+    shaper = Shaper(job.kind, model_id)
+    pending: list[TokenLogprob] = []
+    chat = job.kind == "chat"
+
+    def take() -> list[TokenLogprob] | None:
+        if not job.logprobs:
+            return None
+        items = pending[:]
+        pending.clear()
+        return items
+
+    async def start(out: list[dict[str, Any] | str]) -> None:
+        await stream.start()
+        if chat:
+            out.append(shaper.chunk("", None if not job.logprobs else [], first=True))
+
+    try:
+        while True:
+            out: list[dict[str, Any] | str] = []
+            for event in [await generation.next(), *generation.ready()]:
+                if isinstance(event, TokenLogprob):
+                    pending.append(event)
+                elif isinstance(event, Token):
+                    if not stream.started:
+                        await start(out)
+                    out.append(shaper.chunk(event.text, take()))
+                elif isinstance(event, Error):
+                    if generation.client_gone:
+                        return False
+                    if not stream.started:
+                        raise from_app_error(event.error)
+                    out.append(from_app_error(event.error).body())
+                    await stream.send(out)
+                    await stream.end()
+                    return False
+                elif isinstance(event, Done):
+                    if event.finish_reason == "cancelled":
+                        if generation.client_gone:
+                            return False
+                        if not stream.started:
+                            raise shutdown_error()
+                        await stream.send([*out, shutdown_error().body()])
+                        await stream.end()
+                        return False
+                    if not stream.started:
+                        await start(out)
+                    out.append(shaper.chunk(None if chat else "", take(), event.finish_reason))
+                    if job.include_usage:
+                        out.append(shaper.usage_chunk(generation.stats))
+                    out.append(sse.DONE)
+                    await stream.send(out)
+                    await stream.end()
+                    return request.chunked_ok
+            if out:
+                await stream.send(out)
+    except ConnectionError:
+        generation.client_gone = True
+        generation.cancel()
+        return False
