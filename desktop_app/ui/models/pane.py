@@ -158,7 +158,7 @@ class ModelsPane(QWidget):
         controller.runner = gui_runner
         controller.add_listener(self._on_controller)
         controller.watch_downloads()
-        self.starter.controller = controller
+        self.starter.attach(controller)
         for view in (self.library_view, self.hub_view, self.downloads_view):
             view.attach(controller)
         self.show_error(controller.config_problem)

@@ -36,8 +36,7 @@ class StarterFetcher(QObject):
 
     def __init__(self, controller: ModelsController, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.controller = controller  # the pane sets the one it follows
-        self._job: str | None = None
+        self.controller = controller
         self._busy = False
         self._config = HubConfig()
         self._abort = net.Abort()
@@ -52,6 +51,22 @@ class StarterFetcher(QObject):
     @property
     def busy(self) -> bool:
         return self._busy
+
+    def attach(self, controller: ModelsController) -> None:
+        """Follow `controller`; a starter download it is running (a rebuilt window) goes on
+        reporting here."""
+        self.controller = controller
+        if controller.starter_job is not None:
+            self._busy = True
+
+    @property
+    def _job(self) -> str | None:
+        """The starter's download, kept by the controller so that a rebuilt window follows it."""
+        return self.controller.starter_job
+
+    @_job.setter
+    def _job(self, job: str | None) -> None:
+        self.controller.starter_job = job
 
     @property
     def models_dir(self) -> Path:
