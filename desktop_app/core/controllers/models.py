@@ -106,7 +106,7 @@ class ModelsController(HubQueries):
         # downloads
         self._stop_watch: Callable[[], None] | None = None
         self.starter_job: str | None = None  # the welcome page's starter download, if running
-        HubQueries.__init__(self)
+        HubQueries.__init__(self)  # the Hub: query, results, the repo opened
         # the machine
         self.report: HardwareReport | None = None
         self.fixed_report = False
@@ -143,10 +143,6 @@ class ModelsController(HubQueries):
             self._notify(Listed(value[0], value[1]))
 
         self.runner("library-list", task, lambda _e: None, end)
-
-    @property
-    def listing_in_flight(self) -> bool:
-        return self._listing
 
     def _changed(self, what: Change) -> None:
         self._notify(LibraryChanged(what))

@@ -156,6 +156,7 @@ class ModelsPane(QWidget):
         self._own = self._own and controller is self.controller
         self.controller = controller
         controller.runner = gui_runner
+        controller.remove_listener(self._on_controller)  # attached twice: still one listener
         controller.add_listener(self._on_controller)
         controller.watch_downloads()
         self.starter.attach(controller)
