@@ -13,12 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.engine.params import (
-    GpuLayers,
-    LoadParams,
-    SamplingParams,
-    parse_gpu_layers,
-)
+from desktop_app.core.engine.params import LoadParams, SamplingParams, parse_gpu_layers
 from desktop_app.core.remote.engine import RemoteConfig
 from desktop_app.core.storage.settings import Settings
 from desktop_app.core.storage.settings_schema import Load, Remote, Sampling, Setting
@@ -45,7 +40,7 @@ def to_load_params(
     params = LoadParams(
         model_path=str(model),
         n_ctx=n_ctx or settings.value(Load.n_ctx),
-        n_gpu_layers=_gpu_layers(gpu),
+        n_gpu_layers=parse_gpu_layers(str(gpu)),
         n_threads=n_threads or settings.value(Load.n_threads),
         n_batch=n_batch or settings.value(Load.n_batch),
         flash_attn=flash_attn or settings.value(Load.flash_attn),
@@ -55,10 +50,6 @@ def to_load_params(
     )
     params.validate()
     return params
-
-
-def _gpu_layers(value: str | int) -> GpuLayers:
-    return parse_gpu_layers(str(value))
 
 
 def to_server_args(settings: Settings) -> list[str]:
