@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from desktop_app.core.engine import hardware
+from desktop_app.core.engine import ggml_devices
 from desktop_app.core.engine.hardware import (
     DEFAULT_RESERVE_BYTES,
     NO_GPU_BACKEND,
@@ -147,7 +147,9 @@ def test_real_report_is_picklable_and_json_friendly(real_report: HardwareReport)
 
 
 def test_report_fails_soft_without_ggml_symbols(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hardware, "_api", lambda lib_dir: hardware._GgmlApi([], "no library"))
+    monkeypatch.setattr(
+        ggml_devices, "load_api", lambda lib_dir: ggml_devices.GgmlApi([], "no library")
+    )
     r = hardware_report()
     assert r.devices == ()
     assert not r.devices_known
@@ -158,7 +160,7 @@ def test_report_fails_soft_without_ggml_symbols(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_ggml_api_without_library(tmp_path: Path) -> None:
-    api = hardware._GgmlApi.load(tmp_path)
+    api = ggml_devices.GgmlApi.load(tmp_path)
     devices, error = api.devices()
     assert devices == ()
     assert "no ggml library" in error
@@ -169,7 +171,7 @@ def test_ggml_api_with_a_library_missing_the_symbols() -> None:
     libm = ctypes.util.find_library("m")
     if libm is None:
         pytest.skip("no libm to stand in for an old ggml")
-    api = hardware._GgmlApi([ctypes.CDLL(libm)])
+    api = ggml_devices.GgmlApi([ctypes.CDLL(libm)])
     devices, error = api.devices()
     assert devices == ()
     assert "ggml_backend_dev_count" in error
