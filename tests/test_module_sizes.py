@@ -22,10 +22,7 @@ MAX_MODULE_LINES = 450
 MAX_CLASS_LINES = 300
 
 # Paths (relative to the repo root) over a limit when this check was added.
-STILL_OVER: frozenset[str] = frozenset(
-    {
-    }
-)
+STILL_OVER: frozenset[str] = frozenset()  # every module is split: nothing is over
 
 
 def _modules() -> list[Path]:
