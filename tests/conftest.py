@@ -24,6 +24,16 @@ os.environ.setdefault("HEARTH_ENGINE_DEBUG", "1")  # engines started here answer
 MODEL_CACHE = Path(os.environ.get("HEARTH_TEST_CACHE", Path.home() / ".cache" / "hearth-tests"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """A run started in the background (`pytest ... &` from a script) inherits SIGINT ignored,
+    and Python then installs no Ctrl+C handler, so every child a test starts would ignore the
+    Ctrl+C that the Ctrl+C tests send: they failed only in such runs. Undo it for the whole run."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 @pytest.fixture(autouse=True)
 def _sigint_not_left_ignored(request: pytest.FixtureRequest) -> Iterator[None]:
     """A test that leaves SIGINT ignored makes every later child process ignore Ctrl+C (an

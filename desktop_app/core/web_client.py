@@ -116,17 +116,8 @@ class Response:
                 data = self._raw.read1(len(view))
                 got = len(data)
                 view[:got] = data
-        except TimeoutError:
-            self._abort.check()
-            raise NetworkError(
-                "The server stopped sending data.", details=f"{self.url}: read timed out"
-            ) from None
         except (OSError, http.client.HTTPException, ValueError) as e:
-            self._abort.check()
-            raise NetworkError(
-                f"The connection broke during the transfer: {describe(e)}.",
-                details=f"{self.url}: {e!r}",
-            ) from None
+            raise self._failed(e) from None
         if got == 0:
             self._abort.check()
             if self._length is not None:
@@ -155,21 +146,24 @@ class Response:
         self._abort.check()
         try:
             line = self._raw.readline()
-        except TimeoutError:
-            self._abort.check()
-            raise NetworkError(
-                "The server stopped sending data.", details=f"{self.url}: read timed out"
-            ) from None
         except (OSError, http.client.HTTPException, ValueError) as e:
-            self._abort.check()
-            raise NetworkError(
-                f"The connection broke during the transfer: {describe(e)}.",
-                details=f"{self.url}: {e!r}",
-            ) from None
+            raise self._failed(e) from None
         if not line:
             self._abort.check()
         self._received += len(line)
         return line
+
+    def _failed(self, e: Exception) -> NetworkError:
+        """What a failed read means: an abort (raised here), a stall, or a broken connection."""
+        self._abort.check()
+        if isinstance(e, TimeoutError):
+            return NetworkError(
+                "The server stopped sending data.", details=f"{self.url}: read timed out"
+            )
+        return NetworkError(
+            f"The connection broke during the transfer: {describe(e)}.",
+            details=f"{self.url}: {e!r}",
+        )
 
     def close(self) -> None:
         self._release.close()
