@@ -1,14 +1,14 @@
 """The transfer of one download job: ranged requests, resume, retries, verification.
 
 Runs on the job's worker thread; the queue (`downloads.Downloader`) owns the job's state.
+
 - Resume: a Range request from the part's size; the Hub's `X-Linked-Etag` (the LFS sha256) must
   be unchanged, else the file starts over. Hashing continues over resumes by re-reading the part.
 - Retries with exponential backoff on dropped connections, stalls (no byte for `timeouts.read`),
   429 and 5xx; the attempt count resets whenever bytes arrive.
 - Verified: sha256 against the Hub's LFS metadata before the file is accepted; a mismatch
   deletes the part and fails with `ChecksumMismatchError`.
-- A full disk mid-write fails the job with `DiskFullError`, keeping the part resumable in the
-  hidden staging folder.
+- A full disk mid-write fails with `DiskFullError`; the part stays resumable in staging.
 """
 
 from __future__ import annotations
@@ -27,8 +27,14 @@ from urllib.parse import urljoin
 from desktop_app.core.errors import AppError
 from desktop_app.core.models import net
 from desktop_app.core.models.download_folder import PART_SUFFIX, DownloadFolder
-from desktop_app.core.models.download_state import FileSpec, Job, RetryPolicy, format_bytes
-from desktop_app.core.models.hub import HubConfig, HubFile, gated_message
+from desktop_app.core.models.download_state import (
+    SHA256_RE,
+    FileSpec,
+    Job,
+    RetryPolicy,
+    format_bytes,
+)
+from desktop_app.core.models.hub import HubConfig, gated_message
 from desktop_app.core.models.hub_errors import (
     ChecksumMismatchError,
     DiskFullError,
@@ -42,11 +48,9 @@ from desktop_app.core.models.hub_errors import (
 )
 from desktop_app.core.models.part_file import PartFile
 
-__all__ = ["SHA256_RE", "Transfer", "content_range", "disk_error", "hub_error", "hub_sha256"]
+__all__ = ["Transfer", "content_range", "disk_error", "hub_error"]
 
 _log = logging.getLogger(__name__)
-
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
 class Restart(Exception):
@@ -377,12 +381,6 @@ def disk_error(job: Job, e: OSError) -> AppError:
     return DownloadError(
         f"Cannot write {job.name} to the models folder: {e.strerror or e}.", details=repr(e)
     )
-
-
-def hub_sha256(f: HubFile) -> str | None:
-    """The file's sha256 when the Hub listed a well-formed one."""
-    value = (f.sha256 or "").lower()
-    return value if SHA256_RE.match(value) else None
 
 
 def _clean_etag(value: str | None) -> str | None:

@@ -8,6 +8,7 @@ copy handed to listeners and callers.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import deque
@@ -18,11 +19,13 @@ from pathlib import Path
 
 from desktop_app.core.errors import AppError
 from desktop_app.core.models import net
+from desktop_app.core.models.hub import HubFile
 
 __all__ = [
     "DEFAULT_RETRY",
     "RESUMABLE",
     "SETTLED",
+    "SHA256_RE",
     "DownloadEvent",
     "DownloadState",
     "DownloadStatus",
@@ -30,11 +33,13 @@ __all__ = [
     "Job",
     "RetryPolicy",
     "format_bytes",
+    "hub_sha256",
     "snapshot",
     "speed",
 ]
 
 SPEED_WINDOW_S = 3.0
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
 class DownloadState(str, Enum):
@@ -194,3 +199,9 @@ def snapshot(job: Job, models_dir: Path) -> DownloadStatus:
         resumable=job.resumable and job.state in (DownloadState.PAUSED, DownloadState.FAILED),
         path=path,
     )
+
+
+def hub_sha256(f: HubFile) -> str | None:
+    """The file's sha256 when the Hub listed a well-formed one."""
+    value = (f.sha256 or "").lower()
+    return value if SHA256_RE.match(value) else None

@@ -48,7 +48,7 @@ from desktop_app.core.models.download_folder import (
     STAGING_DIR,
     DownloadFolder,
 )
-from desktop_app.core.models.download_io import Transfer, hub_sha256
+from desktop_app.core.models.download_io import Transfer
 from desktop_app.core.models.download_state import (
     DEFAULT_RETRY,
     RESUMABLE,
@@ -60,6 +60,7 @@ from desktop_app.core.models.download_state import (
     Job,
     RetryPolicy,
     format_bytes,
+    hub_sha256,
     snapshot,
 )
 from desktop_app.core.models.hub import HubConfig, HubModel
