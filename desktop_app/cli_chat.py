@@ -20,8 +20,8 @@ from desktop_app.cli_common import (
     sampling_from,
 )
 from desktop_app.cli_output import err, note
-from desktop_app.core.engine.client import RequestHandle
 from desktop_app.core.engine.events import Done, Error, Stats, Token, Warning_
+from desktop_app.core.engine.handle import RequestHandle
 from desktop_app.core.engine.params import ChatRequest, Message
 from desktop_app.core.errors import AppError
 from desktop_app.core.storage.settings import Settings

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Protocol
 from desktop_app.core.engine.params import ChatRequest, Message
 
 if TYPE_CHECKING:
-    from desktop_app.core.engine.client import Callback, RequestHandle
     from desktop_app.core.engine.events import ModelInfo
+    from desktop_app.core.engine.handle import Callback, RequestHandle
     from desktop_app.core.engine.label_scores import ClassifyRequest
 
 

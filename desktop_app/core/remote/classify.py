@@ -29,7 +29,7 @@ from desktop_app.core.remote.labels import (
 )
 
 if TYPE_CHECKING:
-    from desktop_app.core.engine.client import RequestHandle
+    from desktop_app.core.engine.handle import RequestHandle
     from desktop_app.core.remote.engine import RemoteEngine
 
 TOP_LOGPROBS = 20

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from desktop_app.core.engine import events as ev
-from desktop_app.core.engine.client import RequestHandle
+from desktop_app.core.engine.handle import RequestHandle
 from desktop_app.core.engine.params import ChatRequest, Message, SamplingParams
 from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.errors import AppError
