@@ -1,8 +1,9 @@
 """GUI-thread stalls while a 2,000-token answer streams into the chat view.
 
-Tokens are fed at a steady rate from a background thread into the app's real path: the engine
-service's per-frame coalescing, then the transcript's in-place append, and at the end the single
-markdown render of the finished answer. A 1 ms heartbeat timer on the GUI thread measures stalls
+Tokens are fed at a steady rate from a worker thread into the app's real path: the Chat pane's
+runner (`ui/chat/pane.background_runner`, a `ui/background.Background` that coalesces streamed
+tokens per frame, as the chat session's answers run), then the transcript's in-place append, and
+at the end the single markdown render of the finished answer. A 1 ms heartbeat timer on the GUI thread measures stalls
 (the gaps between its ticks). The reference, in the same run, is the naive way: re-render the
 whole answer as markdown on every update. Goals: longest stall < 50 ms, p99 < 16 ms, and a
 per-token cost that does not grow from the start of the answer to its end.
@@ -16,9 +17,9 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -30,9 +31,9 @@ from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.engine.events import Token
-from desktop_app.ui.engine_service import EngineService
+from desktop_app.ui.chat.pane import background_runner
+from desktop_app.ui.chat.transcript import Transcript
 from desktop_app.ui.markdown import render_markdown
-from desktop_app.ui.transcript import Transcript
 
 
 def make_tokens(n: int) -> list[str]:
@@ -51,7 +52,7 @@ def make_tokens(n: int) -> list[str]:
     return out[:n]
 
 
-def run(mode: str, tokens: list[str], rate: float, service: EngineService) -> dict[str, float]:
+def run(mode: str, tokens: list[str], rate: float) -> dict[str, float]:
     view = Transcript()
     view.resize(900, 700)
     view.show()
@@ -71,40 +72,37 @@ def run(mode: str, tokens: list[str], rate: float, service: EngineService) -> di
         per_token_us.append((received[0], (time.perf_counter() - t) * 1e6 / n))
         received[0] += n
 
-    service.tokens_arrived.connect(on_tokens)
+    def on_event(event: object) -> None:  # the GUI thread: one Token per frame
+        if isinstance(event, Token):
+            on_tokens(event.text)
+
     ticks: list[float] = []
     heartbeat = QTimer()
     heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
     heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
     heartbeat.start(1)
-    done = threading.Event()
+    loop = QEventLoop()
 
-    def feed() -> None:
-        gap = 1.0 / rate
+    def feed(emit: Callable[[object], None], cancel: threading.Event) -> object:
+        gap = 1.0 / rate  # the worker thread, as the chat session's answer runs
         start = time.perf_counter()
         for i, tok in enumerate(tokens):
             delay = start + i * gap - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-            service._on_chat_event(Token(tok))  # the engine client's reader thread does this
-        done.set()
+            if cancel.is_set():
+                break
+            emit(Token(tok))  # the engine's reader thread does this for a real answer
+        return None
 
-    feeder = threading.Thread(target=feed)
-    feeder.start()
-    loop = QEventLoop()
-    poll = QTimer()
-    poll.timeout.connect(lambda: loop.quit() if done.is_set() else None)
-    poll.start(20)
-    loop.exec()
-    feeder.join()
-    service.flush_now()
+    background_runner("bench", feed, on_event, lambda _result, _error: loop.quit())
+    loop.exec()  # every token has been handed over when the end arrives
     t = time.perf_counter()
     if mode == "app":
         view.end_answer("".join(tokens), 0)
     final_render_ms = (time.perf_counter() - t) * 1000
     QApplication.processEvents()
     heartbeat.stop()
-    service.tokens_arrived.disconnect(on_tokens)
     gaps = [(b - a) * 1000 for a, b in itertools.pairwise(ticks)]
     gaps.sort()
     first = [c for n, c in per_token_us if n < 200]
@@ -129,13 +127,9 @@ def main() -> int:
     args = ap.parse_args()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
-    service = EngineService(Path(tempfile.mkdtemp(prefix="bench-ui-")))
     tokens = make_tokens(args.tokens)
-    try:
-        ours = run("app", tokens, args.rate, service)
-        naive = run("naive", tokens, args.rate, service)
-    finally:
-        service.shutdown()
+    ours = run("app", tokens, args.rate)
+    naive = run("naive", tokens, args.rate)
     print(f"{args.tokens} tokens at {args.rate:.0f} tokens/s, platform {app.platformName()}")
     print(f"{'':34}{'app':>10}{'re-render (ref)':>17}")
     print(f"{'longest GUI stall (ms)':34}{ours['max_stall_ms']:10.1f}{naive['max_stall_ms']:17.1f}")

@@ -13,10 +13,12 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.controllers.chat import AnswerText, Event
 from desktop_app.core.storage.conversations import ConversationStore
 from desktop_app.core.storage.paths import AppPaths
 from desktop_app.core.storage.settings import Settings
-from desktop_app.ui.conversation_model import ConversationListModel, Row
+from desktop_app.ui.chat.list_model import ConversationListModel, Row
+from desktop_app.ui.chat.pane import ChatPane
 from desktop_app.ui.main_window import MainWindow
 
 LOAD_TIMEOUT = 120_000
@@ -53,9 +55,19 @@ def cid(window: MainWindow) -> int:
 def set_sampling(window: MainWindow, **sampling: object) -> None:
     chat = window.chat
     assert chat.conversation is not None
-    merged = {**chat.conversation.sampling, **sampling}
-    chat.store.update_settings(chat.conversation.id, sampling=merged)
-    chat.conversation = chat.store.get(chat.conversation.id)
+    chat.controller.update_settings(sampling={**chat.conversation.sampling, **sampling})
+
+
+def streamed(pane: ChatPane) -> list[str]:
+    """The pieces of the answers the pane's session streams from now on, as the pane gets them."""
+    pieces: list[str] = []
+
+    def on_event(event: Event) -> None:
+        if isinstance(event, AnswerText):
+            pieces.append(event.text)
+
+    pane.controller.add_listener(on_event)
+    return pieces
 
 
 def type_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
@@ -78,9 +90,8 @@ def type_and_send(qtbot: QtBot, window: MainWindow, text: str) -> None:
 
 def test_send_with_ctrl_enter_streams_the_answer(qtbot: QtBot, window: MainWindow) -> None:
     set_sampling(window, seed=1, max_tokens=48)
-    chunks: list[str] = []
-    window.service.tokens_arrived.connect(chunks.append)
-    with qtbot.waitSignal(window.service.answer_finished, timeout=ANSWER_TIMEOUT) as done:
+    chunks = streamed(window.chat)
+    with qtbot.waitSignal(window.chat.answer_ended, timeout=ANSWER_TIMEOUT) as done:
         type_and_send(qtbot, window, "Write two sentences about rain.")
         assert window.chat.input.toPlainText() == ""
     answer = done.args[0].text
@@ -97,10 +108,11 @@ def test_send_with_ctrl_enter_streams_the_answer(qtbot: QtBot, window: MainWindo
 
 def test_esc_stops_and_keeps_what_was_written(qtbot: QtBot, window: MainWindow) -> None:
     set_sampling(window, seed=1, max_tokens=1500, temperature=1.0)
-    with qtbot.waitSignal(window.service.tokens_arrived, timeout=ANSWER_TIMEOUT):
-        type_and_send(qtbot, window, "Tell me a very long story about the sea.")
+    pieces = streamed(window.chat)
+    type_and_send(qtbot, window, "Tell me a very long story about the sea.")
+    qtbot.waitUntil(lambda: bool(pieces), timeout=ANSWER_TIMEOUT)
     assert 10 < window.context_meter.value() < 100  # the prompt's share, shown as the answer starts
-    with qtbot.waitSignal(window.service.answer_finished, timeout=ANSWER_TIMEOUT) as done:
+    with qtbot.waitSignal(window.chat.answer_ended, timeout=ANSWER_TIMEOUT) as done:
         qtbot.keyClick(window.chat.input, Qt.Key.Key_Escape)
     assert done.args[0].finish_reason == "cancelled"
     conv = window.store.get(cid(window))
@@ -112,10 +124,10 @@ def test_esc_stops_and_keeps_what_was_written(qtbot: QtBot, window: MainWindow) 
 
 def test_regenerate_replaces_the_last_answer(qtbot: QtBot, window: MainWindow) -> None:
     set_sampling(window, max_tokens=24, temperature=1.0)
-    with qtbot.waitSignal(window.service.answer_finished, timeout=ANSWER_TIMEOUT):
+    with qtbot.waitSignal(window.chat.answer_ended, timeout=ANSWER_TIMEOUT):
         type_and_send(qtbot, window, "Name a fruit.")
     first = window.store.get(cid(window)).messages[-1].content
-    with qtbot.waitSignal(window.service.answer_finished, timeout=ANSWER_TIMEOUT):
+    with qtbot.waitSignal(window.chat.answer_ended, timeout=ANSWER_TIMEOUT):
         qtbot.mouseClick(window.chat.regen_button, Qt.MouseButton.LeftButton)
     conv = window.store.get(cid(window))
     assert [m.role for m in conv.messages] == ["user", "assistant"]
@@ -126,14 +138,14 @@ def test_regenerate_replaces_the_last_answer(qtbot: QtBot, window: MainWindow) -
 def test_edit_a_message_and_resend(qtbot: QtBot, window: MainWindow) -> None:
     set_sampling(window, seed=2, max_tokens=16)
     for text in ("My cat is called Tom.", "What is my cat called?"):
-        with qtbot.waitSignal(window.service.answer_finished, timeout=ANSWER_TIMEOUT):
+        with qtbot.waitSignal(window.chat.answer_ended, timeout=ANSWER_TIMEOUT):
             type_and_send(qtbot, window, text)
     assert len(window.store.get(cid(window)).messages) == 4
     window.chat.transcript.anchorClicked.emit(QUrl("msg-edit:0"))  # the "Edit" link of message 1
     assert window.chat.edit_banner.isVisible()
     assert window.chat.input.toPlainText() == "My cat is called Tom."
     window.chat.input.clear()
-    with qtbot.waitSignal(window.service.answer_finished, timeout=ANSWER_TIMEOUT):
+    with qtbot.waitSignal(window.chat.answer_ended, timeout=ANSWER_TIMEOUT):
         type_and_send(qtbot, window, "My dog is called Rex.")
     conv = window.store.get(cid(window))
     assert conv.messages[0].content == "My dog is called Rex."
@@ -143,7 +155,7 @@ def test_edit_a_message_and_resend(qtbot: QtBot, window: MainWindow) -> None:
 
 def test_new_switch_search_rename_delete_undo(qtbot: QtBot, window: MainWindow) -> None:
     set_sampling(window, seed=3, max_tokens=8)
-    with qtbot.waitSignal(window.service.answer_finished, timeout=ANSWER_TIMEOUT):
+    with qtbot.waitSignal(window.chat.answer_ended, timeout=ANSWER_TIMEOUT):
         type_and_send(qtbot, window, "Tell me about lighthouses 灯塔")
     first_id = cid(window)
     qtbot.keyClick(window.chat, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
@@ -171,7 +183,7 @@ def test_new_switch_search_rename_delete_undo(qtbot: QtBot, window: MainWindow) 
 
 def test_export_markdown_and_json(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     set_sampling(window, seed=4, max_tokens=12)
-    with qtbot.waitSignal(window.service.answer_finished, timeout=ANSWER_TIMEOUT):
+    with qtbot.waitSignal(window.chat.answer_ended, timeout=ANSWER_TIMEOUT):
         type_and_send(qtbot, window, "你好！Say hello in Chinese.")
     md = window.chat.export_to(None, "md", str(tmp_path / "chat.md"))
     js = window.chat.export_to(None, "json", str(tmp_path / "chat.json"))
@@ -183,7 +195,7 @@ def test_export_markdown_and_json(qtbot: QtBot, window: MainWindow, tmp_path: Pa
 def test_restart_finds_the_history(qtbot: QtBot, starter_model: Path) -> None:
     first = make_window(qtbot, starter_model)
     set_sampling(first, seed=5, max_tokens=8)
-    with qtbot.waitSignal(first.service.answer_finished, timeout=ANSWER_TIMEOUT):
+    with qtbot.waitSignal(first.chat.answer_ended, timeout=ANSWER_TIMEOUT):
         type_and_send(qtbot, first, "Remember the word marmalade.")
     first.close()
     second = make_window(qtbot, starter_model)
@@ -199,8 +211,9 @@ def test_closing_during_an_answer_saves_it_and_exits_cleanly(
 ) -> None:
     w = make_window(qtbot, starter_model)
     set_sampling(w, seed=1, max_tokens=1500, temperature=1.0)
-    with qtbot.waitSignal(w.service.tokens_arrived, timeout=ANSWER_TIMEOUT):
-        type_and_send(qtbot, w, "Tell me a very long story about the sea.")
+    pieces = streamed(w.chat)
+    type_and_send(qtbot, w, "Tell me a very long story about the sea.")
+    qtbot.waitUntil(lambda: bool(pieces), timeout=ANSWER_TIMEOUT)
     conversation_id = cid(w)
     db = w.paths.conversations_db
     w.close()
@@ -225,6 +238,13 @@ def test_switch_the_language_in_preferences(qtbot: QtBot, window: MainWindow) ->
     from desktop_app.ui.dialogs import PreferencesDialog
 
     assert window.nav.item(0).text() == "Chat"
+    set_sampling(window, seed=6, max_tokens=8)
+    with qtbot.waitSignal(window.chat.answer_ended, timeout=ANSWER_TIMEOUT) as done:
+        type_and_send(qtbot, window, "Name a colour.")
+    first, answer = cid(window), done.args[0].text
+    window.chat.new_conversation()  # the latest is another one now
+    window.chat.open_conversation(first)
+    type_text(qtbot, window.chat.input, "unsent draft")
     window.open_preferences()
     dialog = window.findChild(PreferencesDialog)
     assert dialog is not None and dialog.isVisible()
@@ -247,7 +267,13 @@ def test_switch_the_language_in_preferences(qtbot: QtBot, window: MainWindow) ->
         assert new.chat.send_button.text() == "发送"
         assert new.service is window.service and new.service.model_info is not None  # model stays
         assert Settings.load(new.paths.settings_file).get("language") == "zh_CN"
-        with qtbot.waitSignal(new.service.answer_finished, timeout=ANSWER_TIMEOUT):
+        # the chat's state is the session's, handed over: the same conversation, answer, draft
+        assert new.chat.controller is window.chat.controller and cid(new) == first
+        assert "Name a colour." in new.chat.transcript.toPlainText()
+        assert answer.split()[0] in new.chat.transcript.toPlainText()
+        assert new.chat.input.toPlainText() == "unsent draft"
+        new.chat.input.clear()
+        with qtbot.waitSignal(new.chat.answer_ended, timeout=ANSWER_TIMEOUT):
             type_and_send(qtbot, new, "你好")
     finally:
         from desktop_app.ui.app import apply_language
@@ -255,6 +281,48 @@ def test_switch_the_language_in_preferences(qtbot: QtBot, window: MainWindow) ->
         new.settings.set("language", "en")
         apply_language(new.settings)
         new.close()
+
+
+def test_a_pane_attached_to_the_session_shows_the_answer_and_follows_it(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """What the window's hand-over does: a new pane on the old pane's session, the old detached."""
+    old = window.chat
+    set_sampling(window, seed=7, max_tokens=24)
+    with qtbot.waitSignal(old.answer_ended, timeout=ANSWER_TIMEOUT) as done:
+        type_and_send(qtbot, window, "Name three birds.")
+    answer = done.args[0].text
+    new = ChatPane(window.store, window.service, session=old.controller)
+    qtbot.addWidget(new)
+    old.detach()
+    assert new.controller is old.controller and new.conversation == old.conversation
+    assert new.title.text() == old.title.text()
+    words = new.transcript.toPlainText().split()  # the streamed page may differ in blank lines
+    assert words == old.transcript.toPlainText().split()
+    assert next(w for w in answer.split() if w.isalpha()) in new.transcript.toPlainText()
+    assert new.model.rowCount() == old.model.rowCount()
+
+    # mid-answer: the next pane shows the text so far and follows the answer to its end
+    set_sampling(window, seed=1, max_tokens=1500, temperature=1.0)
+    new.input.setPlainText("Tell me a very long story about the sea.")
+    pieces = streamed(new)
+    new.send()
+    qtbot.waitUntil(lambda: len(pieces) >= 3, timeout=ANSWER_TIMEOUT)
+    so_far = new.controller.answer_text
+    third = ChatPane(window.store, window.service, session=new.controller)
+    qtbot.addWidget(third)
+    new.detach()
+    assert so_far and so_far in third.transcript.toPlainText()
+    assert third.stop_button.isEnabled() and not third.send_button.isEnabled()
+    with qtbot.waitSignal(third.answer_ended, timeout=ANSWER_TIMEOUT) as stopped:
+        qtbot.waitUntil(lambda: len(pieces) >= 6, timeout=ANSWER_TIMEOUT)
+        qtbot.mouseClick(third.stop_button, Qt.MouseButton.LeftButton)
+    ended = stopped.args[0]
+    assert ended.finish_reason == "cancelled" and ended.text.startswith(so_far)
+    assert "Stopped." in third.transcript.toPlainText()
+    assert "Stopped." not in new.transcript.toPlainText()  # detached: it no longer follows
+    assert window.store.get(ended.conversation_id).messages[-1].content == ended.text
+    assert third.send_button.isEnabled()
 
 
 def test_first_run_welcome_page_gets_the_starter_model(qtbot: QtBot, starter_model: Path) -> None:
@@ -310,5 +378,5 @@ def test_a_failed_load_says_why_and_the_app_stays_usable(
     assert window.model_bar.load_button.text() == "Load"
     with qtbot.waitSignal(window.service.loaded, timeout=LOAD_TIMEOUT):
         window.load_model(str(starter_model))
-    with qtbot.waitSignal(window.service.answer_finished, timeout=ANSWER_TIMEOUT):
+    with qtbot.waitSignal(window.chat.answer_ended, timeout=ANSWER_TIMEOUT):
         type_and_send(qtbot, window, "Hi")

@@ -65,7 +65,7 @@ def test_chat_and_sentiment_on_a_remote_server(qtbot: QtBot, server_url: str) ->
 
         # chat on the server
         window.chat.input.setFocus()
-        with qtbot.waitSignal(window.service.answer_finished, timeout=TIMEOUT) as done:
+        with qtbot.waitSignal(window.chat.answer_ended, timeout=TIMEOUT) as done:
             qtbot.keyClicks(window.chat.input, "Say hello in five words.")
             qtbot.keyClick(
                 window.chat.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier

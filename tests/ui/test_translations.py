@@ -49,6 +49,8 @@ RUNTIME_CONTEXT = {
     "SummarizeFiles": "SummarizePane",
     "ChatLayout": "ChatPane",
     "ChatConversations": "ChatPane",
+    "ChatLayout": "ChatPane",
+    "ChatConversations": "ChatPane",
     "SentimentOneText": "SentimentPane",
     "BatchLayout": "BatchPanel",
     "BatchRender": "BatchPanel",

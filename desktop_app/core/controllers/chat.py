@@ -100,7 +100,7 @@ class ChatSession(Listeners):
     ) -> None:
         self.store = store
         self._engine = engine
-        self._runner = runner
+        self.runner = runner  # a view sets its own (the GUI's) when it attaches
         self._listeners: list[Listener] = []
         self._lock = threading.RLock()
         self.conversation: Conversation | None = None
@@ -254,16 +254,27 @@ class ChatSession(Listeners):
             cancel()
 
     def close(self) -> None:
-        """The app is closing: stop the answer and store what was written, now."""
+        """The app is closing (or its window is rebuilt): stop the answer and store what was
+        written, now; views get the AnswerEnded at once, and the conversation includes it."""
         with self._lock:
             if not self.generating:
                 return
             self.stop()
             self._gen += 1  # the engine's late end is not stored twice
             partial, cid = self.answer_text, self._answer_cid
+            begun, position = self.answer_begun, self.answer_position
             self._end_generation()
-        if partial and cid is not None:
-            self.store.append_message(cid, "assistant", partial, finish_reason="cancelled")
+        if cid is None:
+            return
+        stored = None
+        if partial:
+            stored = self.store.append_message(cid, "assistant", partial, finish_reason="cancelled")
+        if self.conversation is not None and self.conversation.id == cid:
+            self.conversation = self.store.get(cid)
+        if begun:
+            self._notify(AnswerEnded(cid, position, partial, "cancelled", None, stored))
+        else:
+            self._notify(GenerationFailed(""))
 
     def _n_ctx(self) -> int:
         try:
@@ -294,7 +305,7 @@ class ChatSession(Listeners):
                 self._set_handle_cancel,
             )  # fmt: skip
 
-        self._stop = self._runner(
+        self._stop = self.runner(
             "chat",
             task,
             lambda event: self._on_event(gen, event),

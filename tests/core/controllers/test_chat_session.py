@@ -156,6 +156,10 @@ def test_close_during_an_answer_stores_what_was_written(
     assert not session.generating
     last = store.get(cid).messages[-1]
     assert last.role == "assistant" and last.content and last.finish_reason == "cancelled"
+    # a view shown after the close (a rebuilt window) finds the answer in the conversation
+    assert session.conversation is not None and session.conversation.messages[-1] == last
+    ended = seen.of(AnswerEnded)[-1]
+    assert ended.finish_reason == "cancelled" and ended.stored == last
     engine.budget([{"role": "user", "content": "hi"}], 0).result(timeout=TIMEOUT)  # drained
     assert len(store.get(cid).messages) == 2  # the engine's late end was not stored again
 

@@ -1,21 +1,20 @@
-"""The conversations sidebar's Qt model: a list of conversations, or of search hits."""
+"""The conversations sidebar's Qt model: a list of conversations, or of search hits.
+
+Its rows are the chat session's (`ChatSession.rows()`), so the sidebar shows what the controller
+says and keeps no state of its own.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+
+from desktop_app.core.controllers.chat import Row
+
+__all__ = ["ID_ROLE", "ConversationListModel", "Row"]
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-@dataclass(frozen=True)
-class Row:
-    conversation_id: int
-    title: str
-    detail: str  # a preview, or a search snippet
 
 
 class ConversationListModel(QAbstractListModel):

@@ -1,4 +1,4 @@
-"""The conversation view: messages as rich text, the streaming answer appended in place.
+"""The Chat pane's conversation view: messages as rich text, the streaming answer appended in place.
 
 While an answer streams, its text is inserted at the end of the document (work proportional to
 the new text only). When it completes, that one message is re-rendered as markdown. No remote

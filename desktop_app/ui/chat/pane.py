@@ -1,0 +1,263 @@
+"""The Chat pane: a view over a `ChatSession` (core/controllers/chat.py).
+
+The session owns the flow and the state: the open conversation, the context fit, the store
+writes, the answer streaming in, the message being edited, the draft and the figures the status
+bar shows. This pane renders the session's events and forwards what the user does; its widgets
+are built in layout.py, the sidebar's actions live in conversations.py.
+
+Generation leaves the GUI thread through `ui/background.py`: the pane hands the session a runner
+that runs each answer on a `Background`, whose text signal delivers the streamed tokens once per
+frame and whose events and end arrive on the GUI thread. That `Background` belongs to the
+application and reports to the session, not to the pane, so an answer outlives a rebuilt pane.
+
+Keeping the state across a rebuilt window (language, theme): build the new pane, then
+`new.detach()` and `new.attach(old.controller)` after `old.detach()` (MainWindow.hand_over does
+this); the new pane shows the same conversation, the answer so far, the draft and the edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
+
+from desktop_app.core.controllers.chat import (
+    AnswerBegun,
+    AnswerEnded,
+    AnswerText,
+    ChatSession,
+    ConversationOpened,
+    Deleted,
+    Event,
+    Figures,
+    FiguresChanged,
+    GenerationFailed,
+    GenerationStarted,
+    ListChanged,
+    MessageAdded,
+    Notice,
+    Renamed,
+)
+from desktop_app.core.controllers.runner import Task
+from desktop_app.core.engine.events import Token
+from desktop_app.core.storage.conversations import Conversation, ConversationStore
+from desktop_app.ui.background import Background
+from desktop_app.ui.chat.conversations import ChatConversations
+from desktop_app.ui.chat.transcript import ShownMessage
+from desktop_app.ui.engine_service import EngineService
+
+__all__ = ["ChatPane", "background_runner"]
+
+End = Callable[[object, BaseException | None], None]
+
+
+def background_runner(
+    name: str, task: Task, on_event: Callable[[object], None], on_end: End
+) -> Callable[[], None]:
+    """A `Runner` on `Background`: tokens coalesced per frame (one `Token` per frame), other
+    events one by one, then the end, all on the GUI thread. The `Background` is the
+    application's and is deleted when the task ends."""
+    job = Background(
+        lambda e: e.text if isinstance(e, Token) else None, QCoreApplication.instance()
+    )
+
+    def ended(result: object, error: object) -> None:
+        job.deleteLater()
+        on_end(result, error if isinstance(error, BaseException) else None)
+
+    job.text.connect(lambda text: on_event(Token(text)))
+    job.event_arrived.connect(on_event)
+    job.finished.connect(lambda result: ended(result, None))
+    job.failed.connect(lambda error: ended(None, error))
+    job.start(task, name=name)
+    return job.cancel
+
+
+class ChatPane(ChatConversations):
+    def __init__(
+        self,
+        store: ConversationStore,
+        service: EngineService,
+        session: ChatSession | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.service = service
+        self.controller = session or ChatSession(store, lambda: service.client, background_runner)
+        self._showing_draft = False
+        self._build()
+        # bound methods, not lambdas: Qt drops them with this pane (the service outlives it)
+        service.loaded.connect(self._on_model_changed)
+        service.unloaded.connect(self._on_model_changed)
+        service.engine_crashed.connect(self._on_model_changed)
+        if self.controller.conversation is None:
+            self.controller.open_latest(self.tr("New chat"))
+        self.attach(self.controller)
+
+    # ---- the controller ------------------------------------------------------------------
+
+    def attach(self, controller: ChatSession) -> None:
+        """Show `controller`'s state and follow it from now on (see the module's docstring)."""
+        self.controller = controller
+        controller.runner = background_runner
+        controller.add_listener(self._on_event)
+        conv = controller.conversation
+        if conv is not None:
+            self._show_conversation(conv)
+        if controller.generating and controller.answer_begun:
+            self.transcript.begin_answer(controller.answer_position)
+            self.transcript.append_tokens(controller.answer_text)
+        self._show_draft()
+        self._show_figures(controller.figures)
+        self._sync_buttons()
+
+    def detach(self) -> None:
+        """Stop following the controller (this pane is being replaced)."""
+        self.controller.remove_listener(self._on_event)
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, AnswerText):  # the hot path: once per frame while streaming
+            self.transcript.append_tokens(event.text)
+        elif isinstance(event, ConversationOpened):
+            self._show_conversation(event.conversation)
+            self._show_draft()
+        elif isinstance(event, MessageAdded):
+            m = event.message
+            self.transcript.add_message(ShownMessage(m.role, m.content, m.position))
+            self._show_title()
+        elif isinstance(event, GenerationStarted):
+            self._sync_buttons()
+        elif isinstance(event, AnswerBegun):
+            if event.notice:
+                self.transcript.add_notice(event.notice)
+            self.transcript.begin_answer(event.position)
+        elif isinstance(event, Notice):
+            self.transcript.add_notice(event.text)
+        elif isinstance(event, FiguresChanged):
+            self._show_figures(event.figures)
+        elif isinstance(event, AnswerEnded):
+            self._on_answer_ended(event)
+        elif isinstance(event, GenerationFailed):
+            if event.message:
+                self.transcript.add_notice(event.message)
+            self._sync_buttons()
+            self.answer_failed.emit(event.message)
+        elif isinstance(event, ListChanged):
+            self.refresh_list()
+        elif isinstance(event, Renamed):
+            self._show_title()
+        elif isinstance(event, Deleted):
+            self.undo_offered.emit(
+                self.tr("Deleted “{0}”").format(event.title), event.conversation_id
+            )
+
+    def _on_answer_ended(self, event: AnswerEnded) -> None:
+        if event.error is not None:
+            note = event.error
+        elif event.finish_reason == "cancelled":
+            note = self.tr("Stopped.")
+        else:
+            note = ""
+        if self.conversation is not None and self.conversation.id == event.conversation_id:
+            self.transcript.end_answer(event.text, event.position, note)
+            self._show_title()
+        self._sync_buttons()
+        self.answer_ended.emit(event)
+
+    def _show_conversation(self, conv: Conversation) -> None:
+        self._show_title()
+        self.transcript.set_messages(
+            [ShownMessage(m.role, m.content, m.position) for m in conv.messages]
+        )
+        self._show_edit()
+        self.refresh_list()
+        self._sync_buttons()
+
+    def _show_title(self) -> None:
+        conv = self.conversation
+        self.title.setText(conv.title if conv is not None else "")
+
+    def _show_figures(self, figures: Figures) -> None:
+        if figures.stats is not None:
+            self.stats_changed.emit(figures.stats, figures.n_ctx)
+        elif figures.n_ctx:
+            self.context_used.emit(figures.context_used, figures.n_ctx)
+
+    def _show_draft(self) -> None:
+        if self.input.toPlainText() == self.controller.draft:
+            return
+        self._showing_draft = True
+        try:
+            self.input.setPlainText(self.controller.draft)
+        finally:
+            self._showing_draft = False
+
+    def _on_draft_changed(self) -> None:
+        if not self._showing_draft:
+            self.controller.draft = self.input.toPlainText()
+
+    def _show_edit(self) -> None:
+        editing = self.controller.editing is not None
+        if editing:
+            self.edit_banner.setText(
+                self.tr("Editing a message: Send replaces it and the turns after it. Esc cancels.")
+            )
+        self.edit_banner.setVisible(editing)
+
+    # ---- sending -------------------------------------------------------------------------
+
+    def send(self) -> None:
+        text = self.input.toPlainText().strip()
+        if not text or self.conversation is None or self.controller.generating:
+            return
+        if self.service.model_info is None:
+            self.status_message.emit(self.tr("Load a model first."), 4000)
+            return
+        if self.controller.send(text):
+            self.input.clear()
+            self._show_edit()
+
+    def regenerate(self) -> None:
+        if self.service.model_info is None:
+            return
+        self.controller.regenerate()
+
+    def begin_edit(self, position: int) -> None:
+        text = self.controller.begin_edit(position)
+        if text is None:
+            return
+        self.input.setPlainText(text)
+        self.input.setFocus()
+        self._show_edit()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def _escape(self) -> None:
+        if self.controller.generating:
+            self.stop()
+        elif self.controller.editing is not None:
+            self.controller.cancel_edit()
+            self._show_edit()
+            self.input.clear()
+
+    # ---- state ---------------------------------------------------------------------------
+
+    def _on_model_changed(self, *_args: object) -> None:
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        busy = self.controller.generating
+        loaded = self.service.model_info is not None
+        self.send_button.setEnabled(loaded and not busy)
+        self.stop_button.setEnabled(busy)
+        has_msgs = bool(self.conversation and self.conversation.messages)
+        self.regen_button.setEnabled(loaded and not busy and has_msgs)
+
+    def shutdown(self) -> None:
+        """Closing (or rebuilding) the window during an answer: stop it, keep what was written.
+        A pending search is dropped: the store closes after this."""
+        self._search_timer.stop()
+        self.controller.close()
