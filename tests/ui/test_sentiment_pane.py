@@ -463,3 +463,42 @@ def test_a_rebuilt_pane_shows_the_same_batch_and_one_text_result(
     finally:
         new.shutdown()
         new.close()
+
+
+def test_a_batch_cancelled_by_a_rebuild_ends_in_the_new_pane(
+    qtbot: QtBot, window: Host, tmp_path: Path
+) -> None:
+    """The window is rebuilt mid-batch: the run stops (as MainWindow.hand_over stops the
+    panes' work), and its end, arriving after the old pane is gone, shows in the new one."""
+    pane = window.sentiment
+    source = tmp_path / "many.txt"
+    lines = ("Lovely staff and a great room.", "The food was cold and bland.")
+    source.write_text("\n".join(f"{lines[i % 2]} ({i})" for i in range(60)) + "\n")
+    with qtbot.waitSignal(pane.batch.table_loaded, timeout=30_000):
+        pane.batch.open_table(str(source))
+    click(qtbot, pane.batch.run_button)
+    qtbot.waitUntil(lambda: pane.batch.progress.value() >= 3, timeout=RUN_TIMEOUT)
+
+    controller = pane.controller
+    pane.shutdown()
+    new = SentimentPane(window.service, window.settings)
+    qtbot.addWidget(new)
+    new.detach()
+    new.attach(controller)
+    pane.detach()
+    pane.close()
+    pane.deleteLater()  # the run's Background belongs to the application, not to the pane
+    window.sentiment = new
+    shown = new.batch
+    assert shown.busy and not shown.cancel_button.isEnabled()
+    assert "Stopping" in shown.progress_label.text() and not new.options.isEnabled()
+    with qtbot.waitSignal(shown.batch_finished, timeout=RUN_TIMEOUT):
+        pass
+    results = shown.model.results()
+    scored = [r for r in results if r is not None and r.ok]
+    assert 3 <= len(scored) < 60 and results == controller.results
+    assert all(r is not None and r.error == NOT_SCORED for r in results[len(scored) :])
+    assert "Cancelled" in shown.progress_label.text()
+    assert sum(shown.chart.counts().values()) == len(scored)
+    assert shown.run_button.isEnabled() and shown.export_button.isEnabled()
+    assert new.options.isEnabled() and new.analyze_button.isEnabled()

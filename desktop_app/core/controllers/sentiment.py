@@ -40,6 +40,7 @@ from desktop_app.core.controllers.sentiment_events import (
     RowDone,
     RowsReset,
     TableLoaded,
+    label_counts,
 )
 from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.tasks.sentiment import (
@@ -51,28 +52,8 @@ from desktop_app.core.tasks.sentiment import (
     read_table,
 )
 
-__all__ = [
-    "BatchEnded",
-    "BatchStarted",
-    "CancelRequested",
-    "Event",
-    "Exported",
-    "Listener",
-    "NoModelError",
-    "OneEnded",
-    "OneStarted",
-    "Options",
-    "OptionsDraft",
-    "Outcome",
-    "Progress",
-    "ReadFailed",
-    "ReadStarted",
-    "ReasonDone",
-    "RowDone",
-    "RowsReset",
-    "SentimentController",
-    "TableLoaded",
-]
+# The events and values (sentiment_events.py) are imported from here too.
+__all__ = ["Event", "NoModelError", "SentimentController"]
 
 
 class NoModelError(RuntimeError):
@@ -104,7 +85,8 @@ class SentimentController(Listeners):
         self._listeners: list[Listener] = []
         self._job = 0  # the batch side: reading a file or running
         self._request = 0  # the one-text side
-        self._stop: Callable[[], None] | None = None
+        self._stop: Callable[[], None] | None = None  # the runner's stop for the batch
+        self._asked_to_stop = threading.Event()  # also heard before the runner returns
         # the batch file
         self.table: Table | None = None
         self.table_path: str | None = None
@@ -160,28 +142,12 @@ class SentimentController(Listeners):
         return not self.exported and self.has_results()
 
     def counts(self) -> tuple[dict[str, int], int]:
-        """Texts per label, and texts without one: errors, and after a failed run the rows it
-        did not reach (rows not reached by a cancelled or running batch are left out)."""
-        counts: dict[str, int] = {}
-        unlabelled = 0
-        for r in self.results:
-            if r is None:
-                unlabelled += 1 if self.finished and self.error is not None else 0
-            elif r.ok and r.label is not None:
-                counts[r.label] = counts.get(r.label, 0) + 1
-            elif r.error != NOT_SCORED:
-                unlabelled += 1
-        return counts, unlabelled
+        """Texts per label, and texts without one (see `label_counts`)."""
+        return label_counts(self.results, failed=self.finished and self.error is not None)
 
     def outcome(self) -> Outcome:
-        """The rows so far: labelled, with errors (unreached rows of a failed run included),
-        and not scored because the run was cancelled."""
-        labelled = sum(1 for r in self.results if r is not None and r.ok)
-        not_scored = sum(1 for r in self.results if r is not None and r.error == NOT_SCORED)
-        errors = sum(1 for r in self.results if r is not None and not r.ok) - not_scored
-        if self.finished and self.error is not None:
-            errors += sum(1 for r in self.results if r is None)
-        return Outcome(labelled, errors, not_scored, len(self.results))
+        """The rows so far: labelled, with errors, not scored (see `Outcome.of`)."""
+        return Outcome.of(self.results, failed=self.finished and self.error is not None)
 
     # ---- the batch file ------------------------------------------------------------------
 
@@ -268,10 +234,13 @@ class SentimentController(Listeners):
         self.finished = False
         self.exported = False
         self._stop = None
+        asked = self._asked_to_stop = threading.Event()
         task = SentimentTask(engine)
 
         def work(emit: Emit, cancel: threading.Event) -> object:
-            return _score_rows(task, texts, options, emit, cancel)
+            return _score_rows(
+                task, texts, options, emit, lambda: cancel.is_set() or asked.is_set()
+            )
 
         def event(item: object) -> None:
             if job == self._job and isinstance(item, _Scored):
@@ -312,10 +281,12 @@ class SentimentController(Listeners):
 
     def cancel(self) -> bool:
         """Stop the run; the texts labelled so far are kept, `BatchEnded` still follows."""
-        if self.busy != "batch" or self._stop is None or self.cancel_requested:
+        if self.busy != "batch" or self.cancel_requested:
             return False
         self.cancel_requested = True
-        self._stop()
+        self._asked_to_stop.set()
+        if self._stop is not None:
+            self._stop()
         self._notify(CancelRequested())
         return True
 
@@ -385,7 +356,11 @@ class SentimentController(Listeners):
 
 
 def _score_rows(
-    task: SentimentTask, texts: list[str], options: Options, emit: Emit, cancel: threading.Event
+    task: SentimentTask,
+    texts: list[str],
+    options: Options,
+    emit: Emit,
+    stopped: Callable[[], bool],
 ) -> list[ItemResult]:
     """The batch's work (on the runner's thread): labels with a `_Scored` per row, then, if
     asked, one short reason per labelled row, with progress (classify_batch has none for
@@ -400,12 +375,12 @@ def _score_rows(
         calibrate=options.calibrate,
         examples=options.examples,
         on_progress=scored,
-        cancel=cancel,
+        cancel=stopped,
     )
     if options.reason:
         todo = [i for i, r in enumerate(results) if r.ok and r.label is not None]
         for n, i in enumerate(todo, start=1):
-            if cancel.is_set():
+            if stopped():
                 break
             item = results[i]
             why = task.explain(texts[i], item.label or "")

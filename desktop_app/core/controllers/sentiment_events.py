@@ -7,11 +7,11 @@ language.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.core.tasks.sentiment import ItemResult
+from desktop_app.core.tasks.sentiment import NOT_SCORED, ItemResult
 
 __all__ = [
     "BatchEnded",
@@ -32,6 +32,7 @@ __all__ = [
     "RowDone",
     "RowsReset",
     "TableLoaded",
+    "label_counts",
 ]
 
 
@@ -84,6 +85,33 @@ class Outcome:
     errors: int
     not_scored: int
     total: int
+
+    @classmethod
+    def of(cls, results: Sequence[ItemResult | None], *, failed: bool) -> Outcome:
+        """Count `results` (None: not reached yet; after a failed run, an error)."""
+        labelled = sum(1 for r in results if r is not None and r.ok)
+        not_scored = sum(1 for r in results if r is not None and r.error == NOT_SCORED)
+        errors = sum(1 for r in results if r is not None and not r.ok) - not_scored
+        if failed:
+            errors += sum(1 for r in results if r is None)
+        return cls(labelled, errors, not_scored, len(results))
+
+
+def label_counts(
+    results: Sequence[ItemResult | None], *, failed: bool
+) -> tuple[dict[str, int], int]:
+    """Texts per label, and texts without one: errors, and after a failed run the rows it did
+    not reach (rows not reached by a cancelled or running batch are left out)."""
+    counts: dict[str, int] = {}
+    unlabelled = 0
+    for r in results:
+        if r is None:
+            unlabelled += 1 if failed else 0
+        elif r.ok and r.label is not None:
+            counts[r.label] = counts.get(r.label, 0) + 1
+        elif r.error != NOT_SCORED:
+            unlabelled += 1
+    return counts, unlabelled
 
 
 # ---- events: what changed, for the views (called on the runner's thread) --------------------
