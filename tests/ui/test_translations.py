@@ -49,8 +49,6 @@ RUNTIME_CONTEXT = {
     "SummarizeFiles": "SummarizePane",
     "ChatLayout": "ChatPane",
     "ChatConversations": "ChatPane",
-    "ChatLayout": "ChatPane",
-    "ChatConversations": "ChatPane",
     "SentimentOneText": "SentimentPane",
     "BatchLayout": "BatchPanel",
     "BatchRender": "BatchPanel",
