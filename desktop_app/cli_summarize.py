@@ -22,6 +22,7 @@ from desktop_app.cli_common import (
     open_engine,
 )
 from desktop_app.cli_output import duration
+from desktop_app.core import jobs
 from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.storage.atomic import write_atomic as _write_bytes
 from desktop_app.core.storage.settings import Settings
@@ -82,7 +83,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         summarizer = Summarizer(engine, info.n_ctx, sampling, system=args.system or SYSTEM)
         streaming = not args.output
         cancel = threading.Event()
-        box: dict[str, object] = {}
 
         def on_event(event: SummaryEvent) -> None:
             if isinstance(event, Progress):
@@ -92,30 +92,22 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 sys.stdout.write(event.text)
                 sys.stdout.flush()
 
-        finished = threading.Event()
-
-        def work() -> None:
+        job = jobs.start(
+            lambda _job: summarizer.run(doc.text, options, on_event=on_event, cancel=cancel),
+            name="summarize",
+        )
+        # The job's Event, not Thread.join: a join interrupted by Ctrl+C can leave is_alive() wrong.
+        while not job.done:
             try:
-                box["result"] = summarizer.run(doc.text, options, on_event=on_event, cancel=cancel)
-            except BaseException as exc:
-                box["error"] = exc
-            finally:
-                finished.set()
-
-        threading.Thread(target=work, name="summarize", daemon=True).start()
-        # An Event, not Thread.join: a join interrupted by Ctrl+C can leave is_alive() wrong.
-        while not finished.is_set():
-            try:
-                finished.wait(0.1)
+                job.wait(0.1)
             except KeyboardInterrupt:
                 if not cancel.is_set():
                     cancel.set()
                     progress.note("[stopping…]")
         progress.end_line()
-        error = box.get("error")
-        if isinstance(error, BaseException):
-            raise error
-        result = box["result"]
+        if job.error is not None:
+            raise job.error
+        result = job.result
         assert isinstance(result, SummaryResult)
         text = render_output(result, with_parts=args.parts)
         if args.output:
