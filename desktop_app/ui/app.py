@@ -6,8 +6,8 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop_app import APP_NAME, __version__
@@ -16,66 +16,9 @@ from desktop_app.core.environment import get_env
 from desktop_app.core.storage.conversations import ConversationStore
 from desktop_app.core.storage.paths import app_paths
 from desktop_app.core.storage.settings import Settings
-from desktop_app.core.storage.settings_schema import Top
+from desktop_app.ui.look import apply_language, apply_theme, ui_language
 
-_translators: list[QTranslator] = []
-
-
-def ui_language(settings: Settings) -> str:
-    chosen = settings.value(Top.language)
-    if chosen != "system":
-        return chosen
-    return "zh_CN" if QLocale.system().name().startswith("zh") else "en"
-
-
-def apply_language(settings: Settings) -> str:
-    app = QApplication.instance()
-    assert app is not None
-    for t in _translators:
-        app.removeTranslator(t)
-    _translators.clear()
-    lang = ui_language(settings)
-    if lang != "en":
-        ours = str(resource_path("translations"))
-        qts = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        for name, folder in ((f"hearth_{lang}", ours), (f"qtbase_{lang}", qts)):
-            t = QTranslator()
-            if t.load(name, folder):
-                app.installTranslator(t)
-                _translators.append(t)
-    return lang
-
-
-def apply_theme(settings: Settings) -> None:
-    """Fusion everywhere (consistent look); dark or light from the setting or the system."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    app.setStyle("Fusion")
-    choice = settings.value(Top.theme)
-    if choice == "system":
-        dark = QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
-    else:
-        dark = choice == "dark"
-    app.setProperty("hearth_dark", dark)
-    app.setPalette(_dark_palette() if dark else app.style().standardPalette())
-
-
-def _dark_palette() -> QPalette:
-    p = QPalette()
-    roles = QPalette.ColorRole
-    for role, color in (
-        (roles.Window, "#202124"), (roles.WindowText, "#e8eaed"), (roles.Base, "#17181a"),
-        (roles.AlternateBase, "#26272a"), (roles.Text, "#e8eaed"), (roles.Button, "#2b2c2f"),
-        (roles.ButtonText, "#e8eaed"), (roles.Highlight, "#3d6fd6"), (roles.HighlightedText, "#ffffff"),
-        (roles.ToolTipBase, "#2b2c2f"), (roles.ToolTipText, "#e8eaed"), (roles.Link, "#8ab4f8"),
-        (roles.PlaceholderText, "#9aa0a6"),
-    ):  # fmt: skip
-        p.setColor(role, QColor(color))
-    disabled = QPalette.ColorGroup.Disabled
-    for role in (roles.WindowText, roles.Text, roles.ButtonText):
-        p.setColor(disabled, role, QColor("#6b6f75"))  # greyed out, as in the light theme
-    p.setColor(disabled, roles.Button, QColor("#242528"))
-    return p
+__all__ = ["apply_language", "apply_theme", "create_app", "run_gui", "ui_language"]
 
 
 def create_app() -> QApplication:

@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from desktop_app import APP_NAME
 from desktop_app.core.storage.settings_schema import Top
 from desktop_app.ui.dialogs import PreferencesDialog, show_about
+from desktop_app.ui.look import apply_language, apply_theme
 from desktop_app.ui.model_bar import REMOTE_KEY
 from desktop_app.ui.server_switch import ServerSwitch, serve_command
 from desktop_app.ui.window_models import WindowModels
@@ -92,8 +93,6 @@ class WindowMenu(WindowModels):
         if self.service.model_info is None and not self.service.loading:
             self.refresh_models()  # a remote server set or removed
         if (self.settings.value(Top.language), self.settings.value(Top.theme)) != before:
-            from desktop_app.ui.app import apply_language, apply_theme
-
             apply_language(self.settings)
             apply_theme(self.settings)
             self.language_changed.emit()

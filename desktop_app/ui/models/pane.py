@@ -55,6 +55,7 @@ from desktop_app.core.storage.paths import AppPaths
 from desktop_app.core.storage.settings import Settings
 from desktop_app.core.storage.settings_schema import Load
 from desktop_app.ui.engine_service import EngineService
+from desktop_app.ui.look import ui_language
 from desktop_app.ui.models.catalog_view import CatalogView
 from desktop_app.ui.models.downloads_view import DownloadsView
 from desktop_app.ui.models.fit import ERROR_COLOR, FitContext
@@ -86,8 +87,6 @@ class ModelsPane(QWidget):
     ) -> None:
         super().__init__(parent)
         if language is None:  # the UI language (descriptions come in English or Chinese)
-            from desktop_app.ui.app import ui_language
-
             language = ui_language(settings)
         self.paths = paths
         self.settings = settings
