@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from desktop_app.core.engine.params import (
+from desktop_app.core.load_defaults import (
     DEFAULT_N_BATCH,
     DEFAULT_N_CTX,
     FLASH_ATTN,
