@@ -102,10 +102,6 @@ PACKAGE = ROOT / "desktop_app"
 # to leave a thread, so a new one goes through `jobs.start` (the GUI: ui/background.py).
 THREADS_STARTED_ELSEWHERE = {
     "desktop_app/core/engine/client.py": "the engine's reader, joined by close()",
-    "desktop_app/core/models/downloads.py": "issue 13: a download's worker could be a jobs.Job",
-    "desktop_app/core/models/part_file.py": "issue 13: the hashing helper could be a jobs.Job",
-    "desktop_app/core/models/hub.py": "issue 13: the Hub's one-shot calls could be jobs.Jobs",
-    "desktop_app/ui/worker_relay.py": "issue 13: in_thread is being replaced by ui/background.py",
 }
 
 

@@ -20,12 +20,12 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from desktop_app.core import jobs
 from desktop_app.ui.frame_coalescer import FrameCoalescer
 
-__all__ = ["Background", "emit", "error_text", "run"]
+__all__ = ["Background", "emit", "error_text", "gui_runner", "run"]
 
 _log = logging.getLogger(__name__)
 
@@ -184,6 +184,42 @@ def run(
     task.failed.connect(failed)
     task.start(lambda _emit, _cancel: work(), name=name)
     return task
+
+
+def gui_runner(
+    name: str,
+    task: Task,
+    on_event: Callable[[object], None],
+    on_end: Callable[[object, BaseException | None], None],
+    *,
+    stream_text: StreamText | None = None,
+    text_event: Callable[[str], object] | None = None,
+) -> Callable[[], None]:
+    """A core controller's `Runner` in the GUI: `task` off the GUI thread, its events and its
+    end delivered on it; returns the cancel. The one adapter every controller-backed pane uses.
+
+    Each job gets its own `Background` owned by the application, not by a pane, so work in
+    flight (an answer, a batch, a download) goes on reporting to its controller when the window
+    is rebuilt around it (language, theme). With `stream_text`, streamed text is coalesced per
+    frame and handed on as `text_event(text)` (e.g. one `Token` per frame).
+    """
+    job = Background(stream_text, QCoreApplication.instance())
+
+    def ended(value: object, error: object) -> None:
+        job.deleteLater()
+        on_end(value, error if isinstance(error, BaseException) else None)
+
+    def cancel() -> None:
+        with contextlib.suppress(RuntimeError):  # already ended and deleted
+            job.cancel()
+
+    if text_event is not None:
+        job.text.connect(lambda text: on_event(text_event(text)))
+    job.event_arrived.connect(on_event)
+    job.finished.connect(lambda value: ended(value, None))
+    job.failed.connect(lambda error: ended(None, error))
+    job.start(task, name=name)
+    return cancel
 
 
 def emit(signal: Any, *args: object) -> None:

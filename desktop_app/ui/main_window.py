@@ -31,6 +31,7 @@ from desktop_app.ui.server_switch import ServerSwitch
 from desktop_app.ui.summarize_pane import SummarizePane
 from desktop_app.ui.welcome import WelcomePage
 from desktop_app.ui.window_menu import WindowMenu
+from desktop_app.ui.window_status import SENTIMENT_ROW, SUMMARIZE_ROW
 
 
 class MainWindow(WindowMenu):
@@ -113,9 +114,11 @@ class MainWindow(WindowMenu):
 
         self._build_status_bar()
         bar = self.statusBar()
-        self.nav.currentRowChanged.connect(self._show_pane_figures)
+        self.nav.currentRowChanged.connect(self._pane_changed)
         self.chat.status_message.connect(bar.showMessage)
         self.chat.stats_changed.connect(self._on_stats)
+        self.summarize.figures_changed.connect(lambda t: self._set_figures(SUMMARIZE_ROW, t))
+        self.sentiment.figures_changed.connect(lambda t: self._set_figures(SENTIMENT_ROW, t))
         self.chat.undo_offered.connect(self._offer_undo)
         self.chat.context_used.connect(self._show_context)
         self.summarize.status_message.connect(bar.showMessage)
@@ -154,6 +157,7 @@ class MainWindow(WindowMenu):
             old_pane.detach()
             new_pane.detach()  # its own fresh controller is dropped
             new_pane.attach(old_pane.controller)
+        new.nav.setCurrentRow(self.nav.currentRow())  # the person stays where they were
         self._handing_over = True
         new.show()
         self.close()  # freed when the caller drops it; Qt then drops its connections

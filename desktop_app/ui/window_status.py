@@ -14,6 +14,8 @@ from desktop_app.ui.engine_service import EngineService
 if TYPE_CHECKING:
     from desktop_app.ui.chat.pane import ChatPane
 
+CHAT_ROW, SUMMARIZE_ROW, SENTIMENT_ROW = 0, 1, 2  # the navigation's rows
+
 
 class WindowStatus(QMainWindow):
     """The status bar's widgets and what updates them; the panes' signals are wired in
@@ -28,8 +30,10 @@ class WindowStatus(QMainWindow):
     server_label: QLabel
     _undo_id: int | None
     _undo_timer: QTimer
+    _figures: dict[int, str]
 
     def _build_status_bar(self) -> None:
+        self._figures = {}
         self.speed = QLabel()
         self.speed.setAccessibleName(self.tr("Generation speed"))
         self.context_meter = QProgressBar()
@@ -57,20 +61,32 @@ class WindowStatus(QMainWindow):
 
     # ---- the current pane's figures ---------------------------------------------------------
 
-    def _on_stats(self, stats: Stats, n_ctx: int) -> None:
-        self.speed.setText(
-            self.tr("{0:.1f} tokens/s · first token {1:.0f} ms").format(
+    def _on_stats(self, stats: Stats | None, n_ctx: int) -> None:
+        """The chat's figures: its last answer's speed (None: no answer yet) and context."""
+        text = ""
+        if stats is not None:
+            text = self.tr("{0:.1f} tokens/s · first token {1:.0f} ms").format(
                 stats.gen_tps, stats.ttft_s * 1000
             )
-        )
-        if n_ctx:
+        self._set_figures(CHAT_ROW, text)
+        if stats is not None and n_ctx:
             self._show_context(stats.prompt_tokens + stats.completion_tokens, n_ctx)
 
+    def _set_figures(self, row: int, text: str) -> None:
+        """Keep pane `row`'s figures; shown while that pane is the current one."""
+        self._figures[row] = text
+        if self.nav.currentRow() == row:
+            self.speed.setText(text)
+
+    def _pane_changed(self, row: int) -> None:
+        self.statusBar().clearMessage()  # a message is about the pane that sent it
+        self._show_pane_figures(row)
+
     def _show_pane_figures(self, row: int) -> None:
-        """Tokens/s and the context meter are the chat's figures: shown on the Chat pane only."""
-        chat = row == 0
-        self.speed.setVisible(chat)
-        self.context_meter.setVisible(chat and self.service.model_info is not None)
+        """Each pane's own figures (the chat: speed and the context meter; a summary: its parts
+        and time; a batch: texts/s); none carries over into another pane."""
+        self.speed.setText(self._figures.get(row, ""))
+        self.context_meter.setVisible(row == CHAT_ROW and self.service.model_info is not None)
 
     def _show_context(self, used: int, n_ctx: int) -> None:
         self.context_meter.setMaximum(n_ctx)

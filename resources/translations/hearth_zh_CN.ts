@@ -17,6 +17,11 @@
 <context>
     <name>BatchPanel</name>
     <message>
+        <location filename="../../desktop_app/ui/sentiment/batch.py" line="1"/>
+        <source>{0} texts in {1:.1f} s · {2:.2f} texts/s</source>
+        <translation>{0} 条文本，用时 {1:.1f} 秒 · 每秒 {2:.2f} 条</translation>
+    </message>
+    <message>
         <location filename="../../desktop_app/ui/sentiment_batch.py" line="106"/>
         <source>Open a file…</source>
         <translation>打开文件…</translation>
@@ -2531,6 +2536,16 @@ from {1}</source>
 </context>
 <context>
     <name>SummarizePane</name>
+    <message>
+        <location filename="../../desktop_app/ui/summarize/pane.py" line="1"/>
+        <source>Summary in {0:.1f} s</source>
+        <translation>摘要用时 {0:.1f} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/summarize/render.py" line="1"/>
+        <source>Summary of {0} parts in {1:.1f} s</source>
+        <translation>{0} 个部分的摘要，用时 {1:.1f} 秒</translation>
+    </message>
     <message>
         <location filename="../../desktop_app/ui/summarize_pane.py" line="148"/>
         <source>Open…</source>

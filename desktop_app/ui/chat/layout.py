@@ -46,7 +46,7 @@ class ChatLayout(QWidget):
     """The widgets of the sidebar, the conversation's head, the transcript and the input."""
 
     status_message = Signal(str, int)  # text, milliseconds
-    stats_changed = Signal(object, int)  # Stats, n_ctx
+    stats_changed = Signal(object, int)  # Stats (None: no answer yet), n_ctx
     undo_offered = Signal(str, int)  # text, conversation id to restore
     context_used = Signal(int, int)  # tokens the prompt (and answer) take, context size
     answer_ended = Signal(object)  # chat.AnswerEnded: text, finish_reason, error, stored

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.controllers.chat import (
@@ -42,7 +41,7 @@ from desktop_app.core.controllers.chat import (
 from desktop_app.core.controllers.runner import Task
 from desktop_app.core.engine.events import Token
 from desktop_app.core.storage.conversations import Conversation, ConversationStore
-from desktop_app.ui.background import Background
+from desktop_app.ui.background import gui_runner
 from desktop_app.ui.chat.conversations import ChatConversations
 from desktop_app.ui.chat.transcript import ShownMessage
 from desktop_app.ui.engine_service import EngineService
@@ -55,23 +54,16 @@ End = Callable[[object, BaseException | None], None]
 def background_runner(
     name: str, task: Task, on_event: Callable[[object], None], on_end: End
 ) -> Callable[[], None]:
-    """A `Runner` on `Background`: tokens coalesced per frame (one `Token` per frame), other
-    events one by one, then the end, all on the GUI thread. The `Background` is the
-    application's and is deleted when the task ends."""
-    job = Background(
-        lambda e: e.text if isinstance(e, Token) else None, QCoreApplication.instance()
+    """The session's runner: `gui_runner`, with streamed tokens coalesced (one `Token` per
+    frame)."""
+    return gui_runner(
+        name,
+        task,
+        on_event,
+        on_end,
+        stream_text=lambda e: e.text if isinstance(e, Token) else None,
+        text_event=Token,
     )
-
-    def ended(result: object, error: object) -> None:
-        job.deleteLater()
-        on_end(result, error if isinstance(error, BaseException) else None)
-
-    job.text.connect(lambda text: on_event(Token(text)))
-    job.event_arrived.connect(on_event)
-    job.finished.connect(lambda result: ended(result, None))
-    job.failed.connect(lambda error: ended(None, error))
-    job.start(task, name=name)
-    return job.cancel
 
 
 class ChatPane(ChatConversations):
@@ -180,9 +172,9 @@ class ChatPane(ChatConversations):
         self.title.setText(conv.title if conv is not None else "")
 
     def _show_figures(self, figures: Figures) -> None:
-        if figures.stats is not None:
-            self.stats_changed.emit(figures.stats, figures.n_ctx)
-        elif figures.n_ctx:
+        """This chat's figures, its own: a chat without an answer yet clears the last one's."""
+        self.stats_changed.emit(figures.stats, figures.n_ctx)
+        if figures.stats is None and figures.n_ctx:
             self.context_used.emit(figures.context_used, figures.n_ctx)
 
     def _show_draft(self) -> None:

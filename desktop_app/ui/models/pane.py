@@ -54,6 +54,7 @@ from desktop_app.core.models.library import Listing, ModelLibrary
 from desktop_app.core.storage.paths import AppPaths
 from desktop_app.core.storage.settings import Settings
 from desktop_app.core.storage.settings_schema import Load
+from desktop_app.ui.background import gui_runner
 from desktop_app.ui.engine_service import EngineService
 from desktop_app.ui.look import ui_language
 from desktop_app.ui.models.catalog_view import CatalogView
@@ -61,7 +62,6 @@ from desktop_app.ui.models.downloads_view import DownloadsView
 from desktop_app.ui.models.fit import ERROR_COLOR, FitContext
 from desktop_app.ui.models.hub_settings import HubSettingsDialog
 from desktop_app.ui.models.hub_view import HubView
-from desktop_app.ui.models.jobs import gui_runner
 from desktop_app.ui.models.library_view import LibraryView
 from desktop_app.ui.models.starter_fetch import StarterFetcher
 

@@ -35,6 +35,7 @@ from desktop_app.ui.sentiment.options import SentimentOptions
 
 class BatchPanel(BatchRender):
     status_message = Signal(str)
+    figures_changed = Signal(str)  # the status bar's figures for this pane; "" for none
     error_changed = Signal(str)  # a message to show, or "" to clear it
     busy_changed = Signal()
     table_loaded = Signal(str)  # a batch file was read (its path)
@@ -68,6 +69,17 @@ class BatchPanel(BatchRender):
                 self.tr("Reading {0}…").format(Path(controller.reading_path).name)
             )
         self.sync(self._ready)
+        self.figures_changed.emit(self.figures())
+
+    def figures(self) -> str:
+        """The status bar's line for this pane: how fast the last batch went."""
+        c = self.controller
+        done = c.outcome().labelled
+        if not c.finished or not done or c.seconds <= 0:
+            return ""
+        return self.tr("{0} texts in {1:.1f} s · {2:.2f} texts/s").format(
+            done, c.seconds, done / c.seconds
+        )
 
     def detach(self) -> None:
         self.controller.remove_listener(self._on_controller)
@@ -141,6 +153,7 @@ class BatchPanel(BatchRender):
         summary = self.progress_label.text()
         self._changed_busy()
         self.status_message.emit(summary)
+        self.figures_changed.emit(self.figures())
         self.batch_finished.emit()
         if event.error is not None:
             self.error_changed.emit(

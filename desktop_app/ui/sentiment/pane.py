@@ -4,7 +4,7 @@ probability for each label (issue #4). A view over a `SentimentController`
 
 The options (labels, examples, calibration, reasons) are on the left and apply to both tabs:
 "One text" (one_text.py) and "Batch file" (batch.py). The controller's blocking work runs
-through `ui/background.py` (`background_runner`), so its events arrive on the GUI thread.
+through `ui/background.py` (`gui_runner`), so its events arrive on the GUI thread.
 
 Keeping the state across a rebuilt window (language, theme): `new.attach(old.controller)`, then
 `old.detach()` (MainWindow.hand_over does it). The new pane shows the same text, result, batch
@@ -14,10 +14,9 @@ not to the old pane) and reports to the controller, which the new pane follows.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.controllers.runner import Task
 from desktop_app.core.controllers.sentiment import (
     Event,
     OneEnded,
@@ -36,41 +34,20 @@ from desktop_app.core.controllers.sentiment import (
     SentimentController,
 )
 from desktop_app.core.storage.settings import Settings
-from desktop_app.ui.background import Background, error_text
+from desktop_app.ui.background import error_text, gui_runner
 from desktop_app.ui.engine_service import EngineService
 from desktop_app.ui.sentiment.batch import BatchPanel
 from desktop_app.ui.sentiment.one_text import SentimentOneText, table_file
 from desktop_app.ui.sentiment.options import PROBLEM_STYLE, SentimentOptions, as_hint
 
-__all__ = ["SentimentPane", "background_runner"]
+__all__ = ["SentimentPane"]
 
 End = Callable[[object, BaseException | None], None]
 
 
-def background_runner(
-    name: str, task: Task, on_event: Callable[[object], None], on_end: End
-) -> Callable[[], None]:
-    """The controller's runner in the GUI: each job on its own `Background`, owned by the
-    application (not a pane), so its events and end reach the controller after a rebuild."""
-    job = Background(parent=QCoreApplication.instance())
-
-    def ended(value: object, error: object) -> None:
-        job.deleteLater()
-        on_end(value, error if isinstance(error, BaseException) else None)
-
-    def cancel() -> None:
-        with contextlib.suppress(RuntimeError):  # already ended and deleted
-            job.cancel()
-
-    job.event_arrived.connect(on_event)
-    job.finished.connect(lambda value: ended(value, None))
-    job.failed.connect(lambda error: ended(None, error))
-    job.start(task, name=name)
-    return cancel
-
-
 class SentimentPane(SentimentOneText):
     status_message = Signal(str)
+    figures_changed = Signal(str)  # the status bar's figures for this pane; "" for none
     analysis_finished = Signal()  # one text analysed, or failed
 
     def __init__(
@@ -84,9 +61,7 @@ class SentimentPane(SentimentOneText):
         super().__init__(parent)
         self.service = service
         self.settings = settings
-        self.controller = controller or SentimentController(
-            lambda: service.client, background_runner
-        )
+        self.controller = controller or SentimentController(lambda: service.client, gui_runner)
         self._attached = False
         self.setAcceptDrops(True)
 
@@ -119,6 +94,7 @@ class SentimentPane(SentimentOneText):
         self.options.save_failed.connect(self.show_error)
         self.batch = BatchPanel(self.options, self.controller)
         self.batch.status_message.connect(self.status_message)
+        self.batch.figures_changed.connect(self.figures_changed)
         self.batch.error_changed.connect(self.show_error)
         self.batch.busy_changed.connect(self._sync)
         self.tabs = QTabWidget()
@@ -171,7 +147,7 @@ class SentimentPane(SentimentOneText):
         if self._attached:
             self.detach()
         self.controller = controller
-        controller.runner = background_runner
+        controller.runner = gui_runner
         self.batch.attach(controller)
         controller.add_listener(self._on_controller)
         self._attached = True

@@ -34,6 +34,7 @@ class SummarizeLayout(QWidget):
     """The widgets; the slots they connect to (summarize, cancel, ...) are the pane's."""
 
     status_message = Signal(str)
+    figures_changed = Signal(str)  # the status bar's figures for this pane; "" for none
 
     settings: Settings
 

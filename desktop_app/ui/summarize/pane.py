@@ -125,6 +125,7 @@ class SummarizePane(SummarizeFiles):
         self._set_parts_title()
         self._sync()
         self._show_source_info()
+        self.figures_changed.emit(self._figures())
 
     def detach(self) -> None:
         """Stop following the controller (this pane is being replaced)."""
@@ -183,6 +184,7 @@ class SummarizePane(SummarizeFiles):
     def _on_run_ended(self, event: RunEnded) -> None:
         if event.result is not None:
             self.status_message.emit(self._show_result(event.result, event.seconds))
+            self.figures_changed.emit(self._figures())
             self._sync()
             self._show_source_info()
             self.summary_finished.emit(event.result)

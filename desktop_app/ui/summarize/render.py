@@ -33,6 +33,17 @@ class SummarizeRender(SummarizeLayout):
     controller: SummarizeRun
     _summary: str
 
+    def _figures(self) -> str:
+        """The status bar's line for this pane: the last summary's parts and time."""
+        result = self.controller.result
+        if result is None or self.controller.running:
+            return ""
+        if result.levels == 0:
+            return self.tr("Summary in {0:.1f} s").format(self.controller.seconds)
+        return self.tr("Summary of {0} parts in {1:.1f} s").format(
+            len(result.parts), self.controller.seconds
+        )
+
     def _model(self) -> ModelInfo | None:
         raise NotImplementedError
 
