@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
-from desktop_app.core.engine.hardware import (
+from desktop_app.core.machine import (
     DEFAULT_RESERVE_BYTES,
     Device,
     HardwareReport,

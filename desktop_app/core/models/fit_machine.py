@@ -6,7 +6,7 @@ whether a model fits one; fit.py re-exports `machine` so `fit.machine` keeps wor
 
 from __future__ import annotations
 
-from desktop_app.core.engine.hardware import Device, HardwareReport
+from desktop_app.core.machine import Device, HardwareReport
 
 __all__ = ["machine"]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from desktop_app.core.engine import ggml_devices
+from desktop_app.core import ggml_devices
 from desktop_app.core.engine.hardware import (
     DEFAULT_RESERVE_BYTES,
     NO_GPU_BACKEND,

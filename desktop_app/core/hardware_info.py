@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from desktop_app.core.engine.ggml_devices import Device
+from desktop_app.core.ggml_devices import Device
 
 __all__ = ["NON_GPU_BACKENDS", "NO_GPU_BACKEND", "NO_GPU_DEVICE", "HardwareReport", "gib"]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from desktop_app.core.engine.ggml_devices import Device
-from desktop_app.core.engine.hardware_info import HardwareReport, gib
-from desktop_app.core.engine.params import GpuLayers
+from desktop_app.core.ggml_devices import Device
+from desktop_app.core.hardware_info import HardwareReport, gib
+from desktop_app.core.load_defaults import GpuLayers
 
 __all__ = [
     "DEFAULT_RESERVE_BYTES",
