@@ -152,23 +152,17 @@ def one(lang: str, out: Path, model_arg: str, theme: str = "system", only: str =
         "Now explain it step by step." if lang == "en" else "请一步一步地解释。"
     )
     chat.send()
-    counted = [0]
-
-    def count(_text: str) -> None:
-        counted[0] += 1
-
-    window.service.tokens_arrived.connect(count)
-    loop = QEventLoop()
+    loop = QEventLoop()  # until some of the answer is on screen
     timer = QTimer()
-    timer.timeout.connect(lambda: loop.quit() if counted[0] >= 25 else None)
+    timer.timeout.connect(lambda: loop.quit() if len(chat.controller.answer_text) >= 100 else None)
     timer.start(50)
     QTimer.singleShot(60_000, loop.quit)
     loop.exec()
     timer.stop()
     window.grab().save(str(out / f"chat-{suffix}.png"))
-    if window.service.generating:
-        window.chat.stop()
-        until(window.service.answer_finished, 30_000)
+    if chat.controller.generating:
+        chat.stop()
+        until(chat.answer_ended, 30_000)
 
     # 4. summarize: a document read in parts, with the parts tree and the summary
     summarize = window.summarize

@@ -1,7 +1,8 @@
-"""The GUI's handle on the engine process: every call returns at once, results come as signals.
+"""The GUI's handle on the engine: loading and unloading (local or a remote server), the model
+loaded, the engine for the features, crashes. Every call returns at once, results come as signals.
 
-Tokens arrive on the engine client's reader thread, one by one; a FrameCoalescer hands them to
-the GUI thread at most once per frame, as one string.
+Chatting is not here: the Chat pane is a view over core/controllers/chat.py's ChatSession, which
+drives `client` like every other feature.
 """
 
 from __future__ import annotations
@@ -11,21 +12,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.core.engine.client import EngineClient, RequestHandle
-from desktop_app.core.engine.events import (
-    Done,
-    Error,
-    ModelInfo,
-    Progress,
-    Result,
-    Stats,
-    Token,
-    Warning_,
-)
-from desktop_app.core.engine.params import ChatRequest, LoadParams
+from desktop_app.core.engine.events import Error, ModelInfo, Progress, Result
+from desktop_app.core.engine.params import LoadParams
 from desktop_app.core.engine.protocol import Engine
-from desktop_app.core.errors import AppError, EngineCrashedError
+from desktop_app.core.errors import EngineCrashedError
 from desktop_app.core.remote.engine import RemoteConfig, RemoteEngine
-from desktop_app.ui.frame_coalescer import FrameCoalescer
 
 
 class EngineService(QObject):
@@ -34,20 +25,12 @@ class EngineService(QObject):
     loaded = Signal(object)  # ModelInfo
     load_failed = Signal(str)
     unloaded = Signal()
-    tokens_arrived = Signal(str)  # text since the last emission (coalesced per frame)
-    warning_raised = Signal(str)
-    stats_ready = Signal(object)  # Stats
-    answer_finished = Signal(object)  # Done
-    answer_failed = Signal(str)
     engine_crashed = Signal(str)
 
     def __init__(self, log_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._client = EngineClient(log_dir=log_dir).start()
         self._client.on_crash = self._on_crash
-        self._frames = FrameCoalescer(self)
-        self._frames.text.connect(self.tokens_arrived)
-        self._answer: RequestHandle | None = None
         self._load: RequestHandle | None = None
         self._remote: RemoteEngine | None = None  # set while a remote server is the engine
         self.model_info: ModelInfo | None = None
@@ -59,7 +42,7 @@ class EngineService(QObject):
 
     @property
     def client(self) -> Engine:
-        """The engine in use, for tasks (summarize, sentiment) that drive it from a worker thread.
+        """The engine in use, for the features (chat, summarize, sentiment) that drive it.
 
         The local client runs one request at a time and queues the rest, so a task and a chat
         never interleave inside llama.cpp. With a remote server connected, it is that server.
@@ -97,10 +80,6 @@ class EngineService(QObject):
     @property
     def loading(self) -> bool:
         return self._load is not None and not self._load.finished
-
-    @property
-    def generating(self) -> bool:
-        return self._answer is not None and not self._answer.finished
 
     def load(self, params: LoadParams) -> None:
         self._disconnect_remote()
@@ -147,42 +126,6 @@ class EngineService(QObject):
         remote, self._remote = self._remote, None
         if remote is not None:
             remote.close()
-
-    # ---- chat ----------------------------------------------------------------------------
-
-    def count(self, messages: list[dict[str, str]]) -> int:
-        """Prompt tokens for these messages. Blocks: call from a worker thread, not the GUI's."""
-        budget = self.client.budget(messages, 0).result(timeout=60)
-        return int(budget.prompt_tokens)
-
-    def chat(self, request: ChatRequest) -> None:
-        self._frames.take()  # nothing of an earlier answer carries over
-        self._answer = self.client.chat(request, callback=self._on_chat_event)
-
-    def stop(self) -> None:
-        if self._answer is not None:
-            self._answer.cancel()
-
-    def _on_chat_event(self, event: object) -> None:  # reader thread
-        if isinstance(event, Token):
-            self._frames.add(event.text)
-            return
-        if isinstance(event, (Done, Error)):
-            self._frames.request()  # deliver any last tokens before the end
-        if isinstance(event, Warning_):
-            self.warning_raised.emit(event.message)
-        elif isinstance(event, Stats):
-            self.stats_ready.emit(event)
-        elif isinstance(event, Done):
-            self.answer_finished.emit(event)
-        elif isinstance(event, Error):
-            err: AppError = event.error
-            if not isinstance(err, EngineCrashedError):  # reported by engine_crashed
-                self.answer_failed.emit(str(err))
-
-    def flush_now(self) -> None:
-        """Hand over buffered tokens before an end-of-answer event is handled."""
-        self._frames.flush_now()
 
     # ---- life cycle ----------------------------------------------------------------------
 
