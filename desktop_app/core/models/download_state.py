@@ -9,7 +9,6 @@ copy handed to listeners and callers.
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from desktop_app.core import jobs
 from desktop_app.core.errors import AppError
 from desktop_app.core.models import net
 from desktop_app.core.models.hub import HubFile
@@ -135,7 +135,7 @@ class Job:
     current: int = 0  # bytes in the part being written
     files_done: int = 0
     abort: net.Abort | None = None
-    thread: threading.Thread | None = None
+    worker: jobs.Job[None] | None = None  # the jobs.Job running it, while it runs
     samples: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=256))
     received: int = 0  # bytes received in this session (only grows): the speed's basis
     last_event: float = 0.0

@@ -34,6 +34,7 @@ Where files land: a single file as `<models>/<file name>`; a shard set as
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import threading
@@ -41,6 +42,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from desktop_app.core import jobs as core_jobs  # the Downloads class has a jobs() method
 from desktop_app.core.models import net
 from desktop_app.core.models.download_folder import (
     JOB_FILE,
@@ -80,6 +82,12 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
+
+
+def _report_crash(worker: core_jobs.Job[None]) -> None:
+    """A worker that raised is a bug: log it, as an uncaught exception in a thread would be."""
+    if isinstance(worker.error, Exception):
+        _log.error("%s failed", worker.name, exc_info=worker.error)
 
 
 class Downloader:
@@ -295,8 +303,8 @@ class Downloader:
             self._stop(job, "pause")
         deadline = time.monotonic() + timeout
         for job in running:
-            if job.thread is not None:
-                job.thread.join(max(0.0, deadline - time.monotonic()))
+            if job.worker is not None:
+                job.worker.wait(max(0.0, deadline - time.monotonic()))
 
     # ------------------------------------------------------------------ scheduling
 
@@ -328,14 +336,15 @@ class Downloader:
             job.abort = net.Abort()
             job.samples.clear()
             job.message = "Starting"
-            job.thread = threading.Thread(
-                target=self._work, args=(job,), name=f"download-{job.job_id}", daemon=True
+            job.worker = core_jobs.start(
+                functools.partial(self._work, job),
+                name=f"download-{job.job_id}",
+                on_done=_report_crash,
             )
-            job.thread.start()
             running += 1
 
-    def _work(self, job: Job) -> None:
-        """A worker thread: one job from start to a settled state."""
+    def _work(self, job: Job, _worker: core_jobs.Job[None]) -> None:
+        """A worker (a jobs.Job): one job from start to a settled state."""
         abort = job.abort
         assert abort is not None
         self._emit(self._event("started", job))

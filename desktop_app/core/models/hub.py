@@ -27,14 +27,13 @@ has no timeout, so a search runs on a helper thread and is given up after `HubCo
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from urllib.parse import quote, urlsplit
 
 from desktop_app import APP_ID
+from desktop_app.core import jobs
 from desktop_app.core.errors import AppError
 from desktop_app.core.models.hub_errors import (
     EntryNotFoundError,
@@ -246,27 +245,21 @@ class HubClient:
         return self.config.file_url(repo_id, filename, revision)
 
     def _guarded(self, fn: Callable[[], T], *, what: str, repo_id: str | None = None) -> T:
-        """Run `fn` on a helper thread, give up after the timeout, translate its errors."""
-        box: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
+        """Run `fn` as a jobs.Job, give up after the timeout, translate its errors.
 
-        def target() -> None:
-            try:
-                box.put((True, fn()))
-            except BaseException as e:
-                box.put((False, e))
-
-        threading.Thread(target=target, name=f"hub-{what}", daemon=True).start()
-        try:
-            ok, value = box.get(timeout=self.config.timeout + 1.0)
-        except queue.Empty:
+        A call that does not answer is left to finish on its own (a daemon thread): huggingface_hub
+        offers no way to abort it.
+        """
+        job = jobs.start(lambda _job: fn(), name=f"hub-{what}")
+        if not job.wait(self.config.timeout + 1.0):
             raise NetworkError(
                 f"The Hub at {self.config.endpoint} did not answer within "
                 f"{self.config.timeout:g} s. Check the network, or try a mirror in Settings.",
                 details=what,
             ) from None
-        if ok:
-            return value
-        raise _translate(value, self.config, repo_id) from value
+        if job.error is not None:
+            raise _translate(job.error, self.config, repo_id) from job.error
+        return cast(T, job.result)
 
 
 def _summary(m: Any) -> RepoSummary:

@@ -17,16 +17,25 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import queue
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
+from desktop_app.core import jobs
+
 __all__ = ["PartFile"]
 
 _DATASYNC = getattr(os, "fdatasync", os.fsync)
+_log = logging.getLogger(__name__)
+
+
+def _report_crash(job: jobs.Job[None]) -> None:
+    """The hashing loop raised (a bug): log it, as an uncaught exception in a thread would be."""
+    if isinstance(job.error, Exception):
+        _log.error("%s failed", job.name, exc_info=job.error)
 
 
 class PartFile:
@@ -48,8 +57,7 @@ class PartFile:
         self._todo: queue.Queue[tuple[bytearray, int] | None] = queue.Queue()
         self._flush_every = flush_every
         self._unflushed = 0
-        self._thread = threading.Thread(target=self._hash_loop, name="part-hash", daemon=True)
-        self._thread.start()
+        self._hashing = jobs.start(self._hash_loop, name="part-hash", on_done=_report_crash)
 
     def size(self) -> int:
         return os.fstat(self._fd).st_size
@@ -101,12 +109,12 @@ class PartFile:
         os.fsync(self._fd)
 
     def close(self) -> None:
-        if self._thread.is_alive():
+        if not self._hashing.done:
             self._todo.put(None)
-            self._thread.join()
+            self._hashing.wait()
         self._out.close()
 
-    def _hash_loop(self) -> None:
+    def _hash_loop(self, _job: jobs.Job[None]) -> None:
         while (item := self._todo.get()) is not None:
             buf, n = item
             try:
