@@ -53,7 +53,7 @@ from desktop_app.core.errors import (
     NoModelLoadedError,
     PromptTooLongError,
 )
-from desktop_app.core.models.gguf_info import GGUFInfo, inspect_gguf
+from desktop_app.core.gguf_reader import GGUFInfo, inspect_gguf
 
 # Sequences in the context: classification scores this many texts per decode (scoring.py).
 PARALLEL_SEQUENCES = 8

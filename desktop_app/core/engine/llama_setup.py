@@ -25,7 +25,7 @@ from desktop_app.core.errors import (
     OutOfMemoryError,
     UnsupportedArchitectureError,
 )
-from desktop_app.core.models.gguf_info import GGUFInfo
+from desktop_app.core.gguf_reader import GGUFInfo
 
 # ggml_type ids for the KV cache (ggml.h)
 GGML_TYPES = {

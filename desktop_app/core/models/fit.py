@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
+from desktop_app.core.gguf_reader import KV_CACHE_TYPES, GGUFInfo
 from desktop_app.core.machine import (
     DEFAULT_RESERVE_BYTES,
     Device,
@@ -42,7 +43,6 @@ from desktop_app.core.machine import (
     plan_gpu_layers,
 )
 from desktop_app.core.models.fit_machine import machine
-from desktop_app.core.models.gguf_info import KV_CACHE_TYPES, GGUFInfo
 from desktop_app.core.models.quant import BITS_PER_WEIGHT, quality_rank, quant_from_name
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.errors import ModelFileError
-from desktop_app.core.models.gguf_info import GGUFInfo, inspect_gguf
+from desktop_app.core.gguf_reader import GGUFInfo, inspect_gguf
 from desktop_app.core.models.shards import check_continuation_shard
 from desktop_app.core.storage.atomic import write_atomic
 

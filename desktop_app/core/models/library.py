@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop_app.core.errors import ModelNotFoundError
-from desktop_app.core.models.gguf_info import inspect_gguf
+from desktop_app.core.gguf_reader import inspect_gguf
 from desktop_app.core.models.header_cache import HeaderCache, ModelHeader
 from desktop_app.core.models.library_registry import ImportRegistry
 from desktop_app.core.models.library_scan import LibraryScanner

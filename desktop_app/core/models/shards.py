@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_app.core import gguf_header as gh
 from desktop_app.core.errors import ModelFileError, ModelNotFoundError
-from desktop_app.core.models import gguf_header as gh
 
 __all__ = [
     "ShardFacts",

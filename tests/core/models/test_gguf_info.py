@@ -124,7 +124,7 @@ def test_unreadable_file(tiny: Path, tmp_path: Path) -> None:
 
 
 def test_read_error_is_a_model_file_error(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import desktop_app.core.models.gguf_info as mod
+    import desktop_app.core.gguf_reader as mod
 
     def denied(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")

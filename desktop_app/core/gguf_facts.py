@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from desktop_app.core.models.gguf_header import MetadataValue, TensorInfo, gguf_module
+from desktop_app.core.gguf_header import MetadataValue, TensorInfo, gguf_module
 
 __all__ = ["KV_CACHE_TYPES", "GGUFInfo", "build_info", "quantization", "size_label", "type_name"]
 
