@@ -185,9 +185,14 @@ class ChatSession(Listeners):
         self._notify(ListChanged())
 
     def update_settings(self, **settings: Any) -> None:
-        """The open conversation's system prompt, sampling, preset or context policy."""
+        """The open conversation's system prompt, sampling, preset or context policy.
+
+        `sampling` is SamplingParams or its fields by name: the store keeps the plain record
+        (storage is below the engine), so a SamplingParams is turned into one here."""
         if self.conversation is None:
             return
+        if isinstance(settings.get("sampling"), SamplingParams):
+            settings["sampling"] = settings["sampling"].to_dict()
         self.store.update_settings(self.conversation.id, **settings)
         self.conversation = self.store.get(self.conversation.id)
 
@@ -357,7 +362,7 @@ class ChatSession(Listeners):
         if isinstance(result, Done):
             text, reason, failure = result.text, result.finish_reason, None
             if text or reason != "cancelled":
-                stored = self.store.append_message(
+                stored = self.store.append_message(  # the store keeps Stats as a plain record
                     cid, "assistant", text, finish_reason=reason,
                     stats=dataclasses.asdict(stats) if stats else None,
                 )  # fmt: skip

@@ -3,15 +3,11 @@ its columns use. Shared by the store, its search and its export/import without a
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-from desktop_app.core.engine.events import Stats
-from desktop_app.core.engine.params import SamplingParams
 
 __all__ = [
     "CONTEXT_POLICIES",
@@ -58,7 +54,9 @@ class Message:
 @dataclass(frozen=True)
 class Conversation:
     """One conversation with its messages in order. `sampling` holds SamplingParams fields;
-    an empty dict means "the app's defaults"."""
+    an empty dict means "the app's defaults". The store keeps plain records (dicts) of the
+    sampling and of a message's figures, never the engine's types: storage is below the engine,
+    and the chat controller converts from/to SamplingParams and Stats."""
 
     id: int
     title: str
@@ -118,18 +116,18 @@ def check_policy(policy: str) -> None:
         raise ValueError(f"context policy must be one of {', '.join(CONTEXT_POLICIES)}")
 
 
-def sampling_json(sampling: SamplingParams | Mapping[str, Any] | None) -> str:
+def sampling_json(sampling: Mapping[str, Any] | None) -> str:
+    """A conversation's sampling record (SamplingParams fields, by name) as its column's JSON."""
     if sampling is None:
         return "{}"
-    data = sampling.to_dict() if isinstance(sampling, SamplingParams) else dict(sampling)
-    return _dump(data, "sampling")
+    return _dump(dict(sampling), "sampling")
 
 
-def stats_json(stats: Stats | Mapping[str, Any] | None) -> str | None:
+def stats_json(stats: Mapping[str, Any] | None) -> str | None:
+    """A message's figures (Stats fields, by name) as its column's JSON."""
     if stats is None:
         return None
-    data = dataclasses.asdict(stats) if isinstance(stats, Stats) else dict(stats)
-    return _dump(data, "stats")
+    return _dump(dict(stats), "stats")
 
 
 def _dump(data: dict[str, Any], what: str) -> str:

@@ -24,8 +24,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.engine.events import Stats
-from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.storage.conversation_db import (
     SCHEMA_VERSION,
     ConversationDb,
@@ -108,7 +106,7 @@ class ConversationStore:
         self,
         title: str = DEFAULT_TITLE,
         system_prompt: str = "",
-        sampling: SamplingParams | Mapping[str, Any] | None = None,
+        sampling: Mapping[str, Any] | None = None,
         preset: str | None = None,
         context_policy: str = "drop_oldest",
         model: str | None = None,
@@ -180,7 +178,7 @@ class ConversationStore:
         conv_id: int,
         *,
         system_prompt: str | None = None,
-        sampling: SamplingParams | Mapping[str, Any] | None = None,
+        sampling: Mapping[str, Any] | None = None,
         preset: str | None = None,
         context_policy: str | None = None,
         model: str | None = None,
@@ -240,7 +238,7 @@ class ConversationStore:
         content: str,
         *,
         finish_reason: str | None = None,
-        stats: Stats | Mapping[str, Any] | None = None,
+        stats: Mapping[str, Any] | None = None,
     ) -> Message:
         """Add a message at the end, committed on return.
 

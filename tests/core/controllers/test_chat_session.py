@@ -22,7 +22,7 @@ from desktop_app.core.controllers.chat import (
     MessageAdded,
 )
 from desktop_app.core.engine.client import EngineClient
-from desktop_app.core.engine.params import LoadParams
+from desktop_app.core.engine.params import LoadParams, SamplingParams
 from desktop_app.core.storage.conversations import ConversationStore
 
 TIMEOUT = 120
@@ -63,6 +63,18 @@ def session_on(store: ConversationStore, engine: EngineClient, **sampling: objec
     session.open_latest("New chat")
     session.update_settings(sampling=sampling)
     return session
+
+
+def test_sampling_params_are_stored_as_the_store_s_plain_record(
+    store: ConversationStore, engine: EngineClient
+) -> None:
+    """Storage is below the engine: the session turns SamplingParams into the store's record."""
+    session = session_on(store, engine)
+    wanted = SamplingParams(temperature=0.2, stop=("###",), max_tokens=64)
+    session.update_settings(sampling=wanted)
+    assert session.conversation is not None
+    assert session.conversation.sampling["temperature"] == 0.2
+    assert SamplingParams.from_dict(store.get(session.conversation.id).sampling) == wanted
 
 
 def test_send_streams_a_real_answer_and_stores_it(

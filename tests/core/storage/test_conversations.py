@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import subprocess
@@ -131,7 +132,7 @@ def test_create_list_get_rename_settings(store: ConversationStore) -> None:
     b = store.create(
         "Recipes",
         system_prompt="You are a chef.",
-        sampling=SamplingParams(temperature=0.2, stop=("###",)),
+        sampling=SamplingParams(temperature=0.2, stop=("###",)).to_dict(),  # the plain record
         preset="precise",
         context_policy="stop",
         model="qwen.gguf",
@@ -182,7 +183,9 @@ def test_messages_stats_and_auto_title(store: ConversationStore) -> None:
         c.id, "user", "\n  What is the  capital of France and why is it Paris?\nmore"
     )
     stats = Stats(10, 10, 5, 0.1, 100.0, 20.0, 0.5, 42)
-    reply = store.append_message(c.id, "assistant", "Paris.", finish_reason="stop", stats=stats)
+    reply = store.append_message(
+        c.id, "assistant", "Paris.", finish_reason="stop", stats=dataclasses.asdict(stats)
+    )
     store.append_message(c.id, "user", "Another question")
     got = store.get(c.id)
     assert got.title == title_from(first.content)
