@@ -10,9 +10,10 @@ from __future__ import annotations
 import csv
 import math
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from desktop_app.core.controllers.runner import thread_runner
+from desktop_app.core.controllers.runner import Task, thread_runner
 from desktop_app.core.controllers.sentiment import (
     BatchEnded,
     BatchStarted,
@@ -122,10 +123,25 @@ def test_no_model_refuses_or_says_so(tmp_path: Path) -> None:
 def test_batch_file_rows_progress_and_export(engine: EngineClient, tmp_path: Path) -> None:
     source = tmp_path / "reviews.csv"
     write_reviews(source)
-    c = SentimentController(lambda: engine)
+    gate = threading.Event()  # the read waits for it: a six-row file is read in no time
+
+    def gated(
+        name: str,
+        task: Task,
+        on_event: Callable[[object], None],
+        on_end: Callable[[object, BaseException | None], None],
+    ) -> Callable[[], None]:
+        def held(emit: Callable[[object], None], cancel: threading.Event) -> object:
+            assert gate.wait(30)
+            return task(emit, cancel)
+
+        return thread_runner(name, held, on_event, on_end)
+
+    c = SentimentController(lambda: engine, gated)
     seen = Recorder(c)
     assert c.open_table(source)
     assert c.busy == "read" and not c.open_table(source)  # one job at a time
+    gate.set()
     loaded = seen.wait_for(TableLoaded)
     assert seen.of(ReadStarted) == [ReadStarted(str(source))]
     assert isinstance(loaded, TableLoaded) and c.table is not None
