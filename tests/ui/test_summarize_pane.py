@@ -511,3 +511,30 @@ def test_a_second_pane_over_the_same_controller_shows_the_document_and_summary(
     assert result.summary.split()[0].strip("*#-") in again.output.toPlainText()
     assert "one pass" in again.stage_label.text() and "one pass" in again.parts_toggle.text()
     assert again.copy_button.isEnabled() and again.summarize_button.isEnabled()
+
+
+def test_a_new_document_clears_the_last_summary(
+    qtbot: QtBot, pane: SummarizePane, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: the summary and parts of the last document do not stay beside a new one."""
+    first, second = tmp_path / "bridge.txt", tmp_path / "other.txt"
+    first.write_text(SHORT_TEXT, encoding="utf-8")
+    second.write_text("A short note about the weather on the coast today.", encoding="utf-8")
+    with qtbot.waitSignal(pane.document_opened, timeout=30_000):
+        pane.open_file(str(first))
+    with qtbot.waitSignal(pane.summary_finished, timeout=RUN_TIMEOUT) as done:
+        click(qtbot, pane.summarize_button)
+    assert finished(done).summary and pane.summary_text() and pane.copy_button.isEnabled()
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(second), ""))
+    with qtbot.waitSignal(pane.document_opened, timeout=30_000):
+        click(qtbot, pane.open_button)
+    assert pane.input.toPlainText().startswith("A short note")
+    assert pane.summary_text() == "" and pane.output.toPlainText().strip() == ""
+    assert pane.parts.count == 0 and pane.stage_label.text() == ""
+    assert not pane.copy_button.isEnabled() and not pane.save_button.isEnabled()
+    assert pane.controller.result is None and pane.controller.streamed == ""
+    again = SummarizePane(pane.service, pane.settings, controller=pane.controller)  # a rebuild
+    qtbot.addWidget(again)
+    pane.detach()
+    assert again.summary_text() == "" and again.input.toPlainText().startswith("A short note")

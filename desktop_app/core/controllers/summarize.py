@@ -180,6 +180,9 @@ class SummarizeRun(Listeners):
             self._text_version += 1
             self.tokens = None
             self.document, self.path, self.edited = doc, p, False
+            # the last summary was of another text: it goes with it (issue 14: no stale results)
+            self.result, self.error, self.run_events, self.streamed = None, None, [], ""
+            self.saved_to = None
             self._notify(DocumentRead(p, doc))
 
         self.runner("read-document", task, lambda _e: None, end)

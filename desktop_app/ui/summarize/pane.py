@@ -110,9 +110,7 @@ class SummarizePane(SummarizeFiles):
         controller.runner = self._run_job
         controller.add_listener(self._on_controller)
         self._set_text(controller.text)
-        self._summary = ""
-        self.output.clear()
-        self.parts.clear_parts()
+        self._clear_result()
         if controller.running:
             for event in controller.run_events:
                 self._on_controller(event)
@@ -164,6 +162,7 @@ class SummarizePane(SummarizeFiles):
         elif isinstance(event, ReadStarted):
             self._sync()
         elif isinstance(event, DocumentRead):
+            self._clear_result()  # the last summary was of another text
             self._set_text(event.document.text)
             self._sync()
             self._show_source_info()

@@ -190,6 +190,16 @@ class SummarizeRender(SummarizeLayout):
 
     # ---- small pieces --------------------------------------------------------------------
 
+    def _clear_result(self) -> None:
+        """No summary on screen: before a controller's state is shown, or for a new document."""
+        self._summary = ""
+        self.output.clear()
+        self.parts.clear_parts()
+        self._set_stage("")
+        self._set_notes("", "")
+        self._set_parts_title()
+        self.figures_changed.emit("")
+
     def _set_stage(self, text: str) -> None:
         self.stage_label.setText(text)
         self.stage_label.setToolTip(text)
