@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -474,6 +475,26 @@ def test_offline_mode_sends_nothing_and_says_why(qtbot: QtBot, hub_server: HubSe
     assert not pane.hub_view.search_button.isEnabled()
     assert Settings.load(AppPaths.current().settings_file).get("offline") is True
     assert hub_server.requests == []
+
+
+def test_offline_mode_clears_the_last_hub_error(qtbot: QtBot) -> None:
+    """Issue 14: the notice of offline mode is not shown under the last search's error."""
+    with socket.socket() as s:  # a port nobody listens on: the search fails at once
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    window = make_window(qtbot, f"http://127.0.0.1:{port}")
+    pane = open_models(qtbot, window)
+    click_tab(qtbot, pane.tabs, TAB_HUB)
+    hub = pane.hub_view
+    qtbot.keyClicks(hub.query, "SmolLM2")
+    qtbot.keyClick(hub.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: bool(hub.state.text()) and "color" in hub.state.styleSheet(), timeout=WAIT
+    )
+    click(qtbot, pane.offline)
+    assert "Offline mode is on" in hub.hint.text()
+    assert hub.state.text() == "" and hub.state.styleSheet() == ""
+    window.close()
 
 
 def test_a_gated_repo_asks_for_a_token(qtbot: QtBot, hub_server: HubServer) -> None:

@@ -161,6 +161,7 @@ class HubView(QWidget):
                 )
             )
             self.hint.setStyleSheet(f"color: {ERROR_COLOR};")
+            self._set_state("")  # the last search's error is not news under this notice
         else:
             self.hint.setText(
                 self.tr(
