@@ -263,8 +263,10 @@ def test_batch_file_table_sort_filter_chart_and_export(
     batch = pane.batch
     source = tmp_path / "reviews.csv"
     write_bad_csv(source)
+    assert not batch.progress.isTextVisible()  # no "0 / 1" before a file (issue 14)
     drop_file(qtbot, pane, source)
     assert pane.tabs.currentWidget() is batch
+    assert batch.progress.isTextVisible() and batch.progress.text() == "0 / 6"
     assert [batch.column_combo.itemText(i) for i in range(batch.column_combo.count())] == [
         "id",
         "text",

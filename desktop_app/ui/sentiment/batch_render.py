@@ -61,8 +61,11 @@ class BatchRender(BatchLayout):
     def _show_progress(self) -> None:
         c = self.controller
         p = c.progress
-        self.progress.setRange(0, max(1, p.total))
+        rows = len(c.table.rows) if c.table is not None else 0
+        self.progress.setRange(0, max(1, p.total or rows))
         self.progress.setValue(p.done)
+        # issue 14: no "0 / 1" before there is anything to count
+        self.progress.setTextVisible(c.running or c.finished or c.table is not None)
         reasons = p.stage == "reasons"
         self.progress.setFormat(self.tr("reasons %v / %m") if reasons else "%v / %m")
         if c.running and c.cancel_requested:
