@@ -13,6 +13,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from recorder import Recorder
+
 from desktop_app.core.controllers.runner import Task, thread_runner
 from desktop_app.core.controllers.sentiment import (
     BatchEnded,
@@ -34,39 +36,7 @@ from desktop_app.core.controllers.sentiment import (
 from desktop_app.core.engine.client import EngineClient
 from desktop_app.core.tasks.sentiment import NOT_SCORED
 
-WAIT_S = 240.0
 THREE = ("positive", "negative", "neutral")
-
-
-class Recorder:
-    """Collects the controller's events (on the jobs' threads) and waits for one kind."""
-
-    def __init__(self, controller: SentimentController) -> None:
-        self.events: list[Event] = []
-        self._lock = threading.Lock()
-        self._seen = threading.Condition(self._lock)
-        controller.add_listener(self)
-
-    def __call__(self, event: Event) -> None:
-        with self._seen:
-            self.events.append(event)
-            self._seen.notify_all()
-
-    def wait_for(self, kind: type, after: int = 0) -> object:
-        with self._seen:
-            ok = self._seen.wait_for(
-                lambda: any(isinstance(e, kind) for e in self.events[after:]), timeout=WAIT_S
-            )
-            assert ok, f"no {kind.__name__} in {self.events[after:]}"
-            return next(e for e in self.events[after:] if isinstance(e, kind))
-
-    def of(self, kind: type) -> list[object]:
-        with self._lock:
-            return [e for e in self.events if isinstance(e, kind)]
-
-    def mark(self) -> int:
-        with self._lock:
-            return len(self.events)
 
 
 def write_reviews(path: Path) -> None:

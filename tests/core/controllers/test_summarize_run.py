@@ -7,8 +7,9 @@ so a few paragraphs are read in parts and the tests stay short on shared cores.
 from __future__ import annotations
 
 import random
-import threading
 from pathlib import Path
+
+from recorder import Recorder
 
 from desktop_app.core.controllers.summarize import (
     Counted,
@@ -22,7 +23,6 @@ from desktop_app.core.controllers.summarize import (
 from desktop_app.core.engine.client import EngineClient
 from desktop_app.core.tasks.summarize import PartDone, Progress, Token
 
-WAIT_S = 240.0
 SMALL_CTX = 640
 
 
@@ -40,33 +40,6 @@ def chronicle(paragraphs: int, seed: int = 0) -> str:
             )
         out.append(" ".join(lines))
     return "\n\n".join(out)
-
-
-class Recorder:
-    """Collects the controller's events (on the jobs' threads) and waits for one kind."""
-
-    def __init__(self, run: SummarizeRun) -> None:
-        self.events: list[Event] = []
-        self._lock = threading.Lock()
-        self._seen = threading.Condition(self._lock)
-        run.add_listener(self)
-
-    def __call__(self, event: Event) -> None:
-        with self._seen:
-            self.events.append(event)
-            self._seen.notify_all()
-
-    def wait_for(self, kind: type, after: int = 0) -> object:
-        with self._seen:
-            ok = self._seen.wait_for(
-                lambda: any(isinstance(e, kind) for e in self.events[after:]), timeout=WAIT_S
-            )
-            assert ok, f"no {kind.__name__} in {self.events[after:]}"
-            return next(e for e in self.events[after:] if isinstance(e, kind))
-
-    def of(self, kind: type) -> list[object]:
-        with self._lock:
-            return [e for e in self.events if isinstance(e, kind)]
 
 
 def test_open_count_summarize_in_parts_and_save(engine: EngineClient, tmp_path: Path) -> None:
