@@ -28,7 +28,7 @@ from desktop_app.ui.model_bar import ModelBar
 from desktop_app.ui.models.pane import ModelsPane
 from desktop_app.ui.sentiment.pane import SentimentPane
 from desktop_app.ui.server_switch import ServerSwitch
-from desktop_app.ui.summarize_pane import SummarizePane
+from desktop_app.ui.summarize.pane import SummarizePane
 from desktop_app.ui.welcome import WelcomePage
 from desktop_app.ui.window_menu import WindowMenu
 from desktop_app.ui.window_status import SENTIMENT_ROW, SUMMARIZE_ROW

@@ -30,7 +30,7 @@ from desktop_app.core.storage.settings import Settings
 from desktop_app.core.tasks.summarize import DEFAULT_SAMPLING, SummaryResult
 from desktop_app.ui.engine_service import EngineService
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.summarize_pane import SummarizePane
+from desktop_app.ui.summarize.pane import SummarizePane
 
 N_CTX = 512
 LOAD_TIMEOUT = 120_000
