@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from desktop_app.core import jobs
+from desktop_app.ui.core_text import shown
 from desktop_app.ui.frame_coalescer import FrameCoalescer
 
 __all__ = ["Background", "emit", "error_text", "gui_runner", "run"]
@@ -233,4 +234,4 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         name = getattr(exc, "filename", None)
         return f"{exc.strerror}: {name}" if name else exc.strerror
-    return str(exc) or type(exc).__name__
+    return shown(str(exc)) or type(exc).__name__

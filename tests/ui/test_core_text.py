@@ -1,0 +1,50 @@
+"""Messages made in the Qt-free core reach the window in the user's language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QTranslator
+
+from desktop_app.core.i18n import QT_TRANSLATE_NOOP
+from desktop_app.ui.core_text import shown
+
+
+class _Dictionary(QTranslator):
+    """A translator from a dict, standing in for a .qm built from the .ts in this test only."""
+
+    def __init__(self, words: dict[tuple[str, str], str]) -> None:
+        super().__init__()
+        self.words = words
+
+    def translate(self, context, source, disambiguation=None, n=-1):  # type: ignore[no-untyped-def]
+        return self.words.get((context, source), "")
+
+    def isEmpty(self) -> bool:
+        return False
+
+
+def test_a_core_message_is_matched_to_its_template_and_nested_parts(qapp: object) -> None:
+    inner = QT_TRANSLATE_NOOP("TestCore", "Cannot find the server {host}.")
+    outer = QT_TRANSLATE_NOOP("TestCore", "{reason} Retrying in {seconds} s (try {n} of {total}).")
+    plain = QT_TRANSLATE_NOOP("TestCore", "Connecting")
+    words = {
+        ("TestCore", inner): "找不到服务器 {host}。",
+        ("TestCore", outer): "{reason}{seconds} 秒后重试（第 {n} 次，共 {total} 次）。",
+        ("TestCore", plain): "正在连接",
+    }
+    translator = _Dictionary(words)
+    QCoreApplication.installTranslator(translator)
+    try:
+        text = outer.format(reason=inner.format(host="example.invalid"), seconds=6, n=6, total=8)
+        assert shown(text) == "找不到服务器 example.invalid。6 秒后重试（第 6 次，共 8 次）。"
+        assert shown(plain) == "正在连接"
+        assert shown("No template matches this one.") == "No template matches this one."
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert shown(text) == text  # English again without the translator
+
+
+def test_format_specs_in_a_template_take_the_formatted_text(qapp: object, tmp_path: Path) -> None:
+    template = QT_TRANSLATE_NOOP("TestCore", "{share:.0%} of {name} read")
+    assert shown(template.format(share=0.5, name="a.txt")) == "50% of a.txt read"
