@@ -56,6 +56,8 @@ def add_parser(
                    help=f"requests that may wait for the model; more get 429 (default {DEFAULT_MAX_QUEUE})")  # fmt: skip
     p.add_argument("--max-body-bytes", type=int, default=DEFAULT_MAX_BODY_BYTES, metavar="N",
                    help=f"largest request body; larger get 413 (default {DEFAULT_MAX_BODY_BYTES})")  # fmt: skip
+    p.add_argument("--no-warmup", dest="warm_up", action="store_false",
+                   help="skip the short generation after the load that makes the first request as fast as the next")  # fmt: skip
     p.add_argument("-q", "--quiet", action="store_true", help="no line per request on standard error")  # fmt: skip
     add_load_options(p)
     return p
@@ -69,6 +71,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         api_key=args.api_key or get_env("API_KEY") or None,
         max_queue=args.max_queue,
         max_body_bytes=args.max_body_bytes,
+        warm_up=args.warm_up,
     )
     config.validate()  # before the model loads: a refused address costs nothing
     model = resolve_model(args.model, settings)

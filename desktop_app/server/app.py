@@ -19,7 +19,7 @@ from typing import Any
 
 from desktop_app.core.engine.client import EngineClient
 from desktop_app.core.engine.events import ModelInfo
-from desktop_app.core.engine.params import LoadParams, SamplingParams
+from desktop_app.core.engine.params import ChatRequest, LoadParams, SamplingParams
 from desktop_app.core.errors import AppError
 from desktop_app.server import http11
 from desktop_app.server.access import check_bind, check_host, check_key, is_loopback
@@ -176,7 +176,28 @@ class ApiServer:
             self._api.created = int(Path(self.load_params.model_path).stat().st_mtime)
         for warning in info.warnings:
             self.notify(f"warning: {warning}")
+        if self.config.warm_up:
+            await self._warm_up()
         self.state = "ready"
+
+    async def _warm_up(self) -> None:
+        """One token from a short chat before the first client is answered.
+
+        A first request used to take 22.6 s and the second 0.33 s: the weights are paged in
+        from the memory-mapped file, the compute buffers allocated and the chat template compiled
+        on first use. Doing it here makes "Serving" mean ready, as llama-server's warm-up does.
+        A failed warm-up is a warning, not a failed start: the first request will say more.
+        """
+        self.notify("Warming up the model…")
+        request = ChatRequest.of(
+            [{"role": "user", "content": "Hi"}], max_tokens=1, temperature=0.0, seed=0
+        )
+        handle = self.engine.chat(request)
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(None, handle.result)
+        except AppError as exc:
+            self.notify(f"warning: the warm-up request failed: {exc}")
 
     async def _restart(self) -> None:
         self.notify("warning: the engine stopped; restarting it and reloading the model")

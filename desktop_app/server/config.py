@@ -36,6 +36,7 @@ class ServeConfig:
     idle_timeout_s: float = 60.0  # a kept-alive connection with no new request
     head_timeout_s: float = 10.0
     body_timeout_s: float = 30.0
+    warm_up: bool = True  # one short generation after the load, before "Serving" (see ApiServer)
 
     @property
     def connection_limit(self) -> int:

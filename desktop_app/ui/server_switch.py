@@ -17,6 +17,7 @@ from desktop_app.core.settings_bridge import to_server_args
 from desktop_app.core.storage.settings import Settings
 
 _SERVING = re.compile(r"Serving .* at (http://\S+)")
+_WARMING = "Warming up the model"
 
 
 def serve_command(model: str, settings: Settings, port: int = 0) -> list[str]:
@@ -26,15 +27,18 @@ def serve_command(model: str, settings: Settings, port: int = 0) -> list[str]:
 
 
 class ServerSwitch(QObject):
-    """Start and stop the server; `started(url)` once it answers, `stopped(message)` at the end."""
+    """Start and stop the server; `started(url)` once it is warmed up and answers,
+    `warming()` when the model is loaded and its warm-up runs, `stopped(message)` at the end."""
 
     started = Signal(str)
+    warming = Signal()
     stopped = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._process: QProcess | None = None
         self._output = ""
+        self._warming = False
         self.url: str | None = None
 
     @property
@@ -51,6 +55,7 @@ class ServerSwitch(QObject):
         process.errorOccurred.connect(self._failed)
         self._process = process
         self._output = ""
+        self._warming = False
         self.url = None
         process.start(command[0], command[1:])
 
@@ -71,6 +76,9 @@ class ServerSwitch(QObject):
             "utf-8", "replace"
         )
         self._output = self._output[-20000:]
+        if self.url is None and not self._warming and _WARMING in self._output:
+            self._warming = True
+            self.warming.emit()
         if self.url is None and (found := _SERVING.search(self._output)):
             self.url = found.group(1)
             self.started.emit(self.url)

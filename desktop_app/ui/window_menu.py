@@ -64,13 +64,17 @@ class WindowMenu(WindowModels):
             self.statusBar().showMessage(self.tr("Pick a model on this computer to serve."))
             self.serve_action.setChecked(False)
             return
-        self.statusBar().showMessage(self.tr("Starting the API server…"))
+        self.statusBar().showMessage(self.tr("Starting the API server: loading the model…"))
         self.server.start(serve_command(model, self.settings))
+
+    def _on_server_warming(self) -> None:
+        self.statusBar().showMessage(self.tr("Starting the API server: warming up the model…"))
 
     def _on_server_started(self, url: str) -> None:
         self.server_label.setText(self.tr("API: {0}").format(url))
+        self.server_label.setToolTip(self.tr("The API server is ready."))
         self.server_label.setVisible(True)
-        self.statusBar().showMessage(self.tr("Serving at {0}").format(url))
+        self.statusBar().showMessage(self.tr("The API server is ready at {0}").format(url))
 
     def _on_server_stopped(self, message: str) -> None:
         self.server_label.setVisible(False)

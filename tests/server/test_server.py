@@ -67,6 +67,9 @@ def test_models_and_health(server: ServerProcess, client: OpenAI) -> None:
     assert status == 200 and listing["data"][0]["context_length"] == 1024  # for remote clients
     status, _, counted = server.request("POST", "/extras/tokenize/count", {"input": "1, 2, 3"})
     assert status == 200 and counted == {"count": 7}  # llama-cpp-python's extension
+    warm = [i for i, line in enumerate(server.lines) if "Warming up the model" in line]
+    ready = [i for i, line in enumerate(server.lines) if "Serving" in line]
+    assert warm and ready and warm[0] < ready[0], server.log  # "Serving" means warmed up
 
 
 def test_chat_streaming_matches_non_streaming_with_the_same_seed(

@@ -26,9 +26,14 @@ def test_serve_the_selected_model_from_the_menu(qtbot: QtBot, starter_model: Pat
     window.show()
     try:
         assert window.model_bar.current_path() == str(starter_model)
+        seen: list[str] = []
+        window.server.warming.connect(lambda: seen.append(window.statusBar().currentMessage()))
         with qtbot.waitSignal(window.server.started, timeout=120_000) as started:
             window.serve_action.trigger()  # the menu item, as a click on it does
+            assert "loading the model" in window.statusBar().currentMessage()
         url = started.args[0]
+        assert len(seen) == 1  # the warm-up was announced before "ready"
+        assert "ready" in window.statusBar().currentMessage()
         assert url.startswith("http://127.0.0.1:") and window.server_label.isVisible()
         assert url in window.server_label.text()
         client = openai.OpenAI(base_url=url, api_key="none", timeout=120)
