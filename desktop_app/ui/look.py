@@ -56,11 +56,13 @@ def apply_theme(settings: Settings) -> None:
 
 
 def _dark_palette() -> QPalette:
+    """Fields (Base) lighter than the window: Fusion draws field and check-box borders a shade
+    darker than the window, which vanished against fields darker than the window."""
     p = QPalette()
     roles = QPalette.ColorRole
     for role, color in (
-        (roles.Window, "#202124"), (roles.WindowText, "#e8eaed"), (roles.Base, "#17181a"),
-        (roles.AlternateBase, "#26272a"), (roles.Text, "#e8eaed"), (roles.Button, "#2b2c2f"),
+        (roles.Window, "#1f2023"), (roles.WindowText, "#e8eaed"), (roles.Base, "#37393e"),
+        (roles.AlternateBase, "#3d3f45"), (roles.Text, "#e8eaed"), (roles.Button, "#43454b"),
         (roles.ButtonText, "#e8eaed"), (roles.Highlight, "#3d6fd6"), (roles.HighlightedText, "#ffffff"),
         (roles.ToolTipBase, "#2b2c2f"), (roles.ToolTipText, "#e8eaed"), (roles.Link, "#8ab4f8"),
         (roles.PlaceholderText, "#9aa0a6"),

@@ -33,6 +33,8 @@ from desktop_app.ui.welcome import WelcomePage
 from desktop_app.ui.window_menu import WindowMenu
 from desktop_app.ui.window_status import SENTIMENT_ROW, SUMMARIZE_ROW
 
+MIN_WIDTH, MIN_HEIGHT = 800, 600
+
 
 class MainWindow(WindowMenu):
     """The app's window over one engine service; `hand_over()` rebuilds it keeping the state."""
@@ -52,6 +54,7 @@ class MainWindow(WindowMenu):
         self._handing_over = False
         self.setWindowTitle(APP_NAME)
         self.resize(1100, 720)
+        self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)  # every pane is laid out and tested at this size
         self.service = service or EngineService(paths.log_dir)
 
         self.model_bar = ModelBar()
