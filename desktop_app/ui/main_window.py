@@ -98,9 +98,7 @@ class MainWindow(WindowMenu):
         self.models = ModelsPane(paths, settings, self.service)
         self.models.library_changed.connect(self.refresh_models)
         self.models.load_requested.connect(self.use_model_file)  # the model bar shows it too
-        self.models.starter.progress.connect(self._on_starter_progress)
-        self.models.starter.ready.connect(self._on_starter_fetched)
-        self.models.starter.failed.connect(self._on_starter_failed)
+        self.wire_welcome()  # its other actions, the starter fetch's reports (window_models)
         self.stack.addWidget(self.models)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)

