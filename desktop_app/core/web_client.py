@@ -33,6 +33,7 @@ from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
 from desktop_app import USER_AGENT as APP_USER_AGENT
+from desktop_app.core.i18n import QT_TRANSLATE_NOOP
 from desktop_app.core.web_sockets import (
     DEFAULT_TIMEOUTS,
     Abort,
@@ -158,10 +159,13 @@ class Response:
         self._abort.check()
         if isinstance(e, TimeoutError):
             return NetworkError(
-                "The server stopped sending data.", details=f"{self.url}: read timed out"
+                QT_TRANSLATE_NOOP("Network", "The server stopped sending data."),
+                details=f"{self.url}: read timed out",
             )
         return NetworkError(
-            f"The connection broke during the transfer: {describe(e)}.",
+            QT_TRANSLATE_NOOP(
+                "Network", "The connection broke during the transfer: {reason}."
+            ).format(reason=describe(e)),
             details=f"{self.url}: {e!r}",
         )
 
@@ -276,13 +280,19 @@ def _request_once(
         stack.close()
         abort.check()
         raise NetworkError(
-            f"{host} did not answer within {timeouts.read:g} s.", details=f"{method} {url}"
+            QT_TRANSLATE_NOOP("Network", "{host} did not answer within {seconds} s.").format(
+                host=host, seconds=f"{timeouts.read:g}"
+            ),
+            details=f"{method} {url}",
         ) from None
     except (OSError, http.client.HTTPException, ssl.SSLError) as e:
         stack.close()
         abort.check()
         raise NetworkError(
-            f"Cannot reach {host}: {describe(e)}.", details=f"{method} {url}: {e!r}"
+            QT_TRANSLATE_NOOP("Network", "Cannot reach {host}: {reason}.").format(
+                host=host, reason=describe(e)
+            ),
+            details=f"{method} {url}: {e!r}",
         ) from None
     except BaseException:
         stack.close()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from desktop_app.core.errors import AppError
+from desktop_app.core.i18n import QT_TRANSLATE_NOOP
 
 _POLL_S = 0.1  # how often a connect in progress looks at the abort flag
 _CONNECTING = {
@@ -31,6 +32,41 @@ _CONNECTING = {
     10035,
 }  # 10035: WSAEWOULDBLOCK
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+# What went wrong, in words a person understands, with the host (issue 14: "Name or service not
+# known" meant a DNS failure, shown 20 s later as a timeout). The GUI translates each part.
+NO_SUCH_NAME = QT_TRANSLATE_NOOP(
+    "Network",
+    "Cannot find the server {host}: the name is not known (DNS lookup failed). "
+    "Check the address and the network connection.",
+)
+NO_NAME_SERVICE = QT_TRANSLATE_NOOP(
+    "Network",
+    "Cannot find the server {host}: the name lookup failed (no DNS answer: is this computer "
+    "offline?). Check the network connection.",
+)
+CANNOT_CONNECT = QT_TRANSLATE_NOOP("Network", "Cannot connect to {host}: {reason}.")
+REFUSED = QT_TRANSLATE_NOOP(
+    "Network", "the connection was refused (nothing accepts connections on port {port})"
+)
+CONNECT_TIMEOUT = QT_TRANSLATE_NOOP(
+    "Network",
+    "no answer within {seconds} s (the network may be down, or a firewall drops the connection)",
+)
+_REASONS = {
+    "refused": QT_TRANSLATE_NOOP("Network", "the connection was refused"),
+    "reset": QT_TRANSLATE_NOOP("Network", "the connection was reset"),
+    "timeout": QT_TRANSLATE_NOOP("Network", "it timed out"),
+    "net": QT_TRANSLATE_NOOP("Network", "the network is unreachable (is this computer online?)"),
+    "host": QT_TRANSLATE_NOOP("Network", "the host is unreachable"),
+    "no_tls": QT_TRANSLATE_NOOP(
+        "Network",
+        "the secure (TLS) connection failed: the server does not speak TLS there "
+        "(is the address http:// rather than https://?)",
+    ),
+}
+UNTRUSTED = QT_TRANSLATE_NOOP("Network", "its certificate is not trusted ({detail})")
+TLS_FAILED = QT_TRANSLATE_NOOP("Network", "the secure (TLS) connection failed ({detail})")
 
 
 class OfflineError(AppError):
@@ -140,10 +176,7 @@ def _connect(host: str, port: int, timeouts: Timeouts, abort: Abort) -> socket.s
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as e:
         abort.check()
-        raise NetworkError(
-            f"Cannot find the server {host}: {describe(e)}. Check the network connection.",
-            details=repr(e),
-        ) from None
+        raise NetworkError(name_error(host, e), details=repr(e)) from None
     deadline = time.monotonic() + timeouts.connect
     last: OSError | None = None
     for family, kind, proto, _, address in infos:
@@ -157,9 +190,7 @@ def _connect(host: str, port: int, timeouts: Timeouts, abort: Abort) -> socket.s
                 abort.check()
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise TimeoutError(
-                        f"no connection to {host}:{port} within {timeouts.connect:g} s"
-                    )
+                    raise TimeoutError(CONNECT_TIMEOUT.format(seconds=f"{timeouts.connect:g}"))
                 _, writable, failed = select.select([], [sock], [sock], min(_POLL_S, left))
                 if writable or failed:
                     break
@@ -177,10 +208,13 @@ def _connect(host: str, port: int, timeouts: Timeouts, abort: Abort) -> socket.s
         except OSError as e:
             sock.close()
             last = e
-    raise NetworkError(
-        f"Cannot connect to {host}: {describe(last) if last else 'no address'}.",
-        details=repr(last),
-    )
+    if isinstance(last, ConnectionRefusedError) or getattr(last, "errno", 0) == errno.ECONNREFUSED:
+        reason = REFUSED.format(port=port)
+    elif isinstance(last, TimeoutError) and last.args and isinstance(last.args[0], str):
+        reason = last.args[0]  # ours, with the seconds waited
+    else:
+        reason = describe(last) if last else "no address"
+    raise NetworkError(CANNOT_CONNECT.format(host=host, reason=reason), details=repr(last))
 
 
 def wrap_tls(
@@ -230,15 +264,35 @@ def proxy_for(scheme: str, host: str) -> tuple[str, int, str | None] | None:
     return parts.hostname, parts.port or 8080, auth
 
 
+def name_error(host: str, e: OSError) -> str:
+    """A failed name lookup: the name does not exist, or no DNS server answered at all."""
+    code = getattr(e, "errno", None)
+    missing = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
+    if code in missing:
+        return NO_SUCH_NAME.format(host=host)
+    return NO_NAME_SERVICE.format(host=host)
+
+
 def describe(e: BaseException) -> str:
+    """The reason of a failed connect, TLS handshake or read, as a phrase (translatable)."""
     if isinstance(e, ssl.SSLCertVerificationError):
-        return f"its certificate is not trusted ({e.verify_message})"
+        return UNTRUSTED.format(detail=e.verify_message or e.reason or "")
+    if isinstance(e, ssl.SSLError):
+        if e.reason in ("WRONG_VERSION_NUMBER", "HTTP_REQUEST", "RECORD_LAYER_FAILURE") or (
+            "wrong version number" in str(e)
+        ):
+            return _REASONS["no_tls"]
+        return TLS_FAILED.format(detail=e.reason or str(e) or type(e).__name__)
     if isinstance(e, ConnectionRefusedError):
-        return "the connection was refused"
+        return _REASONS["refused"]
     if isinstance(e, ConnectionResetError):
-        return "the connection was reset"
+        return _REASONS["reset"]
     if isinstance(e, TimeoutError):
-        return "it timed out"
+        return _REASONS["timeout"]
+    if isinstance(e, OSError) and e.errno == errno.ENETUNREACH:
+        return _REASONS["net"]
+    if isinstance(e, OSError) and e.errno == errno.EHOSTUNREACH:
+        return _REASONS["host"]
     if isinstance(e, OSError) and e.strerror:
         return e.strerror.rstrip(".")
     return str(e) or type(e).__name__

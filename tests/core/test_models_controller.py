@@ -19,6 +19,7 @@ from desktop_app.core.controllers.models_events import (
     ConfigChanged,
     DownloadChanged,
     Event,
+    HubCancelled,
     HubFailed,
     HubOpened,
     HubSearched,
@@ -210,10 +211,13 @@ def test_search_and_open_keep_their_answers(
 ) -> None:
     controller, events = make(hub_server.endpoint)
     assert hub_server.requests == []  # nothing is sent until asked
-    assert controller.search("SmolLM2", "downloads")
+    hub_server.set_fault(where="api", hang=True, times=1)  # the first search never answers
+    assert controller.search("never answered", "downloads")
     assert controller.hub_busy and isinstance(events.events[0], HubStarted)
-    assert not controller.search("again")  # one request at a time
+    wait_until(lambda: len(hub_server.requests) == 1)  # the server holds it
+    assert controller.search("SmolLM2", "downloads")  # a new search replaces the old one
     found = events.wait_for(lambda e: isinstance(e, HubSearched))
+    assert len(events.of(HubSearched)) == 1 and not events.of(HubFailed)
     assert isinstance(found, HubSearched) and found.results[0].repo_id == SMOLLM_REPO
     assert controller.hub_results == found.results and controller.hub_query == "SmolLM2"
     assert not controller.hub_busy
@@ -228,6 +232,44 @@ def test_search_and_open_keep_their_answers(
     failed = events.wait_for(lambda e: isinstance(e, HubFailed))
     assert isinstance(failed, HubFailed) and failed.message
     assert controller.hub_repo is opened.repo
+
+
+def test_cancel_ends_a_search_the_hub_never_answers_at_once(
+    make: Callable[..., tuple[ModelsController, Recorder]], hub_server: HubServer
+) -> None:
+    """Issue 14: Cancel really stops the wait (the socket is shut down), nothing comes later."""
+    hub_server.set_fault(where="api", hang=True)
+    controller, events = make(hub_server.endpoint)
+    assert controller.search("SmolLM2")
+    wait_until(lambda: len(hub_server.requests) == 1)  # the server holds the request
+    started = time.monotonic()
+    assert controller.cancel_hub()
+    assert time.monotonic() - started < 0.5
+    cancelled = events.wait_for(lambda e: isinstance(e, HubCancelled))
+    assert isinstance(cancelled, HubCancelled) and cancelled.kind == "search"
+    assert not controller.hub_busy and not controller.cancel_hub()
+    time.sleep(0.3)  # a late answer of the stopped request would arrive here
+    assert not events.of(HubFailed) and not events.of(HubSearched)
+    hub_server.clear_faults()
+
+
+def test_a_missing_host_is_said_at_once(
+    make: Callable[..., tuple[ModelsController, Recorder]],
+) -> None:
+    controller, events = make("https://nonexistent.invalid")
+    started = time.monotonic()
+    assert controller.search("qwen")
+    failed = events.wait_for(lambda e: isinstance(e, HubFailed), timeout=5)
+    assert time.monotonic() - started < 3
+    assert isinstance(failed, HubFailed) and "nonexistent.invalid" in failed.message
+    assert "DNS" in failed.message
+
+
+def wait_until(check: Callable[[], bool], timeout: float = WAIT) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
 
 
 def test_offline_sends_nothing_and_a_bad_address_is_said(

@@ -327,6 +327,7 @@ class ModelsController(HubQueries):
         """Stop following downloads and running imports; running downloads pause (resumable at
         the next start). For the app closing, or a controller no view will use."""
         self._closed = True
+        self._hub_stop()  # a search in flight ends its socket now
         self.cancel_import()
         stop, self._stop_watch = self._stop_watch, None
         if stop is not None:

@@ -21,6 +21,7 @@ __all__ = [
     "ConfigChanged",
     "DownloadChanged",
     "Event",
+    "HubCancelled",
     "HubEvent",
     "HubFailed",
     "HubKind",
@@ -122,7 +123,14 @@ class HubFailed:
     message: str
 
 
-HubEvent = HubStarted | HubSearched | HubOpened | HubFailed
+@dataclass(frozen=True)
+class HubCancelled:
+    """The person stopped the search or listing (its request was ended at once)."""
+
+    kind: HubKind
+
+
+HubEvent = HubStarted | HubSearched | HubOpened | HubFailed | HubCancelled
 Event = (
     Listed
     | LibraryChanged

@@ -3,7 +3,8 @@
 A base class of `ModelsController` (core/controllers/models.py), kept apart so each module stays
 short. The answers stay here (the query, the results, the repository opened, what the Hub said
 last), so a view built later shows them again. Nothing is sent when offline or when the saved
-Hub settings are wrong (then the problem is said instead).
+Hub settings are wrong (then the problem is said instead). One request at a time: a new one
+replaces (stops) the one in flight, and `cancel_hub` stops it; either ends its socket at once.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from desktop_app.core.controllers.models_events import (
+    HubCancelled,
     HubEvent,
     HubFailed,
     HubKind,
@@ -20,6 +22,7 @@ from desktop_app.core.controllers.models_events import (
 )
 from desktop_app.core.controllers.runner import Listeners, Runner
 from desktop_app.core.errors import AppError
+from desktop_app.core.models import net
 from desktop_app.core.models.hub import (
     DEFAULT_ENDPOINT,
     HubClient,
@@ -72,6 +75,7 @@ class HubQueries(Listeners):
         self.hub_repo: RepoFiles | None = None
         self.hub_last: HubEvent | None = None  # what the Hub said last (the state line)
         self._hub_request = 0
+        self._hub_abort: net.Abort | None = None
 
     def _hub_client(self) -> HubClient | None:
         config, problem = hub_config(self.settings)
@@ -85,40 +89,64 @@ class HubQueries(Listeners):
         return isinstance(self.hub_last, HubStarted)
 
     def search(self, query: str, sort: SortKey = "downloads") -> bool:
-        """Search GGUF repositories; `HubStarted`, then `HubSearched` or `HubFailed`. False (and
-        nothing sent) when offline, busy or the settings are wrong."""
-        if self.config.offline or self.hub_busy or self._closed:
+        """Search GGUF repositories; `HubStarted`, then `HubSearched` or `HubFailed`. A request
+        in flight is stopped first. False (and nothing sent) when offline or the settings are
+        wrong."""
+        if self.config.offline or self._closed:
             return False
         client = self._hub_client()
         if client is None:
             return False
         self.hub_query, self.hub_sort, self.hub_searched = query, sort, True
 
-        def work() -> object:
-            return tuple(client.search(query, sort=sort, limit=SEARCH_LIMIT))
+        def work(abort: net.Abort) -> object:
+            return tuple(client.search(query, sort=sort, limit=SEARCH_LIMIT, abort=abort))
 
         self._hub_request_start("search", client.config.endpoint, "hub-search", work)
         return True
 
     def open_repo(self, repo_id: str) -> bool:
-        """List a repository's GGUF files; `HubStarted`, then `HubOpened` or `HubFailed`."""
-        if self.config.offline or self.hub_busy or self._closed:
+        """List a repository's GGUF files; `HubStarted`, then `HubOpened` or `HubFailed`. A
+        request in flight is stopped first."""
+        if self.config.offline or self._closed:
             return False
         client = self._hub_client()
         if client is None:
             return False
-        self._hub_request_start("open", repo_id, "hub-repo", lambda: client.repo_files(repo_id))
+
+        def work(abort: net.Abort) -> object:
+            return client.repo_files(repo_id, abort=abort)
+
+        self._hub_request_start("open", repo_id, "hub-repo", work)
         return True
 
-    def _hub_request_start(
-        self, kind: HubKind, target: str, name: str, work: Callable[[], object]
-    ) -> None:
+    def cancel_hub(self) -> bool:
+        """Stop the search or listing in flight (`HubCancelled` at once); False when none."""
+        started = self.hub_last
+        if not isinstance(started, HubStarted):
+            return False
+        self._hub_stop()
+        self._hub_said(HubCancelled(started.kind))
+        return True
+
+    def _hub_stop(self) -> None:
+        """End the request in flight (its socket is shut down); its late answer is dropped."""
         self._hub_request += 1
+        abort, self._hub_abort = self._hub_abort, None
+        if abort is not None:
+            abort.set("cancel")
+
+    def _hub_request_start(
+        self, kind: HubKind, target: str, name: str, work: Callable[[net.Abort], object]
+    ) -> None:
+        self._hub_stop()  # a new request replaces the one in flight
         request = self._hub_request
+        abort = self._hub_abort = net.Abort()
 
         def end(value: object, error: BaseException | None) -> None:
             if request != self._hub_request:
-                return  # a later request replaced this one
+                return  # cancelled, or a later request replaced this one
+            self._hub_abort = None
             if error is not None:
                 self._hub_said(HubFailed(error_message(error)))
             elif isinstance(value, RepoFiles):
@@ -129,7 +157,7 @@ class HubQueries(Listeners):
                 self._hub_said(HubSearched(value))
 
         self._hub_said(HubStarted(kind, target))
-        self.runner(name, lambda _emit, _cancel: work(), lambda _e: None, end)
+        self.runner(name, lambda _emit, _cancel: work(abort), lambda _e: None, end)
 
     def _hub_said(self, event: HubEvent) -> None:
         self.hub_last = event

@@ -14,7 +14,6 @@ Runs on the job's worker thread; the queue (`downloads.Downloader`) owns the job
 from __future__ import annotations
 
 import contextlib
-import errno
 import logging
 import os
 import re
@@ -26,24 +25,33 @@ from urllib.parse import urljoin
 
 from desktop_app.core.errors import AppError
 from desktop_app.core.models import net
+from desktop_app.core.models.download_errors import (
+    CUT_SHORT,
+    FAILED,
+    KEEPS_CHANGING,
+    REDIRECTS,
+    checksum_error,
+    disk_error,
+    hub_error,
+)
 from desktop_app.core.models.download_folder import PART_SUFFIX, DownloadFolder
 from desktop_app.core.models.download_state import (
+    CHECKING,
+    CONNECTING,
+    DOWNLOADING,
+    GAVE_UP,
+    RETRYING,
     SHA256_RE,
     FileSpec,
     Job,
     RetryPolicy,
     format_bytes,
 )
-from desktop_app.core.models.hub import HubConfig, gated_message
+from desktop_app.core.models.hub import HubConfig
 from desktop_app.core.models.hub_errors import (
     ChecksumMismatchError,
-    DiskFullError,
     DownloadError,
-    EntryNotFoundError,
-    GatedRepoError,
-    HubHTTPError,
     NetworkError,
-    RepoNotFoundError,
     UnsafeFileNameError,
 )
 from desktop_app.core.models.part_file import PartFile
@@ -95,7 +103,7 @@ class Transfer:
             self._fail(job, e, resumable=True)
         except Exception as e:  # a bug: say so, keep the partial data
             _log.exception("download %s failed", job.job_id)
-            self._fail(job, DownloadError(f"The download failed: {e!r}"), resumable=True)
+            self._fail(job, DownloadError(FAILED.format(error=repr(e))), resumable=True)
         return "failed"
 
     def _fail(self, job: Job, error: AppError, *, resumable: bool) -> None:
@@ -142,8 +150,7 @@ class Transfer:
                     restarts += 1
                     if restarts > 3:
                         raise NetworkError(
-                            f"The Hub keeps changing {f.basename} during the download.",
-                            details=f.name,
+                            KEEPS_CHANGING.format(name=f.basename), details=f.name
                         ) from None
                     part.reset()
                     self._set_current(job, 0)
@@ -153,13 +160,14 @@ class Transfer:
                     failures += 1
                     if failures >= self._retry.attempts:
                         raise NetworkError(
-                            f"{e.message} Gave up after {failures} tries; resume to try again.",
-                            details=e.details,
+                            GAVE_UP.format(reason=e.message, n=failures), details=e.details
                         ) from None
                     with self._cond:
-                        job.message = (
-                            f"{e.message} Retrying in {delay:g} s "
-                            f"(try {failures + 1} of {self._retry.attempts})."
+                        job.message = RETRYING.format(
+                            reason=e.message,
+                            seconds=f"{delay:g}",
+                            n=failures + 1,
+                            total=self._retry.attempts,
                         )
                     self._emit("retrying", job)
                     abort.sleep(delay)
@@ -175,11 +183,7 @@ class Transfer:
             with contextlib.suppress(OSError):
                 path.unlink()
             what = f"{size} bytes, expected {f.size}" if size != f.size else f"sha256 {digest}"
-            raise ChecksumMismatchError(
-                f"{f.basename}: checksum mismatch: the downloaded data is not the file the Hub "
-                "lists. It was deleted; try again later, or from another mirror.",
-                details=f"{what}; expected sha256 {expected}",
-            )
+            raise checksum_error(f.basename, f"{what}; expected sha256 {expected}")
         os.replace(path, files_dir / f.basename)
         with self._cond:
             job.done_before += size
@@ -194,7 +198,7 @@ class Transfer:
             have = 0
         if have:
             with self._cond:
-                job.message = "Checking the partial download"
+                job.message = CHECKING
             self._set_current(job, have)
             self._emit("verifying", job)
             part.rehash(abort.check)
@@ -213,7 +217,7 @@ class Transfer:
         if have:
             headers["Range"] = f"bytes={have}-"
         with self._cond:
-            job.message = "Connecting"
+            job.message = CONNECTING
         resp = net.open_url(
             "GET",
             url,
@@ -237,15 +241,14 @@ class Transfer:
                 part.reset()
                 self._set_current(job, 0)
             with self._cond:
-                job.message = "Downloading"
+                job.message = DOWNLOADING
             self._emit("progress", job)
             self._stream(job, resp, part)
         finally:
             resp.close()
         if f.size is not None and part.size() < f.size:
             raise NetworkError(
-                f"The connection closed after {format_bytes(part.size())} of "
-                f"{format_bytes(f.size)}.",
+                CUT_SHORT.format(done=format_bytes(part.size()), total=format_bytes(f.size)),
                 details=url,
             )
 
@@ -279,7 +282,7 @@ class Transfer:
                 offline=self._config().offline,
             )
         resp.close()
-        raise NetworkError("Too many redirects from the Hub.", details=url)
+        raise NetworkError(REDIRECTS, details=url)
 
     def _note_etag(self, job: Job, f: FileSpec, resp: net.Response, have: int) -> None:
         """Learn ETag (the LFS sha256), size and sha256 from the Hub's answer; a change restarts."""
@@ -333,54 +336,6 @@ class Transfer:
             due = now - job.last_event >= self._progress_interval
         if due:
             self._emit("progress", job)
-
-
-def hub_error(config: HubConfig, job: Job, resp: net.Response) -> None:
-    """Raise the error a refusing Hub answer means (nothing for 200, 206 and 416)."""
-    status = resp.status
-    if status in (200, 206, 416):
-        return
-    code = resp.header("X-Error-Code") or ""
-    text = resp.header("X-Error-Message") or resp.reason
-    details = f"{status} {code} {text}: {resp.url}"
-    if status in (401, 403) and (code == "GatedRepo" or "gated" in text.lower()):
-        raise GatedRepoError(gated_message(config, job.repo_id, status=status), details=details)
-    if status in (401, 403):
-        hint = "set a token in Settings" if not config.token else "check the token"
-        raise HubHTTPError(
-            f"The Hub refused access to {job.repo_id} ({status}): if it is private, {hint}.",
-            details=details,
-        )
-    if status == 404:
-        if code == "RepoNotFound":
-            raise RepoNotFoundError(f"No repo {job.repo_id} on the Hub.", details=details)
-        raise EntryNotFoundError(
-            f"{job.name} is no longer in {job.repo_id} on the Hub.", details=details
-        )
-    if status == 429 or status >= 500:
-        raise NetworkError(f"The Hub is busy or failing ({status}).", details=details)
-    raise HubHTTPError(f"The Hub refused the download ({status} {text}).", details=details)
-
-
-def disk_error(job: Job, e: OSError) -> AppError:
-    """What a failed write means for the user: a full disk, a size limit, or another error."""
-    done = format_bytes(job.done_before + job.current)
-    if e.errno == errno.EFBIG:
-        return DiskFullError(
-            f"The models folder's disk (or a size limit) cannot take a file this large: "
-            f"{done} of {job.name} written. Free up space or move the models folder to a "
-            "disk with a modern file system, then resume; cancel deletes the partial data.",
-            details=repr(e),
-        )
-    if e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return DiskFullError(
-            f"The disk is full: {done} of {job.name} written. Free up space and resume; "
-            "cancel deletes the partial download.",
-            details=repr(e),
-        )
-    return DownloadError(
-        f"Cannot write {job.name} to the models folder: {e.strerror or e}.", details=repr(e)
-    )
 
 
 def _clean_etag(value: str | None) -> str | None:

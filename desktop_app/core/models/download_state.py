@@ -18,6 +18,7 @@ from pathlib import Path
 
 from desktop_app.core import jobs
 from desktop_app.core.errors import AppError
+from desktop_app.core.i18n import QT_TRANSLATE_NOOP
 from desktop_app.core.models import net
 from desktop_app.core.models.hub import HubFile
 
@@ -39,6 +40,22 @@ __all__ = [
 ]
 
 SPEED_WINDOW_S = 3.0
+
+# A job's message (`Job.message`): English for the CLI and the logs, marked so that the GUI shows
+# it in the interface's language (ui/core_text.shown); nested ones translate part by part.
+WAITING = QT_TRANSLATE_NOOP("Downloads", "Waiting")
+STARTING = QT_TRANSLATE_NOOP("Downloads", "Starting")
+CONNECTING = QT_TRANSLATE_NOOP("Downloads", "Connecting")
+CHECKING = QT_TRANSLATE_NOOP("Downloads", "Checking the partial download")
+DOWNLOADING = QT_TRANSLATE_NOOP("Downloads", "Downloading")
+PAUSING = QT_TRANSLATE_NOOP("Downloads", "Pausing…")
+CANCELLING = QT_TRANSLATE_NOOP("Downloads", "Cancelling…")
+PAUSED = QT_TRANSLATE_NOOP("Downloads", "Paused")
+PAUSED_OFFLINE = QT_TRANSLATE_NOOP("Downloads", "Paused: offline mode is on")
+CANCELLED = QT_TRANSLATE_NOOP("Downloads", "Cancelled")
+DONE = QT_TRANSLATE_NOOP("Downloads", "Done")
+RETRYING = QT_TRANSLATE_NOOP("Downloads", "{reason} Retrying in {seconds} s (try {n} of {total}).")
+GAVE_UP = QT_TRANSLATE_NOOP("Downloads", "{reason} Gave up after {n} tries; resume to try again.")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 

@@ -43,6 +43,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop_app.core import jobs as core_jobs  # the Downloads class has a jobs() method
+from desktop_app.core.i18n import QT_TRANSLATE_NOOP
 from desktop_app.core.models import net
 from desktop_app.core.models.download_folder import (
     JOB_FILE,
@@ -52,9 +53,17 @@ from desktop_app.core.models.download_folder import (
 )
 from desktop_app.core.models.download_io import Transfer
 from desktop_app.core.models.download_state import (
+    CANCELLED,
+    CANCELLING,
     DEFAULT_RETRY,
+    DONE,
+    PAUSED,
+    PAUSED_OFFLINE,
+    PAUSING,
     RESUMABLE,
     SETTLED,
+    STARTING,
+    WAITING,
     DownloadEvent,
     DownloadState,
     DownloadStatus,
@@ -88,6 +97,14 @@ def _report_crash(worker: core_jobs.Job[None]) -> None:
     """A worker that raised is a bug: log it, as an uncaught exception in a thread would be."""
     if isinstance(worker.error, Exception):
         _log.error("%s failed", worker.name, exc_info=worker.error)
+
+
+_NO_FILES = QT_TRANSLATE_NOOP("Downloads", "{name} has no files to download.")
+_WRITING = QT_TRANSLATE_NOOP("Downloads", "Another download ({repo}) is already writing {dest}.")
+_THERE = QT_TRANSLATE_NOOP(
+    "Downloads", "{dest} is already in the models folder; delete it first to download it again."
+)
+_NO_JOB = QT_TRANSLATE_NOOP("Downloads", "No download with id {job_id}.")
 
 
 class Downloader:
@@ -166,9 +183,9 @@ class Downloader:
         """
         self._config.require_online()
         if self._closed:
-            raise DownloadError("The download queue is closed.")
+            raise DownloadError(QT_TRANSLATE_NOOP("Downloads", "The download queue is closed."))
         if not model.files:
-            raise DownloadError(f"{model.name} has no files to download.")
+            raise DownloadError(_NO_FILES.format(name=model.name))
         dest = self._folder.dest_for(model)
         job_id = hashlib.sha1(f"{repo_id}\0{model.name}".encode()).hexdigest()[:16]
         with self._cond:
@@ -182,13 +199,9 @@ class Downloader:
         with self._cond:
             for other in self._jobs.values():
                 if other.dest == dest and other.job_id != job_id and other.state not in SETTLED:
-                    raise AlreadyExistsError(
-                        f"Another download ({other.repo_id}) is already writing {dest}."
-                    )
+                    raise AlreadyExistsError(_WRITING.format(repo=other.repo_id, dest=dest))
             if (self.models_dir / dest).exists():
-                raise AlreadyExistsError(
-                    f"{dest} is already in the models folder; delete it first to download it again."
-                )
+                raise AlreadyExistsError(_THERE.format(dest=dest))
             job = Job(
                 job_id=job_id,
                 repo_id=repo_id,
@@ -215,7 +228,7 @@ class Downloader:
             job = self._get(job_id)
             if job.state == DownloadState.QUEUED:
                 job.state = DownloadState.PAUSED
-                job.message = "Paused"
+                job.message = PAUSED
                 self._folder.save(job)
                 event = self._event("paused", job)
                 self._cond.notify_all()
@@ -233,7 +246,7 @@ class Downloader:
                 return
             job.state = DownloadState.QUEUED
             job.error = None
-            job.message = "Waiting"
+            job.message = WAITING
             event = self._event("queued", job)
             self._pump()
         self._emit(event)
@@ -248,7 +261,7 @@ class Downloader:
             if job.state != DownloadState.RUNNING:
                 self._folder.remove_staging(job)
                 job.state = DownloadState.CANCELLED
-                job.message = "Cancelled"
+                job.message = CANCELLED
                 job.current = 0
                 event = self._event("cancelled", job)
                 self._cond.notify_all()
@@ -312,14 +325,14 @@ class Downloader:
         try:
             return self._jobs[job_id]
         except KeyError:
-            raise DownloadError(f"No download with id {job_id}.") from None
+            raise DownloadError(_NO_JOB.format(job_id=job_id)) from None
 
     def _stop(self, job: Job, reason: str) -> None:
         with self._cond:
             abort = job.abort
             if job.state != DownloadState.RUNNING or abort is None:
                 return
-            job.message = "Cancelling…" if reason == "cancel" else "Pausing…"
+            job.message = CANCELLING if reason == "cancel" else PAUSING
         abort.set(reason)
 
     def _pump(self) -> None:
@@ -335,7 +348,7 @@ class Downloader:
             job.state = DownloadState.RUNNING
             job.abort = net.Abort()
             job.samples.clear()
-            job.message = "Starting"
+            job.message = STARTING
             job.worker = core_jobs.start(
                 functools.partial(self._work, job),
                 name=f"download-{job.job_id}",
@@ -353,15 +366,15 @@ class Downloader:
             job.abort = None
             if kind == "done":
                 job.state = DownloadState.DONE
-                job.message = "Done"
+                job.message = DONE
             elif kind == "cancelled":
                 self._folder.remove_staging(job)
                 job.state = DownloadState.CANCELLED
                 job.current = 0
-                job.message = "Cancelled"
+                job.message = CANCELLED
             elif kind == "paused":
                 job.state = DownloadState.PAUSED
-                job.message = "Paused: offline mode is on" if self._config.offline else "Paused"
+                job.message = PAUSED_OFFLINE if self._config.offline else PAUSED
                 self._folder.save(job)
             else:
                 job.state = DownloadState.FAILED

@@ -19,30 +19,27 @@ The API for the CLI (`hearth models search|files|pull`) and the GUI Models pane:
   Nothing here runs at import: the first request is the first method call.
 - Errors are `hub_errors` classes (`HubError` and subclasses), each with a message for people.
 
-Search and repo info use huggingface_hub's `HfApi`, given the endpoint and the token explicitly:
-huggingface_hub reads HF_ENDPOINT and the user's saved token on its own, and a token must never go
-to an endpoint the user did not pick (so with no token set, `token=False`). `HfApi.list_models`
-has no timeout, so a search runs on a helper thread and is given up after `HubConfig.timeout`.
+Search and repo info are the Hub's JSON API over the app's one HTTP client (`hub_api.py`), as
+huggingface_hub's `HfApi` sends them, but without its five retries (a DNS failure looked like a
+20 s timeout) and stoppable at once through a `net.Abort` (a Cancel, a newer search). The token
+goes only to the endpoint the user picked: HF_ENDPOINT and HF_TOKEN are never read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote, urlsplit
 
-from desktop_app import APP_ID
-from desktop_app.core import jobs
 from desktop_app.core.errors import AppError
+from desktop_app.core.i18n import QT_TRANSLATE_NOOP
+from desktop_app.core.models import net
+from desktop_app.core.models.hub_api import NOT_JSON, get_json, model_path
 from desktop_app.core.models.hub_errors import (
-    EntryNotFoundError,
-    GatedRepoError,
     HubConfigError,
-    HubHTTPError,
     NetworkError,
     OfflineError,
-    RepoNotFoundError,
 )
 from desktop_app.core.models.hub_files import (
     HubFile,
@@ -56,8 +53,6 @@ from desktop_app.core.models.hub_files import (
 )
 
 if TYPE_CHECKING:
-    from huggingface_hub import HfApi
-
     from desktop_app.core.storage.settings import Settings
 
 __all__ = [
@@ -78,12 +73,8 @@ __all__ = [
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 SortKey = Literal["downloads", "likes", "recent"]
-_SORTS: dict[str, Literal["downloads", "likes", "last_modified"]] = {
-    "downloads": "downloads",
-    "likes": "likes",
-    "recent": "last_modified",
-}
-_SEARCH_FIELDS: list[Any] = [
+_SORTS = {"downloads": "downloads", "likes": "likes", "recent": "lastModified"}
+_SEARCH_FIELDS = [
     "author",
     "downloads",
     "likes",
@@ -94,10 +85,30 @@ _SEARCH_FIELDS: list[Any] = [
     "pipeline_tag",
     "gguf",
 ]
-OFFLINE_MESSAGE = (
-    "Offline mode is on: the Hub is not contacted. Turn it off in Settings to search or download."
+OFFLINE_MESSAGE = QT_TRANSLATE_NOOP(
+    "Hub",
+    "Offline mode is on: the Hub is not contacted. Turn it off in Settings to search or download.",
 )
-T = TypeVar("T")
+NOT_AN_ADDRESS = QT_TRANSLATE_NOOP(
+    "Hub",
+    "The Hub address {address} is not a web address; use e.g. {default} or a mirror such as "
+    "https://hf-mirror.com.",
+)
+GATED_NO_TOKEN = QT_TRANSLATE_NOOP(
+    "Hub",
+    "This repo is gated: accept its terms on the Hub ({page}) and set a token (Settings, Hub "
+    "token) from the account that accepted them.",
+)
+GATED_BAD_TOKEN = QT_TRANSLATE_NOOP(
+    "Hub",
+    "This repo is gated and the Hub did not accept your token: check the token in Settings, and "
+    "accept the repo's terms on the Hub ({page}).",
+)
+GATED_NO_ACCESS = QT_TRANSLATE_NOOP(
+    "Hub",
+    "This repo is gated and your token has no access to it yet: accept its terms on the Hub "
+    "({page}) with the account the token belongs to (some repos also wait for approval).",
+)
 
 
 # --------------------------------------------------------------------------- configuration
@@ -117,8 +128,7 @@ class HubConfig:
         parts = urlsplit(endpoint)
         if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
             raise HubConfigError(
-                f"The Hub address {self.endpoint!r} is not a web address; use e.g. "
-                f"{DEFAULT_ENDPOINT} or a mirror such as https://hf-mirror.com."
+                NOT_AN_ADDRESS.format(address=repr(self.endpoint), default=DEFAULT_ENDPOINT)
             )
         object.__setattr__(self, "endpoint", endpoint)
         object.__setattr__(self, "token", (self.token or "").strip() or None)
@@ -151,133 +161,124 @@ def gated_message(config: HubConfig, repo_id: str, *, status: int | None = None)
     """What a person must do to download from a gated repo."""
     page = config.repo_page(repo_id)
     if config.token is None:
-        return (
-            f"This repo is gated: accept its terms on the Hub ({page}) and set a token "
-            "(Settings, Hub token) from the account that accepted them."
-        )
+        return GATED_NO_TOKEN.format(page=page)
     if status == 401:
-        return (
-            f"This repo is gated and the Hub did not accept your token: check the token in "
-            f"Settings, and accept the repo's terms on the Hub ({page})."
-        )
-    return (
-        f"This repo is gated and your token has no access to it yet: accept its terms on the Hub "
-        f"({page}) with the account the token belongs to (some repos also wait for approval)."
-    )
+        return GATED_BAD_TOKEN.format(page=page)
+    return GATED_NO_ACCESS.format(page=page)
 
 
 # --------------------------------------------------------------------------- the client
 
 
 class HubClient:
-    """Search and list through huggingface_hub's `HfApi`, pointed at `config.endpoint`."""
+    """Search and list through the Hub's JSON API, at `config.endpoint`, over `net`.
+
+    Each call takes an optional `net.Abort`: setting it (a Cancel, a newer search) ends the
+    request at once, with `net.Aborted`.
+    """
 
     def __init__(self, config: HubConfig | None = None) -> None:
         self.config = config or HubConfig()
-        self._api: HfApi | None = None
-
-    def _hf(self) -> HfApi:
-        self.config.require_online()
-        if self._api is None:
-            from huggingface_hub import HfApi  # imported late: start-up stays fast
-
-            self._api = HfApi(
-                endpoint=self.config.endpoint,
-                token=self.config.token or False,  # False: never a token from the environment
-                library_name=APP_ID,
-            )
-        return self._api
 
     def search(
-        self, query: str = "", *, sort: SortKey = "downloads", limit: int = 30
+        self,
+        query: str = "",
+        *,
+        sort: SortKey = "downloads",
+        limit: int = 30,
+        abort: net.Abort | None = None,
     ) -> list[RepoSummary]:
         """GGUF repos whose name contains `query`, most downloaded / liked / recent first."""
         if sort not in _SORTS:
             raise AppError(f"Unknown sort {sort!r}; use one of {', '.join(_SORTS)}.")
-        api = self._hf()
+        self.config.require_online()
+        params = [("filter", "gguf"), ("sort", _SORTS[sort]), ("direction", "-1")]
+        if query.strip():
+            params.insert(0, ("search", query.strip()))
+        params.append(("limit", str(max(1, min(limit, 1000)))))
+        params += [("expand", field) for field in _SEARCH_FIELDS]
+        hits = get_json(self.config, "/api/models", params, abort=abort)
+        if not isinstance(hits, list):
+            raise NetworkError(NOT_JSON.format(where=self.config.endpoint))
+        return [_summary(m) for m in hits if isinstance(m, dict) and isinstance(m.get("id"), str)]
 
-        def run() -> list[RepoSummary]:
-            hits = api.list_models(
-                search=query.strip() or None,
-                filter="gguf",
-                sort=_SORTS[sort],
-                limit=max(1, min(limit, 1000)),
-                expand=_SEARCH_FIELDS,
-            )
-            return [_summary(m) for m in hits]
-
-        return self._guarded(run, what="search")
-
-    def repo_files(self, repo_id: str, revision: str | None = None) -> RepoFiles:
+    def repo_files(
+        self, repo_id: str, revision: str | None = None, *, abort: net.Abort | None = None
+    ) -> RepoFiles:
         """A repo's GGUF files with sizes and sha256, grouped into models."""
-        api = self._hf()
+        self.config.require_online()
         repo_id = repo_id.strip().strip("/")
-
-        def run() -> RepoFiles:
-            info = api.model_info(
-                repo_id, revision=revision, files_metadata=True, timeout=self.config.timeout
-            )
-            files = [
+        info = get_json(
+            self.config,
+            model_path(repo_id, revision),
+            [("blobs", "true")],
+            abort=abort,
+            repo_id=repo_id,
+        )
+        if not isinstance(info, dict):
+            raise NetworkError(NOT_JSON.format(where=self.config.endpoint))
+        files = []
+        for s in info.get("siblings") or []:
+            if not isinstance(s, dict) or not isinstance(s.get("rfilename"), str):
+                continue
+            lfs = s.get("lfs") if isinstance(s.get("lfs"), dict) else None
+            files.append(
                 HubFile(
-                    name=s.rfilename,
-                    size=(s.lfs.size if s.lfs else s.size),
-                    sha256=(s.lfs.sha256 if s.lfs else None),
+                    name=s["rfilename"],
+                    size=_int_or_none((lfs or s).get("size")),
+                    sha256=_str_or_none(lfs.get("sha256")) if lfs else None,
                 )
-                for s in (info.siblings or [])
-            ]
-            models, refused = group_gguf_files(files)
-            gguf: dict[str, Any] = dict(info.gguf) if isinstance(info.gguf, dict) else {}
-            return RepoFiles(
-                repo_id=info.id or repo_id,
-                revision=info.sha or revision or "main",
-                gated=info.gated if info.gated is not None else False,
-                models=tuple(models),
-                refused=tuple(refused),
-                architecture=_str_or_none(gguf.get("architecture")),
-                context_length=_int_or_none(gguf.get("context_length")),
-                n_params=_int_or_none(gguf.get("total")),
-                extra=dict(gguf),
             )
-
-        return self._guarded(run, what=repo_id, repo_id=repo_id)
+        models, refused = group_gguf_files(files)
+        gguf: dict[str, Any] = dict(info["gguf"]) if isinstance(info.get("gguf"), dict) else {}
+        return RepoFiles(
+            repo_id=_str_or_none(info.get("id")) or repo_id,
+            revision=_str_or_none(info.get("sha")) or revision or "main",
+            gated=_gated(info.get("gated")),
+            models=tuple(models),
+            refused=tuple(refused),
+            architecture=_str_or_none(gguf.get("architecture")),
+            context_length=_int_or_none(gguf.get("context_length")),
+            n_params=_int_or_none(gguf.get("total")),
+            extra=dict(gguf),
+        )
 
     def file_url(self, repo_id: str, filename: str, revision: str = "main") -> str:
         return self.config.file_url(repo_id, filename, revision)
 
-    def _guarded(self, fn: Callable[[], T], *, what: str, repo_id: str | None = None) -> T:
-        """Run `fn` as a jobs.Job, give up after the timeout, translate its errors.
 
-        A call that does not answer is left to finish on its own (a daemon thread): huggingface_hub
-        offers no way to abort it.
-        """
-        job = jobs.start(lambda _job: fn(), name=f"hub-{what}")
-        if not job.wait(self.config.timeout + 1.0):
-            raise NetworkError(
-                f"The Hub at {self.config.endpoint} did not answer within "
-                f"{self.config.timeout:g} s. Check the network, or try a mirror in Settings.",
-                details=what,
-            ) from None
-        if job.error is not None:
-            raise _translate(job.error, self.config, repo_id) from job.error
-        return cast(T, job.result)
-
-
-def _summary(m: Any) -> RepoSummary:
-    gguf = m.gguf if isinstance(getattr(m, "gguf", None), dict) else {}
+def _summary(m: dict[str, Any]) -> RepoSummary:
+    gguf = m["gguf"] if isinstance(m.get("gguf"), dict) else {}
+    repo_id: str = m["id"]
+    tags = m.get("tags") if isinstance(m.get("tags"), list) else []
     return RepoSummary(
-        repo_id=m.id,
-        author=m.author or (m.id.split("/")[0] if "/" in m.id else None),
-        downloads=int(m.downloads or 0),
-        likes=int(m.likes or 0),
-        last_modified=m.last_modified,
-        created_at=m.created_at,
-        gated=m.gated if m.gated is not None else False,
-        tags=tuple(m.tags or ()),
-        pipeline_tag=m.pipeline_tag,
+        repo_id=repo_id,
+        author=_str_or_none(m.get("author")) or (repo_id.split("/")[0] if "/" in repo_id else None),
+        downloads=_int_or_none(m.get("downloads")) or 0,
+        likes=_int_or_none(m.get("likes")) or 0,
+        last_modified=_when(m.get("lastModified")),
+        created_at=_when(m.get("createdAt")),
+        gated=_gated(m.get("gated")),
+        tags=tuple(str(t) for t in tags or ()),
+        pipeline_tag=_str_or_none(m.get("pipeline_tag")),
         architecture=_str_or_none(gguf.get("architecture")),
         context_length=_int_or_none(gguf.get("context_length")),
         n_params=_int_or_none(gguf.get("total")),
     )
+
+
+def _when(value: object) -> datetime | None:
+    """The Hub's "2024-06-01T12:00:00.000Z" as an aware datetime."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _gated(value: object) -> bool | str:
+    return value if isinstance(value, str) and value else bool(value is True)
 
 
 def _int_or_none(value: object) -> int | None:
@@ -286,40 +287,3 @@ def _int_or_none(value: object) -> int | None:
 
 def _str_or_none(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-def _translate(e: BaseException, config: HubConfig, repo_id: str | None) -> BaseException:
-    """huggingface_hub's exceptions as ours, with messages for people."""
-    if isinstance(e, AppError):
-        return e
-    from huggingface_hub import errors as hf
-
-    status = getattr(getattr(e, "response", None), "status_code", None)
-    where = config.endpoint
-    if isinstance(e, hf.OfflineModeIsEnabled):
-        return OfflineError(
-            "huggingface_hub is in offline mode (HF_HUB_OFFLINE is set).", details=str(e)
-        )
-    if isinstance(e, hf.GatedRepoError) and repo_id:
-        return GatedRepoError(gated_message(config, repo_id, status=status), details=str(e))
-    if isinstance(e, hf.RepositoryNotFoundError):
-        hint = "" if config.token else " If it is private, set a token in Settings."
-        return RepoNotFoundError(
-            f"No repo {repo_id!r} on {where}: check the name.{hint}", details=str(e)
-        )
-    if isinstance(e, hf.RevisionNotFoundError):
-        return EntryNotFoundError(f"{repo_id} has no such revision.", details=str(e))
-    if isinstance(e, hf.HfHubHTTPError):
-        if status is not None and (status >= 500 or status == 429):
-            return NetworkError(
-                f"The Hub at {where} is busy or failing ({status}); try again later.",
-                details=str(e),
-            )
-        return HubHTTPError(f"The Hub at {where} refused the request ({status}).", details=str(e))
-    if isinstance(e, Exception):
-        return NetworkError(
-            f"Cannot reach the Hub at {where}: {str(e) or type(e).__name__}. "
-            "Check the network connection, or set a mirror in Settings.",
-            details=repr(e),
-        )
-    return e

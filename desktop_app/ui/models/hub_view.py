@@ -3,7 +3,9 @@
 Nothing is sent until the person searches (or opens a repo). The requests are the models
 controller's (core/controllers/models.py): they run off the GUI thread, a late answer to an older
 request is dropped, and the results stay with the controller, so a rebuilt window shows them
-again. Offline mode disables the controls, and the client refuses before any socket anyway.
+again. While a request waits, a busy bar and Cancel show (Cancel ends its socket at once; a new
+search replaces it). Offline mode disables the controls, and the client refuses before any socket
+anyway. The core's messages (why the Hub could not be reached) show in the interface's language.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
@@ -25,14 +28,17 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.controllers.models import ModelsController, hub_config
 from desktop_app.core.controllers.models_events import (
+    HubCancelled,
     HubEvent,
     HubFailed,
+    HubKind,
     HubOpened,
     HubSearched,
     HubStarted,
 )
 from desktop_app.core.models.fit import FitEstimate, ModelShape, estimate_fit, recommend_quant
 from desktop_app.core.models.hub import HubModel, RepoFiles, SortKey
+from desktop_app.ui.core_text import shown
 from desktop_app.ui.models.fit import ERROR_COLOR, FitContext
 from desktop_app.ui.models.hub_model import (
     F_FILE,
@@ -40,6 +46,29 @@ from desktop_app.ui.models.hub_model import (
     RepoFilesModel,
     RepoResultsModel,
 )
+
+
+class HubWaiting(QWidget):
+    """A busy bar and Cancel, shown while a search or listing waits for the Hub."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.busy = QProgressBar()
+        self.busy.setAccessibleName(self.tr("Waiting for the Hub"))
+        self.busy.setRange(0, 0)  # no figures to show: the style's busy animation
+        self.busy.setTextVisible(False)
+        self.busy.setFixedWidth(110)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop waiting for the Hub"))
+        self.cancel_button.setAutoDefault(False)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.cancel_button)
+        self.setVisible(False)
+
+    def cancelled_text(self, kind: HubKind) -> str:
+        return self.tr("Search cancelled.") if kind == "search" else self.tr("Listing cancelled.")
 
 
 class HubView(QWidget):
@@ -73,17 +102,18 @@ class HubView(QWidget):
         top.addWidget(self.sort)
         top.addWidget(self.search_button)
 
-        self.hint = QLabel(
-            self.tr(
-                "Nothing is sent to the Hub until you search. Results list repositories with GGUF "
-                "files; open one to see its files."
-            )
-        )
+        self.hint = QLabel()  # its text: set_offline
         self.hint.setWordWrap(True)
         self.state = QLabel()
         self.state.setAccessibleName(self.tr("Search status"))
         self.state.setWordWrap(True)
         self.state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.waiting = HubWaiting()
+        self.waiting.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button = self.waiting.cancel_button
+        state_row = QHBoxLayout()
+        state_row.addWidget(self.state, 1)
+        state_row.addWidget(self.waiting, 0, Qt.AlignmentFlag.AlignVCenter)
 
         self.results_model = RepoResultsModel(self)
         self.results = QTableView()
@@ -145,8 +175,9 @@ class HubView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.hint)
-        layout.addWidget(self.state)
+        layout.addLayout(state_row)
         layout.addWidget(splitter, 1)
+        self.set_offline(False)
         self.attach(controller)
 
     # ---- inputs from the pane ------------------------------------------------------------
@@ -205,8 +236,9 @@ class HubView(QWidget):
         busy = self.controller.hub_busy
         self.query.setEnabled(online)
         self.sort.setEnabled(online)
-        self.search_button.setEnabled(online and not busy)
-        self.open_button.setEnabled(online and not busy and self._selected_hit() is not None)
+        self.search_button.setEnabled(online)  # while busy: a new search replaces the old
+        self.open_button.setEnabled(online and self._selected_hit() is not None)
+        self.waiting.setVisible(online and busy)
         self.download_button.setEnabled(
             online and self.repo is not None and self._selected_model() is not None
         )
@@ -220,14 +252,9 @@ class HubView(QWidget):
         rows = self.files.selectionModel().selectedRows()
         return self.files_model.model_at(rows[0].row()) if rows else None
 
-    def _set_state(self, message: str) -> None:
-        self.state.setStyleSheet("")
+    def _set_state(self, message: str, *, error: bool = False) -> None:
         self.state.setText(message)
-        self._sync()
-
-    def _show_error(self, message: str) -> None:
-        self.state.setText(message)
-        self.state.setStyleSheet(f"color: {ERROR_COLOR};")
+        self.state.setStyleSheet(f"color: {ERROR_COLOR};" if error else "")
         self._sync()
 
     # ---- the controller's answers --------------------------------------------------------
@@ -254,7 +281,9 @@ class HubView(QWidget):
             if self.files_model.rowCount():
                 self.files.selectRow(0)
         elif isinstance(event, HubFailed):
-            self._show_error(event.message)
+            self._set_state(shown(event.message), error=True)
+        elif isinstance(event, HubCancelled):
+            self._set_state(self.waiting.cancelled_text(event.kind))
 
     # ---- search --------------------------------------------------------------------------
 
@@ -263,6 +292,10 @@ class HubView(QWidget):
             return
         sort: SortKey = self.sort.currentData()
         self.controller.search(self.query.text().strip(), sort)
+
+    def cancel(self) -> None:
+        """Stop waiting for the Hub: the request's socket is shut down at once."""
+        self.controller.cancel_hub()
 
     def _on_sort_changed(self, _index: int) -> None:
         if self.controller.hub_searched and not self.controller.hub_busy:

@@ -35,10 +35,7 @@ from desktop_app.core.controllers.models_events import (
     ConfigChanged,
     DownloadChanged,
     Event,
-    HubFailed,
-    HubOpened,
-    HubSearched,
-    HubStarted,
+    HubEvent,
     ImportEnded,
     ImportProgress,
     ImportStarted,
@@ -186,7 +183,7 @@ class ModelsPane(QWidget):
             self._on_download_event(event.event)
         elif isinstance(event, ConfigChanged):
             self._show_offline(event.config.offline)
-        elif isinstance(event, HubStarted | HubSearched | HubOpened | HubFailed):
+        elif isinstance(event, HubEvent):  # a union: started, answered, failed, cancelled
             self.hub_view.on_hub(event)
 
     # ---- life ----------------------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""Hub search and file listing, against the local stand-in through the real huggingface_hub client."""
+"""Hub search and file listing, against the local stand-in (the Hub's API over our HTTP client)."""
 
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from hub_server import (
 )
 
 from desktop_app.core.errors import AppError
+from desktop_app.core.models import net
 from desktop_app.core.models.hub import (
     HubClient,
     HubConfig,
@@ -227,7 +229,7 @@ def test_server_errors_and_unreachable_hub_are_network_errors(hub_server: HubSer
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{s.getsockname()[1]}"
-    with pytest.raises(NetworkError, match="Cannot reach the Hub"):
+    with pytest.raises(NetworkError, match="connection was refused"):
         HubClient(HubConfig(endpoint=closed)).repo_files(TINY_REPO)
 
 
@@ -254,3 +256,57 @@ def test_config_from_settings_and_bad_endpoints(tmp_path: Path) -> None:
     for bad in ("hf-mirror.com", "ftp://example.com", "https://"):
         with pytest.raises(HubConfigError, match="not a web address"):
             HubConfig(endpoint=bad)
+
+
+# ---- why a request failed, said at once (issue 14) -------------------------------------------
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_name_that_does_not_resolve_is_a_dns_failure_at_once() -> None:
+    """No five retries with backoff (huggingface_hub's): the lookup's own answer, with the host."""
+    started = time.monotonic()
+    with pytest.raises(NetworkError) as caught:
+        HubClient(HubConfig(endpoint="https://nonexistent.invalid")).search("qwen")
+    assert time.monotonic() - started < 3
+    assert "nonexistent.invalid" in caught.value.message
+    assert "DNS" in caught.value.message or "name lookup" in caught.value.message
+    assert "did not answer" not in caught.value.message
+
+
+def test_a_port_nobody_listens_on_is_refused() -> None:
+    started = time.monotonic()
+    with pytest.raises(NetworkError, match=r"127\.0\.0\.1: the connection was refused"):
+        HubClient(HubConfig(endpoint=f"http://127.0.0.1:{_closed_port()}")).search("qwen")
+    assert time.monotonic() - started < 2
+
+
+def test_https_to_a_plain_http_server_is_a_tls_failure(hub_server: HubServer) -> None:
+    tls = hub_server.endpoint.replace("http://", "https://")
+    with pytest.raises(NetworkError, match="TLS") as caught:
+        HubClient(HubConfig(endpoint=tls, timeout=5)).search("tiny")
+    assert "http://" in caught.value.message  # the likely fix is said
+
+
+def test_an_abort_ends_a_search_the_server_never_answers(hub_server: HubServer) -> None:
+    hub_server.set_fault(where="api", hang=True)
+    abort = net.Abort()
+    client = HubClient(HubConfig(endpoint=hub_server.endpoint, timeout=30))
+    threading.Timer(0.3, abort.set, args=("cancel",)).start()
+    started = time.monotonic()
+    with pytest.raises(net.Aborted):
+        client.search("tiny", abort=abort)
+    assert time.monotonic() - started < 2
+    hub_server.clear_faults()
+
+
+def test_search_sends_what_hfapi_sends(hub_server: HubServer) -> None:
+    """The same query as huggingface_hub's list_models, so the real Hub answers it the same."""
+    HubClient(HubConfig(endpoint=hub_server.endpoint)).search("tiny", sort="recent", limit=7)
+    (request,) = hub_server.requests
+    assert request.path.startswith("/api/models?search=tiny&filter=gguf&sort=lastModified")
+    assert "limit=7" in request.path and "expand=gguf" in request.path
