@@ -21,9 +21,9 @@ import dataclasses
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
 
 # The flow's events and the runner live beside it; re-exported so callers need one import.
+from desktop_app.core.controllers.chat_conversations import ChatConversations, prompt_messages
 from desktop_app.core.controllers.chat_events import (
     AnswerBegun,
     AnswerEnded,
@@ -41,12 +41,11 @@ from desktop_app.core.controllers.chat_events import (
     Notice,
     Renamed,
     Row,
-    figures_from,
     fit_and_stream,
 )
-from desktop_app.core.controllers.runner import Listeners, Runner, thread_runner
+from desktop_app.core.controllers.runner import Runner, thread_runner
 from desktop_app.core.engine.events import Done, Error, Stats, Token, Warning_
-from desktop_app.core.engine.params import Message, SamplingParams
+from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.storage.conversations import Conversation, ConversationStore
 from desktop_app.core.storage.conversations import Message as StoredMessage
@@ -69,6 +68,7 @@ __all__ = [
     "Renamed",
     "Row",
     "Runner",
+    "prompt_messages",
     "thread_runner",
 ]
 
@@ -76,15 +76,7 @@ _log = logging.getLogger(__name__)
 Listener = Callable[[Event], None]
 
 
-def prompt_messages(conv: Conversation) -> list[Message]:
-    """What the engine is asked: the system prompt (if any), then every stored message."""
-    system: list[Message] = (
-        [{"role": "system", "content": conv.system_prompt}] if conv.system_prompt.strip() else []
-    )
-    return system + [{"role": m.role, "content": m.content} for m in conv.messages]
-
-
-class ChatSession(Listeners):
+class ChatSession(ChatConversations):
     """One chat's flow and state; a pane renders it and forwards the user's actions.
 
     `engine()` gives the engine to use now (the local one or a remote server, whichever is
@@ -117,84 +109,7 @@ class ChatSession(Listeners):
         self._gen = 0  # generation number: events from an ended one are ignored
         self._stop: Callable[[], None] | None = None
         self._handle_cancel: Callable[[], None] | None = None
-
-    # ---- conversations -------------------------------------------------------------------
-
-    def rows(self, query: str = "") -> list[Row]:
-        """The sidebar: every conversation, newest first, or one row per search hit's conversation."""
-        query = query.strip()
-        if not query:
-            return [Row(s.id, s.title, s.preview) for s in self.store.list()]
-        best: dict[int, Row] = {}  # one row per conversation: its best hit
-        for h in self.store.search(query):
-            best.setdefault(h.conversation_id, Row(h.conversation_id, h.title, h.snippet))
-        return list(best.values())
-
-    def open_latest(self, new_title: str) -> None:
-        """Open the most recent conversation, or a new one called `new_title` if there is none."""
-        summaries = self.store.list()
-        if summaries:
-            self.open(summaries[0].id)
-        else:
-            self.new_conversation(new_title)
-
-    def new_conversation(self, title: str) -> bool:
-        if self.generating:
-            return False
-        conv = self.store.create(title=title)
-        self.open(conv.id)
-        return True
-
-    def open(self, conversation_id: int) -> bool:
-        """Show another conversation; refused (False) while an answer is being written."""
-        if self.generating:
-            return False
-        self.conversation = self.store.get(conversation_id)
-        self.editing = None
-        self.figures = figures_from(self.conversation, self._n_ctx())
-        self._notify(ConversationOpened(self.conversation))
-        self._notify(FiguresChanged(self.figures))
-        return True
-
-    def rename(self, conversation_id: int, title: str) -> None:
-        title = title.strip()
-        if not title:
-            return
-        self.store.rename(conversation_id, title)
-        if self.conversation is not None and self.conversation.id == conversation_id:
-            self.conversation = self.store.get(conversation_id)
-        self._notify(Renamed(conversation_id, title))
-        self._notify(ListChanged())
-
-    def delete(self, conversation_id: int, new_title: str) -> bool:
-        """Soft delete (restorable); the open one is replaced by the latest, or a new one."""
-        current = self.conversation is not None and self.conversation.id == conversation_id
-        if current and self.generating:
-            return False
-        title = self.store.get(conversation_id).title
-        self.store.delete(conversation_id)
-        self._notify(Deleted(conversation_id, title))
-        if current:
-            self.conversation = None
-            self.open_latest(new_title)
-        self._notify(ListChanged())
-        return True
-
-    def restore(self, conversation_id: int) -> None:
-        self.store.restore(conversation_id)
-        self._notify(ListChanged())
-
-    def update_settings(self, **settings: Any) -> None:
-        """The open conversation's system prompt, sampling, preset or context policy.
-
-        `sampling` is SamplingParams or its fields by name: the store keeps the plain record
-        (storage is below the engine), so a SamplingParams is turned into one here."""
-        if self.conversation is None:
-            return
-        if isinstance(settings.get("sampling"), SamplingParams):
-            settings["sampling"] = settings["sampling"].to_dict()
-        self.store.update_settings(self.conversation.id, **settings)
-        self.conversation = self.store.get(self.conversation.id)
+        self._count = 0  # context count number: a count overtaken by a change is dropped
 
     # ---- editing -------------------------------------------------------------------------
 
@@ -281,13 +196,6 @@ class ChatSession(Listeners):
         else:
             self._notify(GenerationFailed(""))
 
-    def _n_ctx(self) -> int:
-        try:
-            info = self._engine().model_info
-        except Exception:  # no engine now: the figures just lack a context size
-            return 0
-        return info.n_ctx if info is not None else 0
-
     def _generate(self) -> None:
         assert self.conversation is not None
         conv = self.conversation
@@ -295,6 +203,7 @@ class ChatSession(Listeners):
         sampling = SamplingParams.from_dict(conv.sampling or {})
         with self._lock:
             self._gen += 1
+            self._count += 1  # a count still running is overtaken by the answer's own figures
             gen = self._gen
             self.generating = True
             self.answer_begun = False

@@ -88,6 +88,16 @@ def fit_and_stream(
     return final[0]
 
 
+def count_prompt(engine: Engine, messages: list[Message]) -> tuple[int, int] | None:
+    """What `messages` take of the loaded model's context, rendered as the engine would prompt
+    them: (tokens, context size); None when no model is loaded. An engine round trip."""
+    info = engine.model_info
+    if info is None:
+        return None
+    budget = engine.budget(list(messages), 0).result(timeout=COUNT_TIMEOUT_S)
+    return int(budget.prompt_tokens), int(budget.n_ctx or info.n_ctx)
+
+
 @dataclass(frozen=True)
 class Row:
     """A sidebar row: a conversation, with its preview or a search snippet."""

@@ -67,6 +67,25 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
     ),
+    # 2: whether the title is automatic (the first user message's, which follows an edit of that
+    # message) or chosen (renamed, imported). Older titles count as automatic when they are the
+    # placeholder or read as made from the first user message (its text, or its start and "…").
+    (
+        "ALTER TABLE conversations ADD COLUMN title_auto INTEGER NOT NULL DEFAULT 0",
+        """
+        UPDATE conversations SET title_auto = 1 WHERE title = 'New chat' OR EXISTS (
+            SELECT 1 FROM messages m
+            WHERE m.conversation_id = conversations.id AND m.role = 'user'
+              AND m.position = (SELECT MIN(position) FROM messages
+                                WHERE conversation_id = conversations.id AND role = 'user')
+              AND (trim(m.content, char(32, 9, 10, 13)) = conversations.title
+                   OR (length(conversations.title) > 1
+                       AND substr(conversations.title, -1) = '…'
+                       AND substr(ltrim(m.content, char(32, 9, 10, 13)), 1,
+                                  length(conversations.title) - 1)
+                           = substr(conversations.title, 1, length(conversations.title) - 1))))
+        """,
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

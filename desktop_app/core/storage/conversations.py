@@ -110,13 +110,19 @@ class ConversationStore:
         preset: str | None = None,
         context_policy: str = "drop_oldest",
         model: str | None = None,
+        auto_title: bool | None = None,
     ) -> Conversation:
+        """A new conversation. `auto_title`: its title is a placeholder that the first user
+        message replaces (and an edit of that message then renames it); by default only
+        DEFAULT_TITLE is (a view passes True with its own language's placeholder)."""
         check_policy(context_policy)
+        auto = title == DEFAULT_TITLE if auto_title is None else auto_title
         now = time.time()
         with self._db.write() as conn:
             cursor = conn.execute(
                 "INSERT INTO conversations (title, created_at, updated_at, system_prompt,"
-                " sampling_json, preset, context_policy, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " sampling_json, preset, context_policy, model, title_auto)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     title,
                     now,
@@ -126,6 +132,7 @@ class ConversationStore:
                     preset,
                     context_policy,
                     model,
+                    int(auto),
                 ),
             )
             conv_id = cursor.lastrowid
@@ -168,10 +175,13 @@ class ConversationStore:
         return conversation_from_rows(row, message_rows)
 
     def rename(self, conv_id: int, title: str) -> None:
-        """Rename without touching updated_at: a rename is not activity, so the order stays."""
+        """Rename without touching updated_at: a rename is not activity, so the order stays.
+        A chosen title is kept: the first message no longer names the conversation."""
         with self._db.write() as conn:
             _require(conn, conv_id)
-            conn.execute("UPDATE conversations SET title = ? WHERE id = ?", (title, conv_id))
+            conn.execute(
+                "UPDATE conversations SET title = ?, title_auto = 0 WHERE id = ?", (title, conv_id)
+            )
 
     def update_settings(
         self,
@@ -242,14 +252,15 @@ class ConversationStore:
     ) -> Message:
         """Add a message at the end, committed on return.
 
-        The first user message names a conversation still called "New chat", so the sidebar
-        shows something a person recognises without asking them for a title.
+        The first user message names a conversation whose title is automatic (not chosen), so
+        the sidebar shows something a person recognises without asking them for a title.
         """
         check_role(role)
         now = time.time()
         stats_text = stats_json(stats)
         with self._db.write() as conn:
             title = _require(conn, conv_id)
+            first_user = role == "user" and _first_user_position(conn, conv_id) is None
             position = conn.execute(
                 "SELECT COALESCE(MAX(position), -1) + 1 FROM messages WHERE conversation_id = ?",
                 (conv_id,),
@@ -260,7 +271,7 @@ class ConversationStore:
                 (conv_id, position, role, content, now, finish_reason, stats_text),
             )
             new_title = title
-            if role == "user" and title == DEFAULT_TITLE:
+            if first_user and _auto_title(conn, conv_id):
                 new_title = title_from(content) or title
             conn.execute(
                 "UPDATE conversations SET updated_at = ?, title = ? WHERE id = ?",
@@ -294,9 +305,11 @@ class ConversationStore:
         """Replace a user message and drop everything after it, in one transaction.
 
         One transaction, so a crash never leaves the edited question with the old answer.
+        An automatic title follows an edit of the first user message (a chosen one stays).
         """
         with self._db.write() as conn:
             _require(conn, conv_id)
+            retitle = _first_user_position(conn, conv_id) == position and _auto_title(conn, conv_id)
             row = conn.execute(
                 "SELECT role FROM messages WHERE conversation_id = ? AND position = ?",
                 (conv_id, position),
@@ -314,6 +327,11 @@ class ConversationStore:
                 (conv_id, position),
             )
             _touch(conn, conv_id)
+            if retitle and title_from(content):
+                conn.execute(
+                    "UPDATE conversations SET title = ? WHERE id = ?",
+                    (title_from(content), conv_id),
+                )
 
     # ------------------------------------------------------------------ search
 
@@ -361,6 +379,20 @@ def _require(conn: sqlite3.Connection, conv_id: int) -> str:
     if row is None:
         raise KeyError(conv_id)
     return str(row[0])
+
+
+def _auto_title(conn: sqlite3.Connection, conv_id: int) -> bool:
+    """Whether the title is automatic: made from the first user message, not chosen."""
+    row = conn.execute("SELECT title_auto FROM conversations WHERE id = ?", (conv_id,)).fetchone()
+    return bool(row and row[0])
+
+
+def _first_user_position(conn: sqlite3.Connection, conv_id: int) -> int | None:
+    row = conn.execute(
+        "SELECT MIN(position) FROM messages WHERE conversation_id = ? AND role = 'user'",
+        (conv_id,),
+    ).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
 
 
 def _touch(conn: sqlite3.Connection, conv_id: int) -> None:

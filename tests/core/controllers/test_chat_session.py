@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import queue
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,13 +21,16 @@ from desktop_app.core.controllers.chat import (
     GenerationFailed,
     GenerationStarted,
     MessageAdded,
+    prompt_messages,
 )
+from desktop_app.core.controllers.runner import Task
 from desktop_app.core.engine.client import EngineClient
 from desktop_app.core.engine.params import LoadParams, SamplingParams
 from desktop_app.core.storage.conversations import ConversationStore
 
 TIMEOUT = 120
 E = TypeVar("E")
+End = Callable[[object, BaseException | None], None]
 
 
 class Recorder:
@@ -191,7 +195,7 @@ def test_a_new_session_reloads_the_conversation_from_the_store(
     conv = opened.wait_for(ConversationOpened).conversation
     assert conv.id == answer.conversation_id
     assert [m.content for m in conv.messages] == ["Remember the word marmalade.", answer.text]
-    assert second.figures == first.figures  # the status bar shows this chat's last figures
+    assert second.figures.stats == first.figures.stats  # this chat's last speed (its use: below)
     assert second.new_conversation("New chat")
     assert second.figures.stats is None and second.figures.context_used == 0  # a new chat: none
     assert [r.conversation_id for r in second.rows("marmalade")] == [answer.conversation_id]
@@ -211,8 +215,89 @@ def test_edit_and_regenerate(store: ConversationStore, engine: EngineClient) -> 
     session.send("My dog is called Rex.")
     seen.wait_for(AnswerEnded)
     assert [m.content for m in store.get(cid).messages][:1] == ["My dog is called Rex."]
+    assert store.get(cid).title == "My dog is called Rex."  # the automatic title follows
     assert len(store.get(cid).messages) == 2 and session.editing is None
     assert session.regenerate()
     ended = seen.wait_for(AnswerEnded)
     msgs = store.get(cid).messages
     assert [m.role for m in msgs] == ["user", "assistant"] and msgs[1].content == ended.text
+
+
+def real_use(store: ConversationStore, engine: EngineClient, cid: int) -> int:
+    """What the conversation's rendered prompt takes, counted by the engine's tokenizer."""
+    messages = prompt_messages(store.get(cid))
+    return int(engine.budget(messages, 0).result(timeout=TIMEOUT).prompt_tokens)
+
+
+def wait_for_use(seen: Recorder, wanted: int) -> FiguresChanged:
+    """The FiguresChanged that shows `wanted` tokens used (the count follows the opening)."""
+    while True:
+        event = seen.wait_for(FiguresChanged)
+        if event.figures.context_used == wanted:
+            return event
+
+
+def test_the_meter_shows_each_conversation_s_own_use(
+    store: ConversationStore, engine: EngineClient
+) -> None:
+    """A new chat shows 0 and no speed; reopening a chat (or a restart) shows its real use,
+    also for one whose last answer left no figures (stopped, or written by an older version)."""
+    session = session_on(store, engine, seed=3, max_tokens=12)
+    seen = Recorder()
+    session.add_listener(seen)
+    session.send("Remember the word marmalade.")
+    first = seen.wait_for(AnswerEnded).conversation_id
+    speed = session.figures.stats
+    assert speed is not None and session.figures.context_used > 0
+    assert session.new_conversation("New chat")
+    assert session.figures.stats is None and session.figures.context_used == 0
+    assert seen.of(FiguresChanged)[-1].figures == session.figures  # the view was told
+    assert session.open(first)
+    counted = wait_for_use(seen, real_use(store, engine, first)).figures
+    assert counted.context_used > 0 and counted.n_ctx == 4096
+    assert counted.stats == speed  # its own last answer's speed
+    assert session.figures == counted
+
+    bare = store.create("Stored without figures")  # as a stopped answer leaves it
+    store.append_message(bare.id, "user", "What is a lighthouse for?")
+    store.append_message(bare.id, "assistant", "It warns ships.", finish_reason="cancelled")
+    restarted = ChatSession(store, lambda: engine)
+    again = Recorder()
+    restarted.add_listener(again)
+    restarted.open_latest("New chat")  # the app started again: the latest chat opens
+    assert restarted.conversation is not None and restarted.conversation.id == bare.id
+    figures = wait_for_use(again, real_use(store, engine, bare.id)).figures
+    assert figures.context_used > 5 and figures.stats is None
+
+
+def test_a_count_overtaken_by_another_chat_is_dropped(
+    store: ConversationStore, engine: EngineClient
+) -> None:
+    """A count that ends after the user moved on to another chat is not shown for it."""
+    held: list[tuple[Task, End]] = []
+
+    def held_runner(
+        name: str, task: Task, on_event: Callable[[object], None], on_end: End
+    ) -> Callable[[], None]:
+        held.append((task, on_end))  # run below, once the user has moved on
+        return lambda: None
+
+    full = store.create("Full")
+    store.append_message(full.id, "user", "Tell me about the sea. " * 20)
+    empty = store.create("Empty")
+    session = ChatSession(store, lambda: engine, held_runner)
+    seen = Recorder()
+    session.add_listener(seen)
+    session.open(full.id)
+    session.open(empty.id)
+    assert len(held) == 1  # the full chat's count; an empty chat has nothing to count
+    task, on_end = held.pop()
+    counted = task(lambda _e: None, threading.Event())
+    assert isinstance(counted, tuple) and counted[0] > 100  # a real count, too late
+    on_end(counted, None)
+    assert session.figures.context_used == 0
+    assert seen.of(FiguresChanged)[-1].figures.context_used == 0
+    session.open(full.id)
+    task, on_end = held.pop()
+    on_end(task(lambda _e: None, threading.Event()), None)  # in time: shown
+    assert session.figures.context_used == counted[0] == real_use(store, engine, full.id)
