@@ -18,6 +18,7 @@ from desktop_app import (
     APP_NAME,
     __version__,
     cli_chat,
+    cli_inspect,
     cli_models,
     cli_sentiment,
     cli_serve,
@@ -131,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_sentiment.add_parser(sub)
     cli_serve.add_parser(sub)
     cli_models.add_parser(sub)
+    cli_inspect.add_parser(sub)
 
     p = sub.add_parser("info", help="print the hardware report and a model's metadata")
     p.add_argument("model", metavar="MODEL", nargs="?")
@@ -171,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sentiment": cli_sentiment.run,
         "serve": cli_serve.run,
         "models": cli_models.run,
+        "inspect": cli_inspect.run,
     }
     try:
         return handlers[command](args, settings)

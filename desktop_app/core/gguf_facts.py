@@ -12,6 +12,9 @@ from desktop_app.core.gguf_header import MetadataValue, TensorInfo, gguf_module
 
 __all__ = ["KV_CACHE_TYPES", "GGUFInfo", "build_info", "quantization", "size_label", "type_name"]
 
+# The special tokens a GGUF names by id (tokenizer.ggml.<role>_token_id), in the order shown.
+SPECIAL_ROLES = ("bos", "eos", "eot", "eom", "unknown", "padding", "separator", "cls", "mask")
+
 # Bytes per element of the KV-cache types llama.cpp accepts for `type_k` / `type_v`.
 KV_CACHE_TYPES: dict[str, Fraction] = {
     "f32": Fraction(4),
@@ -63,6 +66,8 @@ class GGUFInfo:
     tensor_types: dict[str, int] = field(default_factory=dict)
     metadata: dict[str, MetadataValue] = field(default_factory=dict)
     array_lengths: dict[str, int] = field(default_factory=dict)
+    tensor_type_bytes: dict[str, int] = field(default_factory=dict)  # type -> bytes of data
+    special_tokens: dict[str, tuple[int, str]] = field(default_factory=dict)  # "bos" -> (id, text)
 
     def kv_cache_bytes(self, n_ctx: int, type_k: str = "f16", type_v: str = "f16") -> int:
         """Bytes of KV cache llama.cpp allocates for `n_ctx` tokens (decides which context fits)."""
@@ -96,6 +101,7 @@ def build_info(
     alignment: int,
     data_start: int,
     data_end: int,
+    tokens: list[bytes] | None = None,
 ) -> GGUFInfo:
     def num(key: str) -> int | None:
         v = meta.get(key)
@@ -115,6 +121,16 @@ def build_info(
     n_params = sum(t.n_elements for t in tensors)
     file_type = num("general.file_type")
     vocab = lengths.get("tokenizer.ggml.tokens") or num(f"{arch}.vocab_size")
+    type_bytes: Counter[str] = Counter()
+    for t in tensors:
+        type_bytes[type_name(t.ggml_type)] += t.n_bytes
+    special: dict[str, tuple[int, str]] = {}
+    for role in SPECIAL_ROLES:
+        token_id = num(f"tokenizer.ggml.{role}_token_id")
+        if token_id is not None and tokens is not None and 0 <= token_id < len(tokens):
+            special[role] = (token_id, tokens[token_id].decode("utf-8", "replace"))
+        elif token_id is not None:
+            special[role] = (token_id, "")
     return GGUFInfo(
         path=p,
         file_size=file_size,
@@ -146,6 +162,8 @@ def build_info(
         tensor_types=dict(Counter(type_name(t.ggml_type) for t in tensors).most_common()),
         metadata=meta,
         array_lengths=lengths,
+        tensor_type_bytes=dict(type_bytes.most_common()),
+        special_tokens=special,
     )
 
 

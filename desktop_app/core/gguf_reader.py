@@ -151,7 +151,7 @@ def _parse(p: Path, shown: str, f: BinaryIO, head: bytes, file_size: int) -> GGU
             "general.architecture missing or not a string",
         )
     return build_info(
-        p, file_size, version, arch, meta, lengths, tensors, alignment, data_start, data_end
+        p, file_size, version, arch, meta, lengths, tensors, alignment, data_start, data_end, tokens
     )
 
 
