@@ -14,23 +14,13 @@ import argparse
 import json
 
 from desktop_app.cli_output import width
-from desktop_app.core import jobs
-from desktop_app.core.engine.chat_template import ChatFormatter, TemplateError
+from desktop_app.core.controllers.inspector import render_sample
 from desktop_app.core.gguf_facts import KV_CACHE_TYPES
 from desktop_app.core.models.anatomy import Anatomy, Memory, inspect_model
 from desktop_app.core.models.model_files import format_size
 from desktop_app.core.models.resolve import resolve_model
 from desktop_app.core.storage.settings import Settings
 from desktop_app.core.storage.settings_schema import Load
-
-SAMPLE_CONVERSATION = (
-    {"role": "system", "content": "You are a helpful assistant."},
-    {"role": "user", "content": "What is the capital of France?"},
-    {"role": "assistant", "content": "Paris."},
-    {"role": "user", "content": "And of China?"},
-)
-RENDER_LIMIT_S = 2.0
-RENDER_LIMIT_CHARS = 100_000
 
 
 def add_parser(
@@ -69,27 +59,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(describe(anatomy, anatomy.memory(ctx, kv_type), rendered, render_problem))
     return 0
-
-
-def render_sample(anatomy: Anatomy) -> tuple[str | None, str | None]:
-    """The template on SAMPLE_CONVERSATION, or why not; bounded in time and in size."""
-    bos = anatomy.special_tokens.get("bos", (0, ""))[1]
-    eos = anatomy.special_tokens.get("eos", (0, ""))[1]
-
-    def work(_job: jobs.Job) -> str:
-        return ChatFormatter.for_model(anatomy.chat_template, bos, eos).render(SAMPLE_CONVERSATION)
-
-    job = jobs.start(work, name="render-template")
-    if not job.wait(RENDER_LIMIT_S):
-        return None, f"the chat template did not finish within {RENDER_LIMIT_S:g} s (refused)"
-    if isinstance(job.error, TemplateError):
-        return None, str(job.error)
-    if job.error is not None:
-        return None, f"the chat template failed: {job.error}"
-    text = str(job.result)
-    if len(text) > RENDER_LIMIT_CHARS:
-        return None, f"the chat template produced {len(text):,} characters (refused)"
-    return text, None
 
 
 def describe(a: Anatomy, memory: Memory, rendered: str | None, problem: str | None) -> str:

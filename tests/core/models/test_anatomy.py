@@ -109,7 +109,7 @@ def test_inspect_text_draws_the_stack_and_a_hostile_template_is_refused(tmp_path
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "2 x block" in done.stdout and "4 heads, 2 KV heads" in done.stdout
-    assert "did not finish within 2 s (refused)" in done.stdout
+    assert "did not finish within 2 s: refused" in done.stdout
 
 
 def test_inspecting_a_broken_file_says_why(tmp_path: Path) -> None:

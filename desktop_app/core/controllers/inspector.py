@@ -1,0 +1,150 @@
+"""The model inspector's flow: read a model's anatomy from its header, render its chat template
+on a sample conversation, and give the memory a load would take at the chosen context.
+
+Qt-free, so the Models pane's Inspector view and `hearth inspect` share it. The header is read
+off the caller's thread (a big vocabulary takes tens of milliseconds); the template is rendered
+on a worker with a time and size limit, because a model file is untrusted and a template that
+loops for ever must be reported, not waited on.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from desktop_app.core import jobs
+from desktop_app.core.controllers.runner import Emit, Listeners, Runner, thread_runner
+from desktop_app.core.engine.chat_template import ChatFormatter, TemplateError
+from desktop_app.core.errors import AppError
+from desktop_app.core.i18n import QT_TRANSLATE_NOOP
+from desktop_app.core.models.anatomy import Anatomy, Memory, inspect_model
+
+__all__ = [
+    "RENDER_LIMIT_CHARS",
+    "RENDER_LIMIT_S",
+    "SAMPLE_CONVERSATION",
+    "InspectFailed",
+    "Inspected",
+    "InspectorController",
+    "MemoryChanged",
+    "render_sample",
+]
+
+SAMPLE_CONVERSATION: tuple[dict[str, Any], ...] = (
+    {"role": "system", "content": "You are a helpful assistant."},
+    {"role": "user", "content": "What is the capital of France?"},
+    {"role": "assistant", "content": "Paris."},
+    {"role": "user", "content": "And of China?"},
+)
+RENDER_LIMIT_S = 2.0
+RENDER_LIMIT_CHARS = 100_000
+
+
+@dataclass(frozen=True)
+class Inspected:
+    anatomy: Anatomy
+    sample: str | None  # the template on SAMPLE_CONVERSATION, or None with `problem`
+    problem: str | None
+
+
+@dataclass(frozen=True)
+class InspectFailed:
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class MemoryChanged:
+    memory: Memory
+
+
+def render_sample(anatomy: Anatomy) -> tuple[str | None, str | None]:
+    """The template on SAMPLE_CONVERSATION, or why not; bounded in time and in size."""
+    bos = anatomy.special_tokens.get("bos", (0, ""))[1]
+    eos = anatomy.special_tokens.get("eos", (0, ""))[1]
+
+    def work(_job: jobs.Job[str]) -> str:
+        formatter = ChatFormatter.for_model(anatomy.chat_template, bos, eos)
+        return formatter.render(SAMPLE_CONVERSATION)
+
+    job = jobs.start(work, name="render-template")
+    if not job.wait(RENDER_LIMIT_S):
+        message = QT_TRANSLATE_NOOP(
+            "Inspector", "The chat template did not finish within {seconds} s: refused."
+        )
+        return None, message.format(seconds=f"{RENDER_LIMIT_S:g}")
+    if isinstance(job.error, TemplateError):
+        return None, str(job.error)
+    if job.error is not None:
+        message = QT_TRANSLATE_NOOP("Inspector", "The chat template failed: {reason}")
+        return None, message.format(reason=job.error)
+    text = str(job.result)
+    if len(text) > RENDER_LIMIT_CHARS:
+        message = QT_TRANSLATE_NOOP(
+            "Inspector", "The chat template produced {count} characters: refused."
+        )
+        return None, message.format(count=f"{len(text):,}")
+    return text, None
+
+
+class InspectorController(Listeners):
+    """One model at a time; `inspect(path)` replaces it. Events: Inspected, InspectFailed,
+    MemoryChanged (after `set_context`)."""
+
+    def __init__(
+        self, runner: Runner = thread_runner, ctx: int = 4096, kv_type: str = "f16"
+    ) -> None:
+        self._listeners: list[Callable[[Any], None]] = []
+        self._runner = runner
+        self._lock = threading.Lock()
+        self._generation = 0
+        self.ctx = ctx
+        self.kv_type = kv_type
+        self.path: str | None = None
+        self.anatomy: Anatomy | None = None
+        self.sample: str | None = None
+        self.problem: str | None = None
+        self.error: str | None = None
+        self.busy = False
+
+    @property
+    def memory(self) -> Memory | None:
+        return self.anatomy.memory(self.ctx, self.kv_type) if self.anatomy else None
+
+    def inspect(self, path: str) -> None:
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+        self.path, self.busy, self.error = path, True, None
+
+        def task(_emit: Emit, _cancel: threading.Event) -> object:
+            anatomy = inspect_model(path)
+            return Inspected(anatomy, *render_sample(anatomy))
+
+        def ended(result: object, error: BaseException | None) -> None:
+            if generation != self._generation:  # another file was asked for meanwhile
+                return
+            self.busy = False
+            if isinstance(result, Inspected):
+                self.anatomy, self.sample, self.problem = (
+                    result.anatomy,
+                    result.sample,
+                    result.problem,
+                )
+                self._notify(result)
+            else:
+                self.anatomy = None
+                self.error = str(error) if isinstance(error, AppError) else repr(error)
+                if isinstance(error, OSError) and error.strerror:
+                    self.error = f"{error.strerror}: {path}"
+                self._notify(InspectFailed(path, self.error))
+
+        self._runner("inspect", task, lambda _e: None, ended)
+
+    def set_context(self, ctx: int, kv_type: str) -> None:
+        self.ctx, self.kv_type = ctx, kv_type
+        memory = self.memory
+        if memory is not None:
+            self._notify(MemoryChanged(memory))
