@@ -59,10 +59,11 @@ from desktop_app.ui.models.downloads_view import DownloadsView
 from desktop_app.ui.models.fit import ERROR_COLOR, FitContext
 from desktop_app.ui.models.hub_settings import HubSettingsDialog
 from desktop_app.ui.models.hub_view import HubView
+from desktop_app.ui.models.inspector_view import InspectorView
 from desktop_app.ui.models.library_view import LibraryView
 from desktop_app.ui.models.starter_fetch import StarterFetcher
 
-TAB_LIBRARY, TAB_CATALOG, TAB_HUB, TAB_DOWNLOADS = range(4)
+TAB_LIBRARY, TAB_CATALOG, TAB_HUB, TAB_DOWNLOADS, TAB_INSPECTOR = range(5)
 
 
 class ModelsPane(QWidget):
@@ -130,6 +131,8 @@ class ModelsPane(QWidget):
         self.tabs.addTab(self.catalog_view, self.tr("Catalog"))
         self.tabs.addTab(self.hub_view, self.tr("Search the Hub"))
         self.tabs.addTab(self.downloads_view, self.tr("Downloads"))
+        self.inspector_view = InspectorView()
+        self.tabs.addTab(self.inspector_view, self.tr("Inspector"))
 
         self.starter = StarterFetcher(self.controller, self)
 
@@ -169,6 +172,15 @@ class ModelsPane(QWidget):
     def detach(self) -> None:
         """Stop following the controller (this pane is being replaced)."""
         self.controller.remove_listener(self._on_controller)
+        self.inspector_view.detach()
+
+    def inspect(self, path: str) -> None:
+        """Models › Inspector on `path`, its memory at the load settings' context and KV type."""
+        self.tabs.setCurrentIndex(TAB_INSPECTOR)
+        self.inspector_view.set_context(
+            self.settings.value(Load.n_ctx), self.settings.value(Load.kv_type)
+        )
+        self.inspector_view.inspect(path)
 
     def _on_controller(self, event: Event) -> None:
         if isinstance(event, Listed):
