@@ -109,8 +109,10 @@ class WelcomePage(QWidget):
         self.retry = QPushButton(self.tr("Try again"))
         self.retry.setVisible(False)
         self.retry.clicked.connect(self.starter_requested)
+        self.progress.setTextVisible(False)  # the message above says the percentage
         fetch_row = QHBoxLayout()
-        fetch_row.addWidget(self.detail, 1)
+        fetch_row.addWidget(self.detail)
+        fetch_row.addStretch(1)
         fetch_row.addWidget(self.retry)
         fetch_row.addWidget(self.cancel)
 
@@ -237,9 +239,13 @@ class WelcomePage(QWidget):
         self.cancel_requested.emit()
 
     def _end(self, message: str, *, error: bool) -> None:
+        came = self.detail.text()
         self.set_busy(False)
         self._ended = True
         self.retry.setVisible(True)
+        if not error and came:  # stopped: how much is kept for Try again
+            self.detail.setText(came)
+            self.detail.setVisible(True)
         self._show_message(message, error=error)
 
     def _show_message(self, message: str, *, error: bool = False) -> None:

@@ -184,6 +184,31 @@ def test_a_failure_says_why_and_try_again_gets_it(
     assert window.model_bar.current_path() == str(models_dir() / starter.STARTER_FILE)
 
 
+def test_a_language_switch_during_the_fetch_goes_on_in_the_new_window(
+    qtbot: QtBot, index: IndexServer
+) -> None:
+    """The window is rebuilt (MainWindow.hand_over) while the wheel comes from the index: the
+    new window follows the same fetch, and it alone loads the model at the end."""
+    index.throttle = 40_000_000
+    window = open_window(qtbot, fetch_starter=True)
+    with qtbot.waitSignal(
+        window.models.starter.transfer, timeout=WAIT, check_params_cb=lambda d, _t: d > 0
+    ):
+        pass
+    new = window.hand_over()
+    qtbot.addWidget(new)
+    assert new.models.starter.busy and new.chat_stack.currentWidget() is new.welcome
+    loads: list[str] = []
+    new.service.load_started.connect(loads.append)
+    with qtbot.waitSignal(new.models.starter.transfer, timeout=WAIT):
+        pass  # it reports to the new window's page
+    assert new.welcome.busy and " of " in new.welcome.detail.text()
+    with qtbot.waitSignal(new.service.loaded, timeout=LOAD_TIMEOUT):
+        pass
+    assert loads == [str(models_dir() / starter.STARTER_FILE)]  # once: the old window is quiet
+    assert len([p for _m, p, _h in index.requests if p.startswith("/packages/")]) == 1
+
+
 # ---- the welcome page's actions ----------------------------------------------------------
 
 

