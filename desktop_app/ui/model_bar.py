@@ -1,4 +1,8 @@
-"""The model bar: pick an installed model, load or unload it, see where it runs."""
+"""The model bar: pick an installed model, load or unload it, see where it runs.
+
+With a model loaded, picking another one loads it in its place (EngineService.use), as in
+LM Studio or Jan: the picker is usable whenever no load is under way, and says why when not.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +43,7 @@ class ModelBar(QWidget):
         self.models = QComboBox()
         self.models.setMinimumWidth(260)
         self.models.setAccessibleName(self.tr("Model"))
+        self.models.activated.connect(self._on_picked)  # the person's pick, not set_models
         self.load_button = QPushButton(self.tr("Load"))
         self.load_button.setAccessibleName(self.tr("Load or unload the model"))
         self.load_button.clicked.connect(self._on_load_clicked)
@@ -59,11 +64,13 @@ class ModelBar(QWidget):
         layout.addWidget(self.info, 1)
         layout.addWidget(self.settings_button)
         self._state = "idle"  # idle | loading | loaded
+        self._loaded_key: str | None = None  # the picker's entry of the model loaded
         self._started = 0.0
         self._fraction = 0.0
         self._ticker = QTimer(self)
         self._ticker.setInterval(250)
         self._ticker.timeout.connect(self._tick)
+        self._set_picker(True)
 
     def set_models(
         self, paths: list[Path], current: str | None = None, *, remote_label: str | None = None
@@ -84,6 +91,38 @@ class ModelBar(QWidget):
         data = self.models.currentData()
         return str(data) if data else None
 
+    def select(self, key: str | None) -> None:
+        """Show `key` (a model's path, or REMOTE_KEY) in the picker, if it is listed."""
+        i = self.models.findData(key) if key else -1
+        if i >= 0:
+            self.models.setCurrentIndex(i)
+
+    @property
+    def loaded_key(self) -> str | None:
+        """The picker's entry of the model loaded now (None: none loaded)."""
+        return self._loaded_key if self._state == "loaded" else None
+
+    def _on_picked(self, _index: int) -> None:
+        """Another model picked while one is loaded: load it in its place."""
+        path = self.current_path()
+        if self._state == "loaded" and path is not None and path != self._loaded_key:
+            self.load_requested.emit(path)
+
+    def show_note(self, text: str) -> None:
+        """A message about the last action (a failed or refused switch), whole in the tooltip."""
+        self.info.setText(text)
+        self.info.setToolTip(text)
+
+    def _set_picker(self, enabled: bool) -> None:
+        if not enabled:
+            tip = self.tr("A model is loading: wait for it, or press Cancel, to pick another.")
+        elif self._state == "loaded":
+            tip = self.tr("Pick another model to load it in place of this one.")
+        else:
+            tip = self.tr("Pick a model, then press Load.")
+        self.models.setToolTip(tip)  # first: it says why as soon as it is greyed out
+        self.models.setEnabled(enabled)
+
     def _on_load_clicked(self) -> None:
         if self._state == "loading":
             self.cancel_requested.emit()
@@ -97,12 +136,10 @@ class ModelBar(QWidget):
         self._fraction = 0.0
         self._started = time.perf_counter()
         self.load_button.setText(self.tr("Cancel"))
-        self.models.setEnabled(False)
-        name = (
-            self.tr("the remote server")
-            if path.startswith(("http://", "https://"))
-            else Path(path).stem
-        )
+        remote = path.startswith(("http://", "https://"))
+        self.select(REMOTE_KEY if remote else path)  # also when a failed switch goes back
+        self._set_picker(False)
+        name = self.tr("the remote server") if remote else Path(path).stem
         self.info.setText(self.tr("Loading {0}…").format(name))
         self._ticker.start()
 
@@ -120,8 +157,10 @@ class ModelBar(QWidget):
     def show_loaded(self, info: ModelInfo) -> None:
         self._ticker.stop()
         self._state = "loaded"
+        self._loaded_key = REMOTE_KEY if info.architecture == "remote" else info.path
+        self.select(self._loaded_key)
         self.load_button.setText(self.tr("Unload"))
-        self.models.setEnabled(False)
+        self._set_picker(True)
         if info.architecture == "remote":
             text = self.tr("{0} · {1} · context {2}").format(info.backend, info.name, info.n_ctx)
         else:
@@ -135,7 +174,8 @@ class ModelBar(QWidget):
     def show_idle(self, message: str = "") -> None:
         self._ticker.stop()
         self._state = "idle"
+        self._loaded_key = None
         self.load_button.setText(self.tr("Load"))
-        self.models.setEnabled(True)
+        self._set_picker(True)
         self.info.setText(message or self.tr("No model loaded"))
         self.info.setToolTip(message)

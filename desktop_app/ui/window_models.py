@@ -1,5 +1,10 @@
 """The main window's model flows: the model bar's list, loading (local or the remote server),
-opening a GGUF file, fetching the starter model from the welcome page."""
+switching models in place, opening a GGUF file, fetching the starter model from the welcome page.
+
+A switch while an answer, a summary or a batch is running is refused with the reason: stopping
+one silently could throw away an hour of batch work, and each pane has its own Stop. A failed
+switch leaves the model loaded before (EngineService goes back to it) and says why.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +19,15 @@ from desktop_app.core.remote.engine import RemoteConfig
 from desktop_app.core.settings_bridge import to_load_params, to_remote_config
 from desktop_app.core.storage.settings import Settings
 from desktop_app.core.storage.settings_schema import Top
-from desktop_app.ui.model_bar import REMOTE_KEY, ModelBar
+from desktop_app.ui.model_bar import REMOTE_KEY, ModelBar, model_label
 from desktop_app.ui.models.pane import TAB_CATALOG
 from desktop_app.ui.welcome import WelcomePage
 from desktop_app.ui.window_status import WindowStatus
 
 if TYPE_CHECKING:
     from desktop_app.ui.models.pane import ModelsPane
+    from desktop_app.ui.sentiment.pane import SentimentPane
+    from desktop_app.ui.summarize.pane import SummarizePane
 
 
 class WindowModels(WindowStatus):
@@ -32,6 +39,9 @@ class WindowModels(WindowStatus):
     models: ModelsPane
     welcome: WelcomePage
     chat_stack: QStackedWidget
+    summarize: SummarizePane
+    sentiment: SentimentPane
+    _switch_failure: str | None = None  # a failed switch's reason, shown once the old model is back
     stack: QStackedWidget
 
     def installed_models(self) -> list[Path]:
@@ -52,6 +62,7 @@ class WindowModels(WindowStatus):
         current = (
             default if default and (default == REMOTE_KEY or Path(default).is_file()) else None
         )
+        current = self.model_bar.loaded_key or current  # the picker shows the model loaded
         self.model_bar.set_models(
             models, current, remote_label=remote.base_url if remote is not None else None
         )
@@ -104,7 +115,30 @@ class WindowModels(WindowStatus):
         """The settings' load options for `path` (ValueError for one the engine would refuse)."""
         return to_load_params(self.settings, path)
 
+    def running_work(self) -> str:
+        """Why another model cannot be loaded now ("" when it can): work using the loaded one."""
+        if self.service.model_info is None:
+            return ""
+        if self.chat.controller.generating:
+            return self.tr("An answer is being written: stop it first, then pick another model.")
+        if self.summarize.controller.running:
+            return self.tr("A summary is being written: stop it first, then pick another model.")
+        if self.sentiment.busy:
+            return self.tr("Sentiment analysis is running: stop it first, then pick another model.")
+        return ""
+
+    def _refuse_switch(self) -> bool:
+        """Say why a switch cannot happen now, the picker back on the model loaded."""
+        reason = self.running_work()
+        if reason:
+            self.model_bar.select(self.model_bar.loaded_key)
+            self.model_bar.show_note(reason)
+            self.statusBar().showMessage(reason, 10_000)
+        return bool(reason)
+
     def load_model(self, path: str) -> None:
+        if self._refuse_switch():
+            return
         if path == REMOTE_KEY:
             config = self.remote_config()
             if config is None:
@@ -121,6 +155,11 @@ class WindowModels(WindowStatus):
 
     def _on_loaded(self, info: ModelInfo) -> None:
         self.model_bar.show_loaded(info)
+        failure, self._switch_failure = self._switch_failure, None
+        if failure:
+            self.model_bar.show_note(
+                self.tr("{0} {1} is loaded again.").format(failure, model_label(Path(info.path)))
+            )
         self.context_meter.setMaximum(info.n_ctx)
         self.context_meter.setValue(0)
         self._show_pane_figures(self.nav.currentRow())
@@ -131,7 +170,18 @@ class WindowModels(WindowStatus):
             self.chat.transcript.add_notice(w)
 
     def _on_load_failed(self, message: str) -> None:
-        self.model_bar.show_idle(self.tr("Could not load the model: {0}").format(message))
+        text = self.tr("Could not load the model: {0}").format(message)
+        if self.service.model_info is not None:  # a broken file refused: the model stays loaded
+            self.model_bar.show_loaded(self.service.model_info)
+            self.model_bar.show_note(text)
+            return
+        if self.service.returning_to is not None:  # a failed switch: the old model comes back
+            self._switch_failure = text
+            return
+        if self._switch_failure:  # the old model did not come back either
+            text = f"{self._switch_failure} {text}"
+            self._switch_failure = None
+        self.model_bar.show_idle(text)
         self.model_bar.info.setToolTip(message)
 
     def _on_crashed(self, message: str) -> None:
@@ -147,6 +197,8 @@ class WindowModels(WindowStatus):
             self.use_model_file(path)
 
     def use_model_file(self, path: str) -> None:
+        if self._refuse_switch():
+            return
         if not self.settings.read_only:
             self.settings.put(Top.default_model, path)
             self.settings.save()
