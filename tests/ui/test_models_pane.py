@@ -661,4 +661,4 @@ def test_table_models_pass_the_model_tester(
         qtmodeltester.check(model)  # type: ignore[attr-defined]
     assert library.rowCount() == 2 and catalog.rowCount() == len(load_catalog())
     assert files.rowCount() >= 2 and results.rowCount() >= 3
-    assert catalog.index(0, COL_FIT).data() == "fits on GPU"  # 16 GB RAM, 8 GB GPU
+    assert catalog.index(0, COL_FIT).data() == "Good · fits on GPU"  # 16 GB RAM, 8 GB GPU

@@ -1,5 +1,6 @@
 """The Catalog tab's table: the well-known models, each with the quantization recommended for this
-machine, its size and fit, and a filter (text, Chinese-capable only)."""
+machine, its size, whether it is practical here (a tier: good / slow / won't fit, with the figure
+behind it) and a filter (text, Chinese-capable only)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from PySide6.QtCore import (
 from desktop_app.core.models.catalog import CatalogEntry, CatalogFile
 from desktop_app.core.models.fit import FitEstimate, Recommendation
 from desktop_app.core.models.library import format_size
-from desktop_app.ui.models.fit import FitWords, context_label, dot_icon, params_label
+from desktop_app.core.models.practical import Practical, judge
+from desktop_app.core.models.speed import SpeedGuess
+from desktop_app.ui.models.fit import FitWords, context_label, params_label, tier_icon
 from desktop_app.ui.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -52,6 +55,7 @@ class CatalogTableModel(RowsTableModel):
         self._entries: list[CatalogEntry] = []
         self._recs: dict[str, Recommendation | None] = {}
         self._fits: dict[str, FitEstimate | None] = {}  # the shown file's estimate, per entry id
+        self._tiers: dict[str, Practical | None] = {}  # the shown file's tier, per entry id
         self._installed: set[str] = set()  # entry ids with a file in the library
         self._words = FitWords(self)
         self._headers = (
@@ -76,10 +80,20 @@ class CatalogTableModel(RowsTableModel):
         self,
         recs: Mapping[str, Recommendation | None],
         fits: Mapping[str, FitEstimate | None],
+        tiers: Mapping[str, Practical | None] | None = None,
     ) -> None:
+        """The recommendation, estimate and tier of each entry's shown file. Without `tiers`
+        (the speed not known yet) the tier follows from the memory alone."""
         self._recs = dict(recs)
         self._fits = dict(fits)
+        self._tiers = dict(tiers) if tiers is not None else {}
+        for key, est in self._fits.items():
+            if key not in self._tiers and est is not None:
+                self._tiers[key] = judge(est, SpeedGuess(None, est.placement))
         self._changed_all()
+
+    def tier(self, entry_id: str) -> Practical | None:
+        return self._tiers.get(entry_id)
 
     def set_installed(self, entry_ids: set[str]) -> None:
         self._installed = set(entry_ids)
@@ -113,13 +127,13 @@ class CatalogTableModel(RowsTableModel):
             return None
         col = index.column()
         rec = self._recs.get(e.id)
-        est = self._fits.get(e.id)
+        tier = self._tiers.get(e.id)
         f = pick_file(e, rec)
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(e, col, rec, est, f)
+            return self._text(e, col, rec, tier, f)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_FIT:
-                return self._words.tooltip(est)
+                return self._words.tier_tooltip(tier)
             if col == COL_LANGS:
                 return ", ".join(e.languages)
             if col == COL_NAME:
@@ -128,8 +142,8 @@ class CatalogTableModel(RowsTableModel):
             if col == COL_SIZE and f.size_approx:
                 return self.tr("Approximate size, as the Hub lists it")
             return None
-        if role == Qt.ItemDataRole.DecorationRole and col == COL_FIT and est is not None:
-            return dot_icon(est.verdict)
+        if role == Qt.ItemDataRole.DecorationRole and col == COL_FIT and tier is not None:
+            return tier_icon(tier.tier)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if col in (COL_PARAMS, COL_CONTEXT, COL_SIZE):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -145,9 +159,9 @@ class CatalogTableModel(RowsTableModel):
                 COL_PARAMS: e.params,
                 COL_CONTEXT: e.context_length,
                 COL_SIZE: f.size,
-                COL_FIT: _verdict_rank(est),
+                COL_FIT: _tier_rank(tier),
             }
-            return sort.get(col, str(self._text(e, col, rec, est, f)).casefold())
+            return sort.get(col, str(self._text(e, col, rec, tier, f)).casefold())
         return None
 
     def _text(
@@ -155,7 +169,7 @@ class CatalogTableModel(RowsTableModel):
         e: CatalogEntry,
         col: int,
         rec: Recommendation | None,
-        est: FitEstimate | None,
+        tier: Practical | None,
         f: CatalogFile,
     ) -> str:
         if col == COL_NAME:
@@ -171,15 +185,18 @@ class CatalogTableModel(RowsTableModel):
         if col == COL_SIZE:
             return ("≈ " if f.size_approx else "") + format_size(f.size)
         if col == COL_FIT:
-            return self._words.label(est) if est is not None else "…"
+            return self._words.tier_label(tier) if tier is not None else "…"
         if col == COL_QUANT:
             return rec.quant if rec is not None else "—"
         return ""
 
 
-def _verdict_rank(est: FitEstimate | None) -> int:
-    order = ("gpu", "partial", "cpu", "tight", "unknown", "too_large")
-    return order.index(est.verdict) if est is not None else len(order)
+def _tier_rank(tier: Practical | None) -> float:
+    """Good before slow before won't fit; the faster first within a tier."""
+    if tier is None:
+        return 1e9
+    rank, speed = tier.rank
+    return rank * 1e6 + speed
 
 
 class CatalogFilter(QSortFilterProxyModel):

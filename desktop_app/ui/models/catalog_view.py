@@ -1,23 +1,32 @@
-"""The Catalog tab: well-known models with a fit indicator for this machine and a Download button.
+"""The Catalog tab: well-known models, how practical each is here, and a Download button.
 
-The catalog is a data file (no network). Fits are computed here from the machine's report and the
-load settings (pure functions, a millisecond for the whole list); descriptions are in the UI
-language. Download hands the chosen quantization to the pane as a HubModel, like a Hub file.
+The catalog is a data file (no network). Tiers (good / slow / won't fit, core/models/practical.py)
+are computed here from the machine's report, its measured memory bandwidth (core/models/speed.py:
+kept in the cache folder, measured once off the GUI thread) and the load settings; the reason is
+shown in words under the table for the selected model. Descriptions are in the UI language.
+Download hands the chosen quantization to the pane as a HubModel, like a Hub file.
+
+Judging and the columns' fitting to the width (no horizontal scroll bar) are in catalog_fit.py.
 """
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -25,25 +34,27 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.models.catalog import CatalogEntry, CatalogFile, load_catalog
-from desktop_app.core.models.fit import (
-    FitEstimate,
-    ModelShape,
-    Recommendation,
-    estimate_fit,
-    recommend_for_entry,
-)
 from desktop_app.core.models.hub import HubFile, HubModel
 from desktop_app.core.models.library import format_size
+from desktop_app.core.models.practical import EntryFit
 from desktop_app.core.models.shards import parse_shard_name
+from desktop_app.core.models.speed import MachineSpeed
+from desktop_app.ui.models.catalog_fit import CatalogFitting
 from desktop_app.ui.models.catalog_model import (
     COL_FIT,
     COL_NAME,
     ID_ROLE,
     CatalogFilter,
     CatalogTableModel,
-    pick_file,
 )
-from desktop_app.ui.models.fit import ERROR_COLOR, FitContext, FitWords, context_label, dot_icon
+from desktop_app.ui.models.fit import (
+    ERROR_COLOR,
+    TIER_COLORS,
+    FitContext,
+    FitWords,
+    context_label,
+    tier_icon,
+)
 
 
 def hub_model_for(f: CatalogFile) -> HubModel:
@@ -62,7 +73,7 @@ def file_basename(f: CatalogFile) -> str:
     return f.file.rsplit("/", 1)[-1]
 
 
-class CatalogView(QWidget):
+class CatalogView(CatalogFitting, QWidget):
     download_requested = Signal(str, object, str)  # repo id, HubModel, revision
 
     def __init__(self, language: str = "en", parent: QWidget | None = None) -> None:
@@ -70,7 +81,10 @@ class CatalogView(QWidget):
         self.language = language
         self.catalog = load_catalog()
         self._fit: FitContext | None = None
-        self._estimates: dict[str, dict[str, FitEstimate]] = {}  # entry id -> quant -> estimate
+        self._judged: dict[str, EntryFit] = {}  # entry id -> its files' tiers
+        self._speed: MachineSpeed | None = None
+        self._speed_given = False  # set_speed: a what-if figure that no measurement replaces
+        self._measuring = False
         self._installed_files: set[str] = set()
         self._offline = False
         self._words = FitWords(self)
@@ -103,11 +117,15 @@ class CatalogView(QWidget):
         self.table.setWordWrap(False)
         # always there: column widths computed without it would be clipped when it appears
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_FIT, QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.proxy.layoutChanged.connect(self._fit_columns)
+        self.proxy.rowsInserted.connect(self._fit_columns)
 
         # details of the selected entry
         self.title = QLabel()
@@ -124,6 +142,11 @@ class CatalogView(QWidget):
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #b06000;")
         self.note.setVisible(False)
+        # the chosen file's tier and the reason, in words (not only in a tooltip)
+        self.verdict = QLabel()
+        self.verdict.setWordWrap(True)
+        self.verdict.setTextFormat(Qt.TextFormat.RichText)
+        self.verdict.setAccessibleName(self.tr("How it would run here"))
         self.quant = QComboBox()
         self.quant.setAccessibleName(self.tr("Quantization to download"))
         self.quant.setMinimumWidth(320)
@@ -139,20 +162,29 @@ class CatalogView(QWidget):
         row.addWidget(self.download_button)
         self.details = QGroupBox(self.tr("Selected model"))
         dl = QVBoxLayout(self.details)
+        # what to decide on first (how it would run, which file, Download), then the facts
         dl.addWidget(self.title)
+        dl.addWidget(self.verdict)
+        dl.addLayout(row)
+        dl.addWidget(self.offline_hint)
         dl.addWidget(self.description)
         dl.addWidget(self.facts)
         dl.addWidget(self.note)
-        dl.addLayout(row)
-        dl.addWidget(self.offline_hint)
         dl.addStretch(1)
+        # in a small window the details scroll rather than being cut off
+        self.details_scroll = QScrollArea()
+        self.details_scroll.setWidget(self.details)
+        self.details_scroll.setWidgetResizable(True)
+        self.details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.table)
-        splitter.addWidget(self.details)
+        splitter.addWidget(self.details_scroll)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
@@ -160,30 +192,19 @@ class CatalogView(QWidget):
 
     # ---- inputs from the pane ------------------------------------------------------------
 
-    def set_fit_context(self, ctx: FitContext) -> None:
-        self._fit = ctx
-        recs: dict[str, Recommendation | None] = {}
-        shown: dict[str, FitEstimate | None] = {}
-        self._estimates = {}
-        for e in self.catalog:
-            rec = recommend_for_entry(e, ctx.report, n_ctx=ctx.n_ctx, kv_type=ctx.kv_type)
-            recs[e.id] = rec
-            if rec is not None:
-                per_quant = dict(rec.estimates)
-            else:
-                per_quant = {
-                    f.quant: estimate_fit(
-                        ModelShape.from_catalog(e, f),
-                        ctx.report,
-                        n_ctx=ctx.n_ctx,
-                        kv_type=ctx.kv_type,
-                    )
-                    for f in e.files
-                }
-            self._estimates[e.id] = per_quant
-            shown[e.id] = per_quant.get(pick_file(e, rec).quant)
-        self.model.set_fits(recs, shown)
-        self._show_entry(self.current())
+    # ---- layout: no horizontal scrolling ---------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_columns()
+        self._keep_decision_visible()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+        self._keep_decision_visible()
+
+    # ---- inputs from the pane ------------------------------------------------------------
 
     def set_installed(self, file_names: set[str]) -> None:
         self._installed_files = set(file_names)
@@ -223,6 +244,7 @@ class CatalogView(QWidget):
             self.description.setText("")
             self.facts.setText("")
             self.note.setVisible(False)
+            self.verdict.setText("")
             self.quant.blockSignals(False)
             self._sync_button()
             return
@@ -246,13 +268,13 @@ class CatalogView(QWidget):
         self.note.setText(" ".join(notes))
         self.note.setVisible(bool(notes))
         rec = self.model.recommendation(e.id)
-        estimates = self._estimates.get(e.id, {})
+        judged = self._judged.get(e.id)
         chosen = 0
         for i, f in enumerate(e.files):
-            est = estimates.get(f.quant)
+            tier = judged.options.get(f.quant) if judged is not None else None
             parts = [f.quant, ("≈ " if f.size_approx else "") + format_size(f.size)]
-            if est is not None:
-                parts.append(self._words.label(est))
+            if tier is not None:
+                parts.append(self._words.tier_label(tier))
             text = " · ".join(parts)
             if rec is not None and rec.quant == f.quant:
                 text += "  " + self.tr("(recommended)")
@@ -260,9 +282,10 @@ class CatalogView(QWidget):
             if file_basename(f) in self._installed_files:
                 text += "  " + self.tr("(installed)")
             self.quant.addItem(text, f.quant)
-            if est is not None:
-                self.quant.setItemIcon(i, dot_icon(est.verdict))
-                self.quant.setItemData(i, self._words.tooltip(est), Qt.ItemDataRole.ToolTipRole)
+            if tier is not None:
+                self.quant.setItemIcon(i, tier_icon(tier.tier))
+                tip = self._words.tier_tooltip(tier)
+                self.quant.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
         self.quant.setCurrentIndex(chosen)
         self.quant.blockSignals(False)
         self._sync_button()
@@ -277,6 +300,7 @@ class CatalogView(QWidget):
 
     def _sync_button(self, *_args: object) -> None:
         chosen = self._chosen_file()
+        self._show_verdict(chosen)
         installed = chosen is not None and file_basename(chosen[1]) in self._installed_files
         self.download_button.setEnabled(chosen is not None and not installed and not self._offline)
         self.download_button.setText(self.tr("Installed") if installed else self.tr("Download"))
@@ -284,6 +308,21 @@ class CatalogView(QWidget):
             self.download_button.setToolTip(self.tr("Offline mode is on"))
         else:
             self.download_button.setToolTip("")
+
+    def _show_verdict(self, chosen: tuple[CatalogEntry, CatalogFile] | None) -> None:
+        """The chosen file's tier as a coloured dot, its word and the reason."""
+        tier = self.tier_of(chosen[0].id, chosen[1].quant) if chosen is not None else None
+        if tier is None:
+            self.verdict.setText("")
+            self.verdict.setToolTip("")
+            return
+        color = TIER_COLORS.get(tier.tier, TIER_COLORS["unknown"])
+        self.verdict.setText(
+            f'<span style="color:{color}; font-size:large">●</span>&nbsp;'
+            f"<b>{html.escape(self._words.tier_name(tier.tier), quote=False)}</b>: "
+            f"{html.escape(self._words.reason(tier), quote=False)}"
+        )
+        self.verdict.setToolTip(self._words.tooltip(tier.fit))
 
     def download_selected(self) -> None:
         chosen = self._chosen_file()

@@ -1,7 +1,8 @@
 """How the Models pane shows whether a model fits this machine, and the small number formats it uses.
 
 A fit estimate (core/models/fit.py) becomes a coloured dot, a few words in the UI language and a
-tooltip with the numbers behind them. The core's own `label` and `summary()` are English for the
+tooltip with the numbers behind them; a tier (core/models/practical.py: good / slow / won't fit)
+becomes a green / amber / red dot beside its word, a figure and the reason. The core's own `label` and `summary()` are English for the
 CLI; here every word goes through `tr`, so the Chinese UI says the same things in Chinese.
 """
 
@@ -16,6 +17,9 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from desktop_app.core.engine.hardware import HardwareReport
 from desktop_app.core.models.fit import FitEstimate
+from desktop_app.core.models.model_files import format_size
+from desktop_app.core.models.practical import Practical, rate_label
+from desktop_app.ui.core_text import shown
 from desktop_app.ui.durations import duration
 
 GiB = 1024**3
@@ -30,6 +34,14 @@ VERDICT_COLORS: dict[str, str] = {
     "unknown": "#8a8f98",
 }
 ERROR_COLOR = "#d03b2f"
+# Is it practical (core/models/practical.py): green, amber, red; mid-tones that read on a light
+# and on a dark background, always beside the tier's word (never colour alone).
+TIER_COLORS: dict[str, str] = {
+    "good": "#2e9d4a",
+    "slow": "#d98e04",
+    "wont_fit": "#d03b2f",
+    "unknown": "#8a8f98",
+}
 
 _dots: dict[str, QIcon] = {}
 
@@ -48,20 +60,34 @@ def verdict_color(verdict: str) -> QColor:
     return QColor(VERDICT_COLORS.get(verdict, VERDICT_COLORS["unknown"]))
 
 
+def tier_color(tier: str) -> QColor:
+    return QColor(TIER_COLORS.get(tier, TIER_COLORS["unknown"]))
+
+
 def dot_icon(verdict: str) -> QIcon:
     """A small filled circle in the verdict's colour (cached)."""
-    icon = _dots.get(verdict)
+    return _dot(verdict, verdict_color(verdict))
+
+
+def tier_icon(tier: str) -> QIcon:
+    """A small filled circle in the tier's colour (cached)."""
+    return _dot("tier:" + tier, tier_color(tier))
+
+
+def _dot(key: str, color: QColor) -> QIcon:
+    icon = _dots.get(key)
     if icon is None:
         pix = QPixmap(12, 12)
         pix.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pix)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(verdict_color(verdict))
+        painter.setBrush(color)
         painter.drawEllipse(1, 1, 10, 10)
         painter.end()
         icon = QIcon(pix)
-        _dots[verdict] = icon
+        icon.addPixmap(pix, QIcon.Mode.Selected)  # the same colour on a selected row
+        _dots[key] = icon
     return icon
 
 
@@ -88,6 +114,50 @@ class FitWords(QObject):
                 est.gpu_layers, est.n_layers_total
             )
         return self.tr("runs on CPU")
+
+    # ---- is it practical: a tier, a figure, the reason ------------------------------------
+
+    def tier_name(self, tier: str) -> str:
+        names = {
+            "good": self.tr("Good"),
+            "slow": self.tr("Slow"),
+            "wont_fit": self.tr("Won't fit"),
+        }
+        return names.get(tier, self.tr("Unknown"))
+
+    def tier_figure(self, p: Practical) -> str:
+        """The number that decided the tier, in a few words: speed, or the memory missing."""
+        est, tps = p.fit, p.speed.tokens_per_s
+        if p.tier == "wont_fit":
+            return self.tr("needs {0}").format(format_size(est.total_bytes))
+        if est.verdict == "tight":
+            return self.tr("little memory to spare")
+        if tps is not None:
+            if p.speed.upper_bound:
+                return self.tr("at most {0} tokens/s").format(rate_label(tps))
+            return self.tr("about {0} tokens/s").format(rate_label(tps))
+        if est.placement == "gpu":
+            return self.tr("fits on GPU")
+        if est.verdict != "unknown":
+            return self.tr("speed not known yet")
+        return ""
+
+    def tier_label(self, p: Practical | None) -> str:
+        """The catalog's Fit cell: "Good · about 45 tokens/s", "Won't fit · needs 11.2 GB"."""
+        if p is None:
+            return ""
+        figure = self.tier_figure(p)
+        name = self.tier_name(p.tier)
+        return f"{name} · {figure}" if figure else name
+
+    def reason(self, p: Practical | None) -> str:
+        """The reason in the user's language (the core words it in English, marked)."""
+        return shown(p.reason) if p is not None else ""
+
+    def tier_tooltip(self, p: Practical | None) -> str:
+        if p is None:
+            return ""
+        return self.reason(p) + "\n" + self.tooltip(p.fit)
 
     def tooltip(self, est: FitEstimate | None) -> str:
         """The numbers behind the verdict, one fact per line."""

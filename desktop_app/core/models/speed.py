@@ -1,0 +1,381 @@
+"""How fast a model would answer on this machine: a measured memory bandwidth and a prediction.
+
+Generating a token reads (about) every weight once, so on a machine that has the memory the speed
+is set by how fast the weights stream from memory: tokens/s ≈ efficiency × bandwidth ÷ weights'
+bytes. The bandwidth of the RAM is measured here once (a copy of a buffer larger than the caches,
+on as many threads as llama.cpp uses, best of a few runs: a few tenths of a second) and kept with
+the machine's facts in the app's cache folder; it is measured again when the facts change (another
+CPU, more RAM) or when asked. A GPU's bandwidth comes from a table of known GPUs; an unknown GPU's
+speed is "unknown", never a guess.
+
+    speed = machine_speed()                       # cached, else measured (call off the GUI thread)
+    guess = predict_speed(fit_estimate, speed, report)
+    guess.tokens_per_s   # None: unknown; guess.upper_bound: "at most" (GPU part unknown)
+
+The efficiency factors (CPU_EFFICIENCY, GPU_EFFICIENCY) and how they were checked are described
+beside them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from desktop_app.core import jobs
+from desktop_app.core.storage.atomic import write_atomic
+from desktop_app.core.storage.paths import app_paths
+
+if TYPE_CHECKING:
+    from desktop_app.core.machine import Device, HardwareReport
+    from desktop_app.core.models.fit import FitEstimate
+
+__all__ = [
+    "CPU_EFFICIENCY",
+    "GPU_EFFICIENCY",
+    "MachineSpeed",
+    "SpeedGuess",
+    "cached_speed",
+    "gpu_bandwidth",
+    "machine_facts",
+    "machine_speed",
+    "measure_bandwidth",
+    "predict_speed",
+    "speed_file",
+]
+
+_log = logging.getLogger(__name__)
+MiB = 1024**2
+GB = 1e9
+CACHE_NAME = "machine-speed.json"
+FORMAT = 1
+
+# tokens/s = CPU_EFFICIENCY x measured copy bandwidth / weights' bytes. The bandwidth counts the
+# bytes read plus the bytes written per second, as STREAM's "copy" does. Checked on the real
+# starter model (SmolLM2 135M Q4_1, 98.4 MB) on the 2-core machine this was written on: copy
+# bandwidth 16-18 GB/s, llama.cpp generates 72 tokens/s (bench/engine.py), i.e. it streams
+# 7.1 GB/s: 0.40 of the copy figure. So small a model is partly held back by work that does not
+# scale with its size (sampling over a 49k vocabulary, two slow cores), so 0.40 is a floor;
+# for large models on desktop CPUs llama.cpp's published figures come nearer 0.6-0.7 of a
+# copy benchmark. 0.5 sits between: it predicts 25% too fast for the starter here and errs
+# on the slow side for large models, where the tiers matter.
+CPU_EFFICIENCY = 0.5
+# Of a GPU's nominal bandwidth (the table below) llama.cpp's decoding reaches roughly 55%
+# (e.g. 7B Q4_0, 3.6 GB, at about 150 tokens/s on a 1 TB/s card). Not measured here: no GPU.
+GPU_EFFICIENCY = 0.55
+BUFFER_BYTES = 256 * MiB  # larger than the last-level caches of desktop and most server CPUs
+SMALL_BUFFER_BYTES = 64 * MiB  # when little RAM is free
+RUNS = 3
+
+# Nominal memory bandwidth (GB/s) of common GPUs, matched against the device's description
+# (the longest name that occurs in it wins: "RTX 4070 Ti SUPER" before "RTX 4070"). Laptop
+# variants are slower than the desktop card of the same name: they stay unknown.
+GPU_BANDWIDTH_GBS: dict[str, float] = {
+    "RTX 5090": 1792, "RTX 5080": 960, "RTX 5070 Ti": 896, "RTX 5070": 672,
+    "RTX 4090": 1008, "RTX 4080 SUPER": 736, "RTX 4080": 717, "RTX 4070 Ti SUPER": 672,
+    "RTX 4070 Ti": 504, "RTX 4070 SUPER": 504, "RTX 4070": 504, "RTX 4060 Ti": 288,
+    "RTX 4060": 272, "RTX 3090 Ti": 1008, "RTX 3090": 936, "RTX 3080 Ti": 912,
+    "RTX 3080": 760, "RTX 3070 Ti": 608, "RTX 3070": 448, "RTX 3060 Ti": 448, "RTX 3060": 360,
+    "RTX 2080 Ti": 616, "RTX 2080": 448, "RTX 2070": 448, "RTX 2060": 336,
+    "A100": 1555, "H100": 2000, "H200": 4800, "L40S": 864, "L40": 864, "L4": 300, "T4": 320,
+    "V100": 900, "A10": 600, "A6000": 768,
+    "RX 7900 XTX": 960, "RX 7900 XT": 800, "RX 7800 XT": 624, "RX 7700 XT": 432,
+    "RX 7600": 288, "RX 6900 XT": 512, "RX 6800 XT": 512, "RX 6800": 512, "RX 6700 XT": 384,
+    "Apple M1 Ultra": 800, "Apple M1 Max": 400, "Apple M1 Pro": 200, "Apple M1": 68,
+    "Apple M2 Ultra": 800, "Apple M2 Max": 400, "Apple M2 Pro": 200, "Apple M2": 100,
+    "Apple M3 Ultra": 800, "Apple M3 Max": 300, "Apple M3 Pro": 150, "Apple M3": 100,
+    "Apple M4 Max": 410, "Apple M4 Pro": 273, "Apple M4": 120,
+}  # fmt: skip
+
+Basis = Literal["cpu", "gpu", "partial"]
+
+
+@dataclass(frozen=True)
+class MachineSpeed:
+    """This machine's measured RAM bandwidth and the facts it was measured with."""
+
+    bandwidth: float  # bytes/s, read + written (a copy), on `threads` threads
+    threads: int
+    cores: int  # physical cores: what llama.cpp runs on
+    facts: dict[str, str | int]
+    measured_at: float  # time.time()
+
+    def to_json(self) -> dict[str, object]:
+        return {"format": FORMAT, **asdict(self)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> MachineSpeed | None:
+        try:
+            if data.get("format") != FORMAT:
+                return None
+            facts = data["facts"]
+            bandwidth = float(data["bandwidth"])  # type: ignore[arg-type]
+            if not isinstance(facts, dict) or not bandwidth > 0:
+                return None
+            return cls(
+                bandwidth=bandwidth,
+                threads=int(data["threads"]),  # type: ignore[call-overload]
+                cores=int(data["cores"]),  # type: ignore[call-overload]
+                facts=dict(facts),
+                measured_at=float(data["measured_at"]),  # type: ignore[arg-type]
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+@dataclass(frozen=True)
+class SpeedGuess:
+    """The expected generation speed of one model here, and what it rests on."""
+
+    tokens_per_s: float | None  # None: unknown (a GPU not in the table, nothing measured)
+    basis: Basis  # where the weights are read from
+    upper_bound: bool = False  # only "at most": the GPU's share is unknown, the CPU's is not
+    bandwidth: float | None = None  # bytes/s the prediction used (the slower memory for a split)
+    cores: int = 0  # CPU cores, for the reason's words
+
+
+# --------------------------------------------------------------------------- machine facts
+
+
+def physical_cores() -> int:
+    """Physical cores (what llama.cpp's default thread count is), else logical ones."""
+    try:
+        import psutil
+
+        n = psutil.cpu_count(logical=False)
+    except Exception:  # psutil can fail in restricted sandboxes
+        n = None
+    return max(1, n or os.cpu_count() or 1)
+
+
+def _cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.lower().startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _ram_total() -> int:
+    try:
+        import psutil
+
+        return int(psutil.virtual_memory().total)
+    except Exception:
+        return 0
+
+
+def machine_facts() -> dict[str, str | int]:
+    """What the bandwidth depends on: when any of these changes, it is measured again."""
+    return {
+        "system": platform.system(),
+        "arch": platform.machine(),
+        "cpu": _cpu_name(),
+        "cores": physical_cores(),
+        "logical_cpus": os.cpu_count() or 0,
+        "ram_total": _ram_total(),
+    }
+
+
+# --------------------------------------------------------------------------- measurement
+
+
+def measure_bandwidth(
+    threads: int | None = None, size: int | None = None, runs: int = RUNS
+) -> float:
+    """Bytes read + written per second copying a buffer larger than the caches, split over
+    `threads` jobs (numpy copies without the GIL), best of `runs` after one warm-up copy."""
+    threads = max(1, threads or physical_cores())
+    if size is None:
+        free = _ram_available()
+        size = BUFFER_BYTES if free == 0 or free > 16 * BUFFER_BYTES else SMALL_BUFFER_BYTES
+    try:
+        import numpy as np
+    except ImportError:  # numpy comes with llama-cpp-python and gguf; a plain copy else
+        src_b = bytearray(size)
+        dst_b = bytearray(size)
+
+        def copy_plain() -> None:
+            dst_b[:] = src_b
+
+        return 2 * size / _best(copy_plain, runs)
+    src = np.ones(size, dtype=np.uint8)
+    dst = np.empty_like(src)
+    step = -(-size // threads)
+    pieces = [(dst[i : i + step], src[i : i + step]) for i in range(0, size, step)]
+
+    def copy_all() -> None:
+        if len(pieces) == 1:
+            np.copyto(*pieces[0])
+            return
+        started = [jobs.start(_copier(d, s), name="bandwidth") for d, s in pieces]
+        for job in started:
+            job.wait()
+
+    return 2 * size / _best(copy_all, runs)
+
+
+def _copier(dst: Any, src: Any) -> Callable[[jobs.Job[None]], None]:
+    def work(_job: jobs.Job[None]) -> None:
+        dst[...] = src  # numpy releases the GIL for the copy: the jobs run side by side
+
+    return work
+
+
+def _best(copy: Callable[[], None], runs: int) -> float:
+    copy()  # warm-up: the destination's pages are touched the first time
+    best = float("inf")
+    for _ in range(max(1, runs)):
+        t0 = time.perf_counter()
+        copy()
+        best = min(best, time.perf_counter() - t0)
+    return max(best, 1e-9)
+
+
+def _ram_available() -> int:
+    try:
+        import psutil
+
+        return int(psutil.virtual_memory().available)
+    except Exception:
+        return 0
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def speed_file() -> Path:
+    return app_paths().cache_dir / CACHE_NAME
+
+
+_memo: MachineSpeed | None = None
+
+
+def cached_speed(path: Path | None = None) -> MachineSpeed | None:
+    """The kept measurement if it was made on this machine as it is now; None otherwise.
+    Cheap (a small file): fine on the GUI thread."""
+    global _memo
+    facts = machine_facts()
+    if path is None and _memo is not None and _memo.facts == facts:
+        return _memo
+    path = path or speed_file()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    speed = MachineSpeed.from_json(data) if isinstance(data, dict) else None
+    if speed is None or speed.facts != facts:
+        return None
+    return speed
+
+
+def machine_speed(path: Path | None = None, *, refresh: bool = False) -> MachineSpeed:
+    """This machine's speed: the kept measurement, else a new one (kept for next time).
+    `refresh` measures again. Blocks for the measurement: call it off the GUI thread."""
+    global _memo
+    if not refresh:
+        kept = cached_speed(path)
+        if kept is not None:
+            _memo = kept
+            return kept
+    facts = machine_facts()
+    threads = int(facts["cores"])
+    bandwidth = measure_bandwidth(threads)
+    kept = cached_speed(path) if refresh else None
+    if kept is not None and kept.threads == threads:
+        # a machine's bandwidth does not drop: a lower figure means other programs were busy
+        bandwidth = max(bandwidth, kept.bandwidth)
+    speed = MachineSpeed(
+        bandwidth=bandwidth, threads=threads, cores=threads, facts=facts, measured_at=time.time()
+    )
+    target = path or speed_file()
+    try:
+        write_atomic(target, json.dumps(speed.to_json(), indent=1).encode("utf-8"))
+    except OSError as exc:  # a read-only cache folder: measured again next time
+        _log.info("could not keep the machine's speed in %s: %s", target, exc)
+    _memo = speed
+    _log.info("memory bandwidth %.1f GB/s on %d threads", speed.bandwidth / GB, threads)
+    return speed
+
+
+# --------------------------------------------------------------------------- prediction
+
+
+def gpu_bandwidth(device: Device | str) -> float | None:
+    """A known GPU's nominal bandwidth in bytes/s, from its description; None when unknown."""
+    text = device if isinstance(device, str) else f"{device.description} {device.name}"
+    norm = " ".join(text.replace("GeForce", " ").split()).casefold()
+    if "laptop" in norm or "mobile" in norm or "max-q" in norm:
+        return None
+    best = ""
+    for name in GPU_BANDWIDTH_GBS:
+        key = name.casefold()
+        if len(key) > len(best) and _has_word(norm, key):
+            best = name
+    return GPU_BANDWIDTH_GBS[best] * GB if best else None
+
+
+def _has_word(text: str, key: str) -> bool:
+    """`key` in `text` as whole words ("L4" is not in "L40S", "A10" not in "A100")."""
+    start = text.find(key)
+    while start >= 0:
+        end = start + len(key)
+        before = text[start - 1] if start > 0 else " "
+        after = text[end] if end < len(text) else " "
+        if not before.isalnum() and not after.isalnum():
+            return True
+        start = text.find(key, start + 1)
+    return False
+
+
+def predict_speed(
+    est: FitEstimate, speed: MachineSpeed | None, report: HardwareReport
+) -> SpeedGuess:
+    """Tokens/s for the model behind `est`, placed as the estimate places it."""
+    cores = speed.cores if speed is not None else physical_cores()
+    cpu_bw = speed.bandwidth * CPU_EFFICIENCY if speed is not None else None
+    weights = max(1, est.weights_bytes)
+    if est.placement == "cpu":
+        tps = cpu_bw / weights if cpu_bw else None
+        return SpeedGuess(tps, "cpu", bandwidth=cpu_bw, cores=cores)
+    gpu = _gpu_of(est, report)
+    gpu_bw = _effective_gpu_bandwidth(gpu, cpu_bw)
+    if est.placement == "gpu":
+        tps = gpu_bw / weights if gpu_bw else None
+        return SpeedGuess(tps, "gpu", bandwidth=gpu_bw, cores=cores)
+    n_total = max(1, est.n_layers_total)
+    on_gpu = min(est.gpu_layers, n_total)
+    cpu_bytes = weights * (n_total - on_gpu) / n_total
+    gpu_bytes = weights - cpu_bytes
+    if not cpu_bw:
+        return SpeedGuess(None, "partial", cores=cores)
+    cpu_time = cpu_bytes / cpu_bw
+    if not gpu_bw:  # the CPU's share alone sets a ceiling
+        return SpeedGuess(1 / cpu_time, "partial", upper_bound=True, bandwidth=cpu_bw, cores=cores)
+    return SpeedGuess(1 / (cpu_time + gpu_bytes / gpu_bw), "partial", bandwidth=cpu_bw, cores=cores)
+
+
+def _gpu_of(est: FitEstimate, report: HardwareReport) -> Device | None:
+    gpus = report.offload_gpus
+    named = [d for d in gpus if d.label == est.gpu_name]
+    return (named or list(gpus))[0] if gpus else None
+
+
+def _effective_gpu_bandwidth(gpu: Device | None, cpu_bw: float | None) -> float | None:
+    """Usable GPU bandwidth: a known card's from the table; an integrated GPU shares the RAM
+    (its measured bandwidth); an unknown discrete card: None."""
+    if gpu is None:
+        return None
+    nominal = gpu_bandwidth(gpu)
+    if nominal is not None:
+        return nominal * GPU_EFFICIENCY
+    return cpu_bw if gpu.kind == "igpu" else None
