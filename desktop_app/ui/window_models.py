@@ -79,6 +79,8 @@ class WindowModels(WindowStatus):
             wanted = True
         elif service.model_info is not None or service.loading:
             wanted = False
+            if welcome.has_news:  # a model came another way: how the fetch ended is old news
+                welcome.show_done()
         else:
             wanted = not getattr(self, "_knows_a_model", False) or welcome.has_news
         self.chat_stack.setCurrentWidget(welcome if wanted else self.chat)

@@ -287,6 +287,10 @@ def test_with_models_installed_the_page_offers_them(qtbot: QtBot, starter_model:
         click(qtbot, page.model_buttons[0])
     assert window.model_bar.current_path() == str(mine)
     assert window.chat_stack.currentWidget() is window.chat
+    assert not page.has_news and not page.retry.isVisible()  # old news once a model is in
+    with qtbot.waitSignal(window.service.unloaded, timeout=WAIT):
+        window.service.unload()
+    assert window.chat_stack.currentWidget() is window.chat  # models installed: the chat stays
 
 
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
