@@ -1,8 +1,10 @@
 """Render a conversation with the model's own chat template, in a sandbox.
 
 A chat template comes from the model file, which is untrusted input: it renders in Jinja's
-ImmutableSandboxedEnvironment, so it can neither reach Python internals nor mutate our data.
-A model without a template gets a stated fallback (ChatML) and a warning the caller shows.
+ImmutableSandboxedEnvironment, so it can neither reach Python internals nor mutate our data,
+and within a time and output budget (template_guard.py), so it cannot hang the engine or fill
+its memory. A model without a template, or whose template is refused on a sample conversation
+when the model loads, gets a stated fallback (ChatML) and a warning the caller shows.
 """
 
 from __future__ import annotations
@@ -14,9 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from desktop_app.core.engine.params import Message
+from desktop_app.core.engine.template_guard import (
+    DEFAULT_TIME_LIMIT_S,
+    BoundedEnvironment,
+    TemplateBudgetError,
+    guard_filters,
+    render_bounded,
+)
 
 CHATML_TEMPLATE = (
     "{% for message in messages %}"
@@ -55,14 +63,35 @@ def _compile(text: str) -> jinja2.Template:
     return _environment().from_string(text)
 
 
-def _environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+def _environment() -> BoundedEnvironment:
+    env = BoundedEnvironment(
         trim_blocks=True, lstrip_blocks=True, undefined=jinja2.Undefined, autoescape=False
     )
     env.globals["raise_exception"] = _raise_exception
     env.globals["strftime_now"] = _strftime_now
     env.filters["tojson"] = _tojson
+    guard_filters(env)
     return env
+
+
+_PROBE: tuple[Message, ...] = (
+    {"role": "system", "content": "You are a helpful assistant."},
+    {"role": "user", "content": "Hello"},
+    {"role": "assistant", "content": "Hi!"},
+    {"role": "user", "content": "How are you?"},
+)
+
+
+def budget_message(exc: TemplateBudgetError) -> str:
+    if exc.reason == "time":
+        return (
+            f"The model's chat template ran longer than {exc.limit:g} s and was stopped: the "
+            "file's template is refused."
+        )
+    return (
+        f"The model's chat template produced more than {int(exc.limit):,} characters and was "
+        "stopped: the file's template is refused."
+    )
 
 
 @dataclass(frozen=True)
@@ -83,17 +112,39 @@ class ChatFormatter:
                 _compile(template)  # fail early on a template that does not parse
             except jinja2.TemplateError as exc:
                 raise TemplateError(f"The model's chat template does not parse: {exc}") from exc
-            return cls("model", template, bos_token, eos_token, (), None)
+            model = cls("model", template, bos_token, eos_token, (), None)
+            try:  # a template that hangs or balloons on a plain chat is refused at load
+                model.render(_PROBE, time_limit=DEFAULT_TIME_LIMIT_S)
+            except TemplateError as exc:
+                if not isinstance(exc.__cause__, TemplateBudgetError):
+                    return model  # a template that refuses this sample may be fine on others
+                warning = f"{exc} Using the generic ChatML format instead."
+                return cls("fallback", CHATML_TEMPLATE, bos_token, eos_token, CHATML_STOP, warning)
+            return model
         return cls("fallback", CHATML_TEMPLATE, bos_token, eos_token, CHATML_STOP, FALLBACK_WARNING)
 
-    def render(self, messages: list[Message] | tuple[Message, ...]) -> str:
+    def render(
+        self,
+        messages: list[Message] | tuple[Message, ...],
+        time_limit: float = DEFAULT_TIME_LIMIT_S,
+    ) -> str:
+        """The prompt for `messages`; TemplateError when the template fails or is stopped."""
+        input_chars = sum(len(str(m.get("content") or "")) for m in messages)
+        variables = {
+            "messages": [dict(m) for m in messages],
+            "add_generation_prompt": True,
+            "bos_token": self.bos_token,
+            "eos_token": self.eos_token,
+        }
         try:
-            return _compile(self.template_text).render(
-                messages=[dict(m) for m in messages],
-                add_generation_prompt=True,
-                bos_token=self.bos_token,
-                eos_token=self.eos_token,
+            return render_bounded(
+                _compile(self.template_text),
+                variables,
+                input_chars=input_chars,
+                time_limit=time_limit,
             )
+        except TemplateBudgetError as exc:
+            raise TemplateError(budget_message(exc)) from exc
         except TemplateError:
             raise
         except jinja2.TemplateError as exc:
