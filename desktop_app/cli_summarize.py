@@ -110,11 +110,21 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         result = job.result
         assert isinstance(result, SummaryResult)
         text = render_output(result, with_parts=args.parts)
+        written = False
         if args.output:
-            write_atomic(Path(args.output), text)
-            if not args.quiet:
+            try:
+                write_atomic(Path(args.output), text)
+                written = True
+            except OSError as exc:  # the summary is not lost: it follows on standard output
+                progress.note(
+                    f"error: cannot write {args.output}: {exc.strerror or exc}; the summary follows"
+                )
+            if written and not args.quiet:
                 progress.note(f"wrote {args.output}")
-        else:
+        if args.output and not written:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+            sys.stdout.flush()
+        elif not written:
             # The final summary was streamed; what is left is the tail (parts, partial output).
             streamed = result.summary
             rest = text[len(streamed) :] if text.startswith(streamed) else "\n" + text

@@ -11,18 +11,16 @@ Rules, each there to protect the user's file:
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
 import os
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from desktop_app.core.errors import SettingsError
+from desktop_app.core.storage.atomic import write_atomic
 from desktop_app.core.storage.settings_schema import CURRENT_VERSION, VERSION_KEY
 
 JsonDict = dict[str, Any]
@@ -123,48 +121,6 @@ def move_aside(path: Path) -> Path:
 
 
 def atomic_write(path: Path, payload: bytes) -> None:
-    """Temp file in the same folder, fsync, `os.replace`: readers see old or new, never half."""
-    tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed and cleaned up by hand below
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    )
-    try:
-        with tmp:
-            tmp.write(payload)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        _replace(tmp.name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp.name)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _replace(src: str, dst: Path) -> None:
-    # On Windows a virus scanner or indexer briefly holding the target makes os.replace fail
-    # with PermissionError; a few short retries get past it.
-    attempts = 5 if sys.platform == "win32" else 1
-    for attempt in range(attempts):
-        try:
-            os.replace(src, dst)
-            return
-        except PermissionError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Persist the rename itself (POSIX); best effort, the data is already safe in the file."""
-    if sys.platform == "win32":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    """The app's one atomic writer (storage/atomic.py): old or new, never half; a read-only
+    settings file is refused rather than silently replaced."""
+    write_atomic(path, payload)
