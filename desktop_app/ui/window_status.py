@@ -1,20 +1,94 @@
 """The main window's status bar: the current pane's figures (speed, context used), Undo, and
-the API server's address. MainWindow builds on this class (window_models, window_menu)."""
+the API server's address. MainWindow builds on this class (window_models, window_menu).
+
+Messages (`statusBar().showMessage`) are drawn by QStatusBar over the space left of the
+permanent widgets, cut off at the figures with no gap ("Name or ser51.2 tokens/s"). Here they
+are a label of their own in the bar's layout instead: beside the figures, never under them,
+elided to the room it has (the whole text in its tooltip), and shown through core_text.shown,
+so a message made in the core reads in the interface's language.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QProgressBar, QPushButton
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QStatusBar,
+    QWidget,
+)
 
 from desktop_app.core.engine.events import Stats
+from desktop_app.ui.core_text import shown
 from desktop_app.ui.engine_service import EngineService
 
 if TYPE_CHECKING:
     from desktop_app.ui.chat.pane import ChatPane
 
 CHAT_ROW, SUMMARIZE_ROW, SENTIMENT_ROW = 0, 1, 2  # the navigation's rows
+
+
+class ElidedLabel(QLabel):
+    """One line of text cut to the room it is given ("…"), the whole text in its tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.full_text = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(0)  # it never widens the window
+
+    def set_full_text(self, text: str) -> None:
+        self.full_text = text
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = max(0, self.contentsRect().width())
+        text = self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, room)
+        self.setText(text)
+        self.setToolTip(self.full_text if text != self.full_text else "")
+
+
+class MessageBar(QStatusBar):
+    """A status bar whose message is a label in its layout, left of the permanent widgets."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.message = ElidedLabel()
+        self.message.setAccessibleName(self.tr("Status message"))
+        self.message.setContentsMargins(4, 0, 12, 0)  # a gap before the figures
+        self.addWidget(self.message, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.clearMessage)
+
+    def showMessage(self, text: str, timeout: int | None = 0) -> None:
+        """As QStatusBar's, but in the label (and in the interface's language)."""
+        self.message.set_full_text(shown(text))
+        if timeout:
+            self._timer.start(timeout)
+        else:
+            self._timer.stop()
+        self.messageChanged.emit(self.message.full_text)
+
+    def clearMessage(self) -> None:
+        self._timer.stop()
+        if self.message.full_text:
+            self.message.set_full_text("")
+            self.messageChanged.emit("")
+
+    def currentMessage(self) -> str:
+        return self.message.full_text
 
 
 class WindowStatus(QMainWindow):
@@ -33,6 +107,7 @@ class WindowStatus(QMainWindow):
     _figures: dict[int, str]
 
     def _build_status_bar(self) -> None:
+        self.setStatusBar(MessageBar(self))
         self._figures = {}
         self.speed = QLabel()
         self.speed.setAccessibleName(self.tr("Generation speed"))

@@ -26,8 +26,11 @@ class _Dictionary(QTranslator):
 
 def test_a_core_message_is_matched_to_its_template_and_nested_parts(qapp: object) -> None:
     inner = QT_TRANSLATE_NOOP("TestCore", "Cannot find the server {host}.")
-    outer = QT_TRANSLATE_NOOP("TestCore", "{reason} Retrying in {seconds} s (try {n} of {total}).")
-    plain = QT_TRANSLATE_NOOP("TestCore", "Connecting")
+    # not the downloader's own template (download_state.RETRYING): a template has one context
+    outer = QT_TRANSLATE_NOOP(
+        "TestCore", "{reason} Trying again in {seconds} s (try {n} of {total})."
+    )
+    plain = QT_TRANSLATE_NOOP("TestCore", "Connecting to the test")  # not the downloader's
     words = {
         ("TestCore", inner): "找不到服务器 {host}。",
         ("TestCore", outer): "{reason}{seconds} 秒后重试（第 {n} 次，共 {total} 次）。",

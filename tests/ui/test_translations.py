@@ -110,20 +110,37 @@ def test_translations_keep_placeholders_tags_and_keys() -> None:
 
 
 def test_download_states_from_the_core_read_in_chinese(qapp: object, tmp_path: Path) -> None:
-    """The downloader's English states ("Retrying in 4 s …") show in the interface's language."""
+    """The core's English (a DNS failure, a retry's count, "Connecting") shows in the
+    interface's language through ui/core_text.shown, part by part."""
+    from desktop_app.core.models.download_state import CONNECTING, RETRYING
+    from desktop_app.core.models.downloads import DownloadState, DownloadStatus
     from desktop_app.core.storage.settings import Settings
+    from desktop_app.core.web_sockets import NO_SUCH_NAME
     from desktop_app.ui.app import apply_language
+    from desktop_app.ui.core_text import shown
     from desktop_app.ui.durations import duration
     from desktop_app.ui.models.downloads_model import DownloadsTableModel
+
+    def running(message: str) -> DownloadStatus:
+        return DownloadStatus(
+            "j", "org/r", "main", "m.gguf", None, DownloadState.RUNNING, 0, None, 0.0, None,
+            0, 1, message, None, False, None,
+        )  # fmt: skip
 
     settings = Settings.load(tmp_path / "settings.json")
     settings.set("language", "zh_CN")
     try:
         apply_language(settings)
         model = DownloadsTableModel()
-        text = model._running_text("Connection reset. Retrying in 4 s (try 2 of 5).")
-        assert text.startswith("Connection reset.") and "重试" in text and "4" in text
-        assert model._running_text("Connecting") != "Connecting"
+        dns = NO_SUCH_NAME.format(host="huggingface.co")
+        failed = shown(dns)  # the Hub view's words for a search that met a DNS failure
+        assert "huggingface.co" in failed and "DNS" in failed and "Cannot" not in failed
+        retry = RETRYING.format(reason=dns, seconds="4", n=2, total=8)
+        text = model.state_text(running(retry))
+        assert text.startswith(failed) and "重试" in text and "第 2 次，共 8 次" in text
+        other = model.state_text(running(RETRYING.format(reason="Odd.", seconds="4", n=2, total=8)))
+        assert other.startswith("Odd.") and "重试" in other  # an unmarked reason stays as it is
+        assert model.state_text(running(CONNECTING)) == "正在连接"
         assert duration(75) == "1 分 15 秒"
     finally:
         settings.set("language", "en")

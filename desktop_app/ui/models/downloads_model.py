@@ -1,9 +1,11 @@
 """The Downloads tab's table: one row per download job, updated in place from the downloader's
-status snapshots, and the delegate that draws the progress column as a bar."""
+status snapshots, and the delegate that draws the progress column as a bar.
+
+The downloader's messages are English from the Qt-free core; they are shown through
+ui/core_text.shown, in the interface's language (a retry's reason and its count both)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import (
@@ -21,7 +23,9 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
+from desktop_app.core.models.download_state import DOWNLOADING, STARTING
 from desktop_app.core.models.downloads import DownloadState, DownloadStatus, format_bytes
+from desktop_app.ui.core_text import shown
 from desktop_app.ui.models.fit import ERROR_COLOR, duration_label
 from desktop_app.ui.table_model import RowsTableModel
 
@@ -112,7 +116,9 @@ class DownloadsTableModel(RowsTableModel):
             if col == C_FILE:
                 return self.tr("{0}\nfrom {1}").format(s.name, s.repo_id)
             if col == C_STATE:
-                return s.message or None
+                return self.state_text(s)
+            if col in (C_PROGRESS, C_BYTES, C_SPEED, C_ETA):
+                return self.details_text(s)
             return None
         if role == Qt.ItemDataRole.ForegroundRole and col == C_STATE and s.error is not None:
             return QColor(ERROR_COLOR)
@@ -144,43 +150,33 @@ class DownloadsTableModel(RowsTableModel):
         return ""
 
     def state_text(self, s: DownloadStatus) -> str:
+        """The state in words; the downloader's own (English, from the Qt-free core) are shown
+        in the interface's language through core_text.shown, part by part."""
         if s.state == DownloadState.FAILED:
             reason = s.error.message if s.error is not None else s.message
-            return self.tr("Failed: {0}").format(reason)
+            return self.tr("Failed: {0}").format(shown(reason))
         if s.state == DownloadState.RUNNING:
-            if s.message and s.message not in ("Downloading", "Starting"):
-                return self._running_text(s.message)
+            if s.message and s.message not in (DOWNLOADING, STARTING):
+                return shown(s.message)
             return self.tr("Downloading")
         if s.state == DownloadState.PAUSED:
             if s.error is not None:
-                return self.tr("Paused: {0}").format(s.error.message)
+                return self.tr("Paused: {0}").format(shown(s.error.message))
             return self.tr("Paused")
         return {
             DownloadState.QUEUED: self.tr("Waiting"),
             DownloadState.DONE: self.tr("Done"),
             DownloadState.CANCELLED: self.tr("Cancelled"),
-        }.get(s.state, s.message)
+        }.get(s.state, shown(s.message))
 
-    def _running_text(self, message: str) -> str:
-        """The downloader's own words (English, from the Qt-free core) in the interface's language."""
-        fixed = {
-            "Connecting": self.tr("Connecting"),
-            "Checking the partial download": self.tr("Checking the partial download"),
-            "Cancelling…": self.tr("Cancelling…"),
-            "Pausing…": self.tr("Pausing…"),
-        }
-        if message in fixed:
-            return fixed[message]
-        retry = _RETRY.match(message)
-        if retry:
-            why, delay, attempt, attempts = retry.groups()
-            return self.tr("{0} Retrying in {1} s (try {2} of {3}).").format(
-                why, delay, attempt, attempts
-            )
-        return message
-
-
-_RETRY = re.compile(r"^(.*) Retrying in (\S+) s \(try (\d+) of (\d+)\)\.$", re.S)
+    def details_text(self, s: DownloadStatus) -> str:
+        """Everything about one download on one line, the state whole (the table elides it)."""
+        facts = [self._text(s, c) for c in (C_BYTES, C_SPEED)]
+        if s.state == DownloadState.RUNNING and s.eta is not None:
+            facts.append(self.tr("{0} left").format(duration_label(s.eta)))
+        figures = ", ".join(f for f in facts if f)
+        head = f"{s.name} ({figures})" if figures else s.name
+        return self.tr("{0}: {1}").format(head, self.state_text(s))
 
 
 class ProgressDelegate(QStyledItemDelegate):
