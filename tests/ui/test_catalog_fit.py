@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.models.fit import machine
-from desktop_app.core.models.speed import MachineSpeed
+from desktop_app.core.models.fit_machine import ram_speed
 from desktop_app.core.storage.conversations import ConversationStore
 from desktop_app.core.storage.paths import AppPaths
 from desktop_app.core.storage.settings import Settings
@@ -21,8 +21,7 @@ from desktop_app.ui.models.catalog_model import COL_FIT, COL_NAME, ID_ROLE
 from desktop_app.ui.models.catalog_view import CatalogView
 from desktop_app.ui.models.pane import TAB_CATALOG
 
-GB = 1e9
-TWO_CORES = MachineSpeed(bandwidth=18 * GB, threads=2, cores=2, facts={}, measured_at=0)
+TWO_CORES = ram_speed(bandwidth_gbs=18, cores=2)
 MODELS = 3  # the navigation row of the Models pane
 
 

@@ -2,13 +2,16 @@
 
 Why a module of its own: building a `HardwareReport` by hand is a different job from estimating
 whether a model fits one; fit.py re-exports `machine` so `fit.machine` keeps working.
+`ram_speed` is the same for the speed a tier is judged by (core/models/speed.py measures this
+machine's).
 """
 
 from __future__ import annotations
 
 from desktop_app.core.machine import Device, HardwareReport
+from desktop_app.core.models.speed import MachineSpeed
 
-__all__ = ["machine"]
+__all__ = ["machine", "ram_speed"]
 
 GiB = 1024**3
 
@@ -41,4 +44,12 @@ def machine(
         ram_available=ram_free,
         cpu_features="",
         gpu_offload_supported=vram_gib > 0,
+    )
+
+
+def ram_speed(*, bandwidth_gbs: float, cores: int = 4) -> MachineSpeed:
+    """A hypothetical machine's RAM speed: `bandwidth_gbs` as the copy measurement would give it
+    (a desktop with dual-channel DDR5: about 60-70; a 2-core virtual machine: about 18)."""
+    return MachineSpeed(
+        bandwidth=bandwidth_gbs * 1e9, threads=cores, cores=cores, facts={}, measured_at=0.0
     )

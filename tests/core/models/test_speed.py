@@ -16,12 +16,12 @@ from desktop_app.core.engine.events import Done, Stats
 from desktop_app.core.engine.params import ChatRequest
 from desktop_app.core.models.catalog import CatalogEntry, load_catalog
 from desktop_app.core.models.fit import ModelShape, estimate_fit, machine
+from desktop_app.core.models.fit_machine import ram_speed
 from desktop_app.core.models.gguf_info import inspect_gguf
 from desktop_app.core.models.practical import judge_entry, practical
 from desktop_app.core.models.speed import (
     CPU_EFFICIENCY,
     GPU_EFFICIENCY,
-    MachineSpeed,
     cached_speed,
     gpu_bandwidth,
     machine_facts,
@@ -32,8 +32,8 @@ from desktop_app.core.models.speed import (
 
 MiB = 1024**2
 GB = 1e9
-TWO_CORES = MachineSpeed(bandwidth=18 * GB, threads=2, cores=2, facts={}, measured_at=0)
-DESKTOP = MachineSpeed(bandwidth=70 * GB, threads=8, cores=8, facts={}, measured_at=0)
+TWO_CORES = ram_speed(bandwidth_gbs=18, cores=2)
+DESKTOP = ram_speed(bandwidth_gbs=70, cores=8)
 
 
 def entry(entry_id: str) -> CatalogEntry:
