@@ -25,6 +25,7 @@ from desktop_app.core.engine.handle import RequestHandle
 from desktop_app.core.engine.params import ChatRequest, Message
 from desktop_app.core.errors import AppError
 from desktop_app.core.storage.settings import Settings
+from desktop_app.core.text_decode import decode
 
 
 def add_parsers(sub: Any) -> None:
@@ -92,14 +93,38 @@ def print_event(event: object, show_stats: bool) -> Done | None:
     return None
 
 
+def read_prompt(arg: str, what: str = "the prompt") -> str:
+    """The prompt from the command line or ('-') standard input, checked before any model loads.
+
+    Standard input is read as bytes and decoded like a document (UTF-8, a BOM, UTF-16,
+    GB18030, Windows-1252); an argument Python could not decode as UTF-8 carries lone
+    surrogates, which no model can take: both are refused with the reason."""
+    if arg == "-":
+        return decode(sys.stdin.buffer.read(), name=f"{what} on standard input").text
+    check_text(arg, what)
+    return arg
+
+
+def check_text(text: str, what: str) -> None:
+    for i, c in enumerate(text):
+        if "\ud800" <= c <= "\udfff":
+            byte = f" (byte 0x{ord(c) - 0xDC00:02X})" if "\udc80" <= c <= "\udcff" else ""
+            raise ValueError(
+                f"{what.capitalize()} is not valid UTF-8{byte} at character {i + 1}: "
+                "set the terminal to UTF-8, or pass the text with '-' on standard input."
+            )
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     sampling = sampling_from(args, settings)
+    prompt = read_prompt(args.prompt)
+    if args.system:
+        check_text(args.system, "the system prompt")
     engine, _ = open_engine(args, settings, args.quiet)
     try:
         messages: list[Message] = []
         if args.system:
             messages.append({"role": "system", "content": args.system})
-        prompt = args.prompt if args.prompt != "-" else sys.stdin.read()
         messages.append({"role": "user", "content": prompt})
         done = stream(
             engine.chat(ChatRequest(tuple(messages), sampling)), show_stats=not args.quiet
@@ -111,6 +136,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     sampling = sampling_from(args, settings)
+    if args.system:
+        check_text(args.system, "the system prompt")
     engine, _ = open_engine(args, settings, False)
     history: list[Message] = []
     system = args.system
@@ -139,6 +166,11 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
                 system = text[len("/system") :].strip() or None
                 note(f"[system prompt {'set' if system else 'cleared'}]")
                 continue
+            try:
+                check_text(line, "that line")
+            except ValueError as exc:
+                err(str(exc))
+                continue
             history.append({"role": "user", "content": line})
             messages = ([{"role": "system", "content": system}] if system else []) + history
             try:
@@ -157,4 +189,12 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         engine.close()
 
 
-__all__ = ["add_parsers", "cmd_chat", "cmd_run", "print_event", "stream"]
+__all__ = [
+    "add_parsers",
+    "check_text",
+    "cmd_chat",
+    "cmd_run",
+    "print_event",
+    "read_prompt",
+    "stream",
+]
