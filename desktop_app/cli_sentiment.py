@@ -4,7 +4,9 @@
     hearth sentiment --file data.csv --column text [-o out.csv] [--no-calibrate]
 
 Progress goes to standard error; results to standard output (a table, or CSV with --csv) or,
-with -o, to a CSV file (the original columns plus label and one probability column per label).
+with -o, to a CSV file (the original columns plus label, one probability column per label, the
+margin and whether it is unsure). The margin is the top probability minus the second; below
+--unsure-below (default: the app's setting, 0.10 unless changed) a result is marked unsure.
 Ctrl+C stops the batch and keeps (and writes) what was scored. Exit status 130 then.
 """
 
@@ -25,6 +27,7 @@ from desktop_app.cli_common import (
 )
 from desktop_app.cli_output import note as _note
 from desktop_app.core.engine.params import SamplingParams
+from desktop_app.core.storage.settings_schema import Sentiment
 from desktop_app.core.tasks.sentiment import (
     DEFAULT_LABELS,
     ItemResult,
@@ -56,6 +59,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--no-calibrate", action="store_true",
                    help="skip contextual calibration (dividing by the prompt's own bias)")  # fmt: skip
     p.add_argument("--reason", action="store_true", help="add a one-sentence reason per text")
+    p.add_argument("--unsure-below", type=_share, metavar="X",
+                   help="mark a result unsure when its margin (top probability minus the second) "
+                   "is below X, 0 to 1 (default: the app's setting)")  # fmt: skip
     p.add_argument("-o", "--output", metavar="OUT.csv", help="write the results to a CSV file")
     p.add_argument("--csv", action="store_true", help="CSV on standard output instead of a table")
     p.add_argument("--model", metavar="MODEL",
@@ -95,10 +101,23 @@ class _ProgressLine:
                 _note(f"[{done}/{total}] {rate:.1f} texts/s")
 
 
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"give a number from 0 to 1, not {text}")
+    return value
+
+
 def run(args: argparse.Namespace, settings: Any) -> int:
     if (args.text is None) == (args.file is None):
         raise ValueError("give either a TEXT or --file FILE")
     labels = parse_labels(args.labels)
+    below = getattr(args, "unsure_below", None)
+    if below is None:
+        below = settings.value(Sentiment.unsure_below)
     reason_sampling = _reason_sampling(args)
     table: Table | None = None
     if args.file:
@@ -133,19 +152,21 @@ def run(args: argparse.Namespace, settings: Any) -> int:
         table = Table(["text"], [[t] for t in texts], 0)
     if args.output:
         try:
-            path = export_csv(table.rows, table.columns, results, args.output, labels=labels)
+            path = export_csv(
+                table.rows, table.columns, results, args.output, labels=labels, unsure_below=below
+            )
         except OSError as exc:
             _note(f"error: cannot write {args.output}: {exc.strerror or exc}; results follow")
-            _write_csv(table, results, labels)
+            _write_csv(table, results, labels, below)
             return 1
         if not args.quiet:
             _note(f"wrote {path}")
     elif args.csv:
-        _write_csv(table, results, labels)
+        _write_csv(table, results, labels, below)
     elif args.text is not None:
-        _print_one(results[0], labels)
+        _print_one(results[0], labels, below)
     else:
-        _print_table(table, results, labels)
+        _print_table(table, results, labels, below)
 
     errors = sum(1 for r in results if r.error)
     if not args.quiet and report is not None:
@@ -171,20 +192,25 @@ def _reason_sampling(args: argparse.Namespace) -> SamplingParams:
     return sampling
 
 
-def _print_one(result: ItemResult, labels: tuple[str, ...]) -> None:
+def _print_one(result: ItemResult, labels: tuple[str, ...], below: float) -> None:
     if result.error:
         print(f"error: {result.error}")
         return
-    print(result.label)
+    print(f"{result.label} (unsure)" if result.unsure(below) else result.label)
     width = max(len(label) for label in labels)
     for label in labels:
         print(f"  {label:<{width}}  {result.probs[label]:.3f}")
+    margin = result.margin or 0.0
+    verdict = f"unsure: below {below:.2f}" if result.unsure(below) else f"sure: {below:.2f} or more"
+    print(f"margin: {margin:.3f} ({verdict}; {result.label} vs {result.runner_up})")
     if result.reason:
         print(f"reason: {result.reason}")
 
 
-def _print_table(table: Table, results: list[ItemResult], labels: tuple[str, ...]) -> None:
-    heads = ["#", "label", *labels]
+def _print_table(
+    table: Table, results: list[ItemResult], labels: tuple[str, ...], below: float
+) -> None:
+    heads = ["#", "label", *labels, "margin", "unsure"]
     width = max(max(len(h) for h in heads[1:]), 8)
     print(f"{heads[0]:>5}  " + "  ".join(f"{h:<{width}}" for h in heads[1:]) + "  text")
     for i, (text, res) in enumerate(zip(table.texts, results, strict=True), start=1):
@@ -194,12 +220,17 @@ def _print_table(table: Table, results: list[ItemResult], labels: tuple[str, ...
             print(f"{i:>5}  {'-':<{width}}  error: {res.error}  | {snippet}")
             continue
         probs = "  ".join(f"{res.probs[label]:<{width}.3f}" for label in labels)
-        line = f"{i:>5}  {res.label or '':<{width}}  {probs}  {snippet}"
+        flag = "unsure" if res.unsure(below) else "-"
+        figures = f"{probs}  {res.margin or 0.0:<{width}.3f}  {flag:<{width}}"
+        line = f"{i:>5}  {res.label or '':<{width}}  {figures}  {snippet}"
         print(line + (f"\n       reason: {res.reason}" if res.reason else ""))
 
 
-def _write_csv(table: Table, results: list[ItemResult], labels: tuple[str, ...]) -> None:
-    csv.writer(sys.stdout).writerows(result_rows(table.rows, table.columns, results, labels))
+def _write_csv(
+    table: Table, results: list[ItemResult], labels: tuple[str, ...], below: float
+) -> None:
+    rows = result_rows(table.rows, table.columns, results, labels, unsure_below=below)
+    csv.writer(sys.stdout).writerows(rows)
 
 
 __all__ = ["add_parser", "run"]

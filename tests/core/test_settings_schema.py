@@ -61,6 +61,7 @@ OLD_FILE = {
         "examples": [["great", "positive"]],
         "calibrate": True,
         "reason": False,
+        "unsure_below": 0.1,
     },
 }
 

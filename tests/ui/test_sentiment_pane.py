@@ -26,6 +26,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.engine.params import LoadParams
 from desktop_app.core.storage.paths import AppPaths
 from desktop_app.core.storage.settings import Settings
+from desktop_app.core.storage.settings_schema import Sentiment
 from desktop_app.core.tasks.sentiment import NOT_SCORED
 from desktop_app.ui.engine_service import EngineService
 from desktop_app.ui.sentiment.pane import SentimentPane
@@ -42,12 +43,14 @@ class Host:
     def __init__(self, qtbot: QtBot) -> None:
         paths = AppPaths.current().ensure()
         self.settings = Settings.load(paths.settings_file)
+        # these tests read the labels themselves; "unsure" (issue 14) has test_sentiment_unsure.py
+        self.settings.put(Sentiment.unsure_below, 0.0)
         self.service = EngineService(paths.log_dir)
         self.sentiment = SentimentPane(self.service, self.settings)
         self.messages: list[str] = []
         self.sentiment.status_message.connect(self.messages.append)
         qtbot.addWidget(self.sentiment)
-        self.sentiment.resize(940, 640)
+        self.sentiment.resize(1400, 700)  # wide enough for every column (a narrow one hides some)
         self.sentiment.show()
 
     def load_model(self, model: Path) -> None:

@@ -40,10 +40,13 @@ from desktop_app.core.controllers.sentiment_events import (
     RowDone,
     RowsReset,
     TableLoaded,
+    UnsureChanged,
     label_counts,
+    unsure_counts,
 )
 from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.tasks.sentiment import (
+    DEFAULT_UNSURE_BELOW,
     NOT_SCORED,
     ItemResult,
     SentimentTask,
@@ -71,7 +74,63 @@ class _Scored:
     result: ItemResult
 
 
-class SentimentController(Listeners):
+class _Readings:
+    """What the controller's state says (for the views): the controller's queries, apart from
+    its flows."""
+
+    busy: str | None
+    run_options: Options | None
+    one_options: Options | None
+    results: list[ItemResult | None]
+    finished: bool
+    error: BaseException | None
+    exported: bool
+    unsure_below: float
+
+    @property
+    def running(self) -> bool:
+        return self.busy == "batch"
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The columns of the results: the labels of the last run."""
+        return self.run_options.labels if self.run_options is not None else ()
+
+    @property
+    def one_labels(self) -> tuple[str, ...]:
+        """The labels the one-text result is over."""
+        return self.one_options.labels if self.one_options is not None else ()
+
+    @property
+    def with_reason(self) -> bool:
+        return self.run_options is not None and self.run_options.reason
+
+    def has_results(self) -> bool:
+        return any(r is not None for r in self.results)
+
+    @property
+    def unsaved(self) -> bool:
+        """Results not yet exported (a view asks before throwing them away)."""
+        return not self.exported and self.has_results()
+
+    def counts(self) -> tuple[dict[str, int], int]:
+        """Texts per label, and texts without one (see `label_counts`)."""
+        return label_counts(self.results, failed=self.finished and self.error is not None)
+
+    def unsure_counts(self) -> dict[str, int]:
+        """Per label, how many of its texts are unsure (see `set_unsure_below`)."""
+        return unsure_counts(self.results, self.unsure_below)
+
+    def unsure(self, result: ItemResult | None) -> bool:
+        """Whether `result` is too close to call by the threshold set now."""
+        return result is not None and result.unsure(self.unsure_below)
+
+    def outcome(self) -> Outcome:
+        """The rows so far: labelled, with errors, not scored (see `Outcome.of`)."""
+        return Outcome.of(self.results, failed=self.finished and self.error is not None)
+
+
+class SentimentController(_Readings, Listeners):
     """The Sentiment feature's flows and state; a pane renders it and forwards actions.
 
     `engine()` gives the engine to use now (the local one or a remote server), or None when no
@@ -79,7 +138,13 @@ class SentimentController(Listeners):
     that delivers on its thread). Listeners get an `Event` after each change.
     """
 
-    def __init__(self, engine: Callable[[], Engine | None], runner: Runner = thread_runner) -> None:
+    def __init__(
+        self,
+        engine: Callable[[], Engine | None],
+        runner: Runner = thread_runner,
+        *,
+        unsure_below: float = DEFAULT_UNSURE_BELOW,
+    ) -> None:
         self._engine = engine
         self.runner = runner
         self._listeners: list[Listener] = []
@@ -112,42 +177,8 @@ class SentimentController(Listeners):
         # what the views last showed, so a rebuilt one shows the same
         self.options_draft: OptionsDraft | None = None
         self.flow = "one"  # "one" | "batch": the tab last looked at
-
-    # ---- state ---------------------------------------------------------------------------
-
-    @property
-    def running(self) -> bool:
-        return self.busy == "batch"
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        """The columns of the results: the labels of the last run."""
-        return self.run_options.labels if self.run_options is not None else ()
-
-    @property
-    def one_labels(self) -> tuple[str, ...]:
-        """The labels the one-text result is over."""
-        return self.one_options.labels if self.one_options is not None else ()
-
-    @property
-    def with_reason(self) -> bool:
-        return self.run_options is not None and self.run_options.reason
-
-    def has_results(self) -> bool:
-        return any(r is not None for r in self.results)
-
-    @property
-    def unsaved(self) -> bool:
-        """Results not yet exported (a view asks before throwing them away)."""
-        return not self.exported and self.has_results()
-
-    def counts(self) -> tuple[dict[str, int], int]:
-        """Texts per label, and texts without one (see `label_counts`)."""
-        return label_counts(self.results, failed=self.finished and self.error is not None)
-
-    def outcome(self) -> Outcome:
-        """The rows so far: labelled, with errors, not scored (see `Outcome.of`)."""
-        return Outcome.of(self.results, failed=self.finished and self.error is not None)
+        # a result whose margin (top minus second probability) is below this is "unsure"
+        self.unsure_below = unsure_below
 
     # ---- the batch file ------------------------------------------------------------------
 
@@ -299,16 +330,35 @@ class SentimentController(Listeners):
             self.analyzing = False
             self._notify(OneEnded(None, None))
 
+    # ---- what the results read as -------------------------------------------------------
+
+    def set_unsure_below(self, below: float) -> bool:
+        """A new threshold for "unsure" (a display rule: nothing is scored again); an
+        `UnsureChanged` follows if it changed."""
+        below = min(1.0, max(0.0, float(below)))
+        if below == self.unsure_below:
+            return False
+        self.unsure_below = below
+        self._notify(UnsureChanged(below))
+        return True
+
     # ---- export --------------------------------------------------------------------------
 
     def export(self, path: str | Path, *, unreached: str = NOT_SCORED) -> Path:
-        """Write the file's columns plus label and probabilities per row as CSV (atomically);
-        OSError if it cannot be written, and nothing is lost. Rows with no result say
-        `unreached`."""
+        """Write the file's columns plus label, probabilities, margin and unsure per row as CSV
+        (atomically); OSError if it cannot be written, and nothing is lost. Rows with no result
+        say `unreached`."""
         if self.table is None:
             raise ValueError("no batch file")
         results = [r or ItemResult(None, {}, unreached) for r in self.results]
-        written = export_csv(self.table.rows, self.table.columns, results, path, labels=self.labels)
+        written = export_csv(
+            self.table.rows,
+            self.table.columns,
+            results,
+            path,
+            labels=self.labels,
+            unsure_below=self.unsure_below,
+        )
         self.exported = True
         self._notify(Exported(written, len(results)))
         return written

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.core.tasks.sentiment import NOT_SCORED, ItemResult
+from desktop_app.core.tasks.sentiment import DEFAULT_UNSURE_BELOW, NOT_SCORED, ItemResult
 
 __all__ = [
     "BatchEnded",
@@ -32,7 +32,9 @@ __all__ = [
     "RowDone",
     "RowsReset",
     "TableLoaded",
+    "UnsureChanged",
     "label_counts",
+    "unsure_counts",
 ]
 
 
@@ -56,6 +58,7 @@ class OptionsDraft:
     examples: tuple[tuple[str, str], ...]
     calibrate: bool
     reason: bool
+    unsure_below: float = DEFAULT_UNSURE_BELOW
 
 
 @dataclass
@@ -112,6 +115,15 @@ def label_counts(
         elif r.error != NOT_SCORED:
             unlabelled += 1
     return counts, unlabelled
+
+
+def unsure_counts(results: Sequence[ItemResult | None], below: float) -> dict[str, int]:
+    """Per label, how many of its texts are unsure (a margin under `below`)."""
+    counts: dict[str, int] = {}
+    for r in results:
+        if r is not None and r.label is not None and r.unsure(below):
+            counts[r.label] = counts.get(r.label, 0) + 1
+    return counts
 
 
 # ---- events: what changed, for the views (called on the runner's thread) --------------------
@@ -197,6 +209,13 @@ class OneEnded:
     error: BaseException | None
 
 
+@dataclass(frozen=True)
+class UnsureChanged:
+    """The margin under which a result is unsure changed: every result reads anew."""
+
+    below: float
+
+
 Event = (
     ReadStarted
     | TableLoaded
@@ -210,5 +229,6 @@ Event = (
     | Exported
     | OneStarted
     | OneEnded
+    | UnsureChanged
 )
 Listener = Callable[[Event], None]

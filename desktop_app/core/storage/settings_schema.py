@@ -239,6 +239,11 @@ class Sentiment:
     reason: Setting[bool] = Setting(
         "sentiment.reason", False, BOOL, "Ask for a one-line reason per text."
     )
+    unsure_below: Setting[float] = Setting(
+        "sentiment.unsure_below", 0.10, NUMBER,
+        "A result whose margin (top probability minus the second) is below this is unsure.",
+        minimum=0, maximum=1,
+    )  # fmt: skip
 
 
 GROUPS = (Top, Load, Sampling, Models, Hub, Remote, Summarize, Sentiment)

@@ -18,8 +18,8 @@ import io
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,31 +29,42 @@ from desktop_app.core.engine.label_scores import ClassifyRequest
 from desktop_app.core.engine.params import ChatRequest, SamplingParams
 from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.errors import AppError, CancelledError
-from desktop_app.core.storage.atomic import write_atomic
+from desktop_app.core.tasks.sentiment_results import (
+    DEFAULT_LABELS,
+    DEFAULT_UNSURE_BELOW,
+    NOT_SCORED,
+    ItemResult,
+    clean,
+    export_csv,
+    result_columns,
+    result_rows,
+)
 
-DEFAULT_LABELS = ("positive", "negative", "neutral")
-NOT_SCORED = "Not scored: the batch was cancelled first."
+# The results and their CSV live in sentiment_results.py; they are imported from here too.
+__all__ = [
+    "DEFAULT_LABELS",
+    "DEFAULT_UNSURE_BELOW",
+    "NOT_SCORED",
+    "TABLE_SUFFIXES",
+    "ItemResult",
+    "SentimentTask",
+    "Table",
+    "clean",
+    "decode_bytes",
+    "export_csv",
+    "first_sentence",
+    "parse_labels",
+    "read_table",
+    "result_columns",
+    "result_rows",
+]
+
 TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".xlsx", ".xlsm", ".txt")
 
-_SURROGATES = re.compile("[\ud800-\udfff]")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|[。！？]")
 
 Progress = Callable[[int, int, int, "ItemResult"], None]  # (done, total, index, result)
 Cancel = Callable[[], bool] | threading.Event
-
-
-@dataclass(frozen=True)
-class ItemResult:
-    """One text's label and probabilities (every label, summing to 1), or why there are none."""
-
-    label: str | None
-    probs: dict[str, float] = field(default_factory=dict)
-    error: str | None = None
-    reason: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and self.label is not None
 
 
 def parse_labels(text: str) -> tuple[str, ...]:
@@ -224,11 +235,6 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return found.text, found.codec
 
 
-def clean(text: str) -> str:
-    """Undecodable bytes (lone surrogates) become U+FFFD, so the text can be written out."""
-    return _SURROGATES.sub("\ufffd", text)
-
-
 def read_table(
     path: str | os.PathLike[str],
     column: str | int | None = None,
@@ -332,75 +338,3 @@ def _pick_column(columns: list[str], column: str | int | None) -> int:
         if name == column or name.casefold() == column.casefold():
             return i
     raise ValueError(f"no column named {column!r}; the columns are: {', '.join(columns)}")
-
-
-# ---- writing results ----------------------------------------------------------------------------
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    candidate, n = name, 2
-    while candidate in taken:
-        candidate = f"{name}_{n}"
-        n += 1
-    taken.add(candidate)
-    return candidate
-
-
-def result_columns(
-    original_columns: Sequence[str], labels: Sequence[str], with_reason: bool
-) -> list[str]:
-    """Names of the added columns: label, p_<label> per label, error (and reason)."""
-    taken = set(original_columns)
-    label_col = (
-        _unique("label", taken) if "label" not in taken else _unique("predicted_label", taken)
-    )
-    names = [label_col] + [_unique(f"p_{label}", taken) for label in labels]
-    names.append(_unique("error", taken))
-    if with_reason:
-        names.append(_unique("reason", taken))
-    return names
-
-
-def result_rows(
-    rows: Sequence[Sequence[str]],
-    original_columns: Sequence[str],
-    results: Sequence[ItemResult],
-    labels: Sequence[str] | None = None,
-) -> Iterator[list[str]]:
-    """The header, then each row: original cells, label, p_<label> per label, error (, reason)."""
-    if len(rows) != len(results):
-        raise ValueError(f"{len(rows)} rows but {len(results)} results")
-    if labels is None:
-        labels = next((list(r.probs) for r in results if r.probs), [])
-    with_reason = any(r.reason for r in results)
-    yield [clean(c) for c in original_columns] + result_columns(
-        original_columns, labels, with_reason
-    )
-    for row, res in zip(rows, results, strict=True):
-        cells = [clean(str(c)) for c in row]
-        cells += [""] * (len(original_columns) - len(cells))
-        cells.append(res.label or "")
-        cells += [f"{res.probs[lab]:.4f}" if lab in res.probs else "" for lab in labels]
-        cells.append(res.error or "")
-        if with_reason:
-            cells.append(res.reason or "")
-        yield cells
-
-
-def export_csv(
-    rows: Sequence[Sequence[str]],
-    original_columns: Sequence[str],
-    results: Sequence[ItemResult],
-    path: str | os.PathLike[str],
-    *,
-    labels: Sequence[str] | None = None,
-) -> Path:
-    """Write the original columns plus the label, one probability column per label and the
-    error (if any) per row, as UTF-8 with BOM (Excel reads it as Unicode). Atomic: a temporary
-    file in the same folder replaces the target only when complete."""
-    lines = list(result_rows(rows, original_columns, results, labels))
-    target = Path(path)
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer).writerows(lines)
-    write_atomic(target, buffer.getvalue().encode("utf-8-sig"))
-    return target

@@ -26,6 +26,7 @@ from desktop_app.core.controllers.sentiment import (
     RowsReset,
     SentimentController,
     TableLoaded,
+    UnsureChanged,
 )
 from desktop_app.core.tasks.sentiment import NOT_SCORED, TABLE_SUFFIXES
 from desktop_app.ui.background import error_text
@@ -88,7 +89,7 @@ class BatchPanel(BatchRender):
         c = self.controller
         if isinstance(event, RowDone):
             self.model.set_result(event.index, event.result)
-            self.chart.add(event.result.label if event.result.ok else None)
+            self.chart.add(event.result.label if event.result.ok else None, c.unsure(event.result))
             self.progress.setValue(c.progress.done)
             if not c.cancel_requested:
                 self.progress_label.setText(self._progress_text())
@@ -126,6 +127,10 @@ class BatchPanel(BatchRender):
         elif isinstance(event, RowsReset):
             self._show_rows()
             self.sync(self._ready)
+        elif isinstance(event, UnsureChanged):
+            self.model.set_unsure_below(event.below)
+            self.chart.set_counts(*c.counts(), c.unsure_counts())
+            self._filter_changed()  # the rows shown as unsure changed
 
     def _changed_busy(self) -> None:
         self.sync(self._ready)
@@ -148,7 +153,7 @@ class BatchPanel(BatchRender):
         self.model.finish_run(c.results)
         if event.error is not None:
             self.model.fail_rest(self._not_scored(event.error))
-        self.chart.set_counts(*c.counts())
+        self.chart.set_counts(*c.counts(), c.unsure_counts())
         self._show_progress()
         summary = self.progress_label.text()
         self._changed_busy()

@@ -1,6 +1,11 @@
 """The batch tab's widgets: the file and its text column, the run's buttons and progress, the
-filterable sorted results table and the label chart. Building and table chores only; `batch.
-BatchPanel` renders the controller into them and forwards what the user does.
+filterable sorted results table, the selected row's details and the label chart. Building and
+table chores only; `batch.BatchPanel` renders the controller into them and forwards what the
+user does.
+
+The text column takes the width the narrow columns leave (elided, the whole text in its tooltip
+and in the details under the table); the file and its text column sit on two rows, so nothing
+is cut at 800x600 in either language.
 
 `BatchLayout` is a base of `BatchPanel`: its strings are looked up at run time under the
 panel's name (tests/ui/test_translations.py, RUNTIME_CONTEXT).
@@ -11,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,16 +26,26 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop_app.ui.core_text import shown
 from desktop_app.ui.sentiment.chart import LabelChart
+from desktop_app.ui.sentiment.labels import shown_label, unsure_text
 from desktop_app.ui.sentiment.options import as_hint
-from desktop_app.ui.sentiment.results_model import ALL, ERRORS, ResultsFilter, ResultsModel
+from desktop_app.ui.sentiment.results_model import (
+    ALL,
+    ERRORS,
+    UNSURE,
+    ResultsFilter,
+    ResultsModel,
+)
 
 
 class BatchLayout(QWidget):
@@ -82,9 +97,12 @@ class BatchLayout(QWidget):
         row1 = QHBoxLayout()
         row1.addWidget(self.open_button)
         row1.addWidget(self.file_label, 1)
-        row1.addWidget(column_label)
-        row1.addWidget(self.column_combo)
-        row1.addWidget(self.header_check)
+        row1b = QHBoxLayout()
+        row1b.addWidget(column_label)
+        row1b.addWidget(self.column_combo)
+        row1b.addSpacing(12)
+        row1b.addWidget(self.header_check)
+        row1b.addStretch(1)
 
         # the run
         self.run_button = QPushButton(self.tr("Run"))
@@ -143,7 +161,25 @@ class BatchLayout(QWidget):
         self.view.setWordWrap(False)
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self._widths: dict[int, int] = {}  # the narrow columns' widths, by column
+        self.view.installEventFilter(self)  # a narrower table hides the probability columns
         self.model.modelReset.connect(self._size_columns)
+        self.model.modelReset.connect(self._show_details)
+        self.model.dataChanged.connect(lambda *_a: self._show_details())
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setAccessibleName(self.tr("The selected row"))
+        self.details.setPlaceholderText(self.tr("Select a row to read its whole text here."))
+        self.details.setMinimumHeight(self.fontMetrics().height() * 2 + 12)
+        self.table_split = QSplitter(Qt.Orientation.Vertical)
+        self.table_split.setChildrenCollapsible(False)
+        self.table_split.addWidget(self.view)
+        self.table_split.addWidget(self.details)
+        self.table_split.setStretchFactor(0, 5)
+        self.table_split.setStretchFactor(1, 1)
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
             signal.connect(lambda *_a: self._show_counts())
         self.filter_edit.textChanged.connect(self._filter_changed)
@@ -158,41 +194,103 @@ class BatchLayout(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(row1)
+        layout.addLayout(row1b)
         layout.addLayout(row2)
         layout.addWidget(self.progress_label)
         layout.addLayout(row3)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.table_split, 1)
         layout.addWidget(chart_box)
 
     # ---- the table -----------------------------------------------------------------------
 
     def _size_columns(self) -> None:
-        """Narrow columns for numbers and labels; the text gets most of the rest, the last
-        column (error, or reason) what remains; every column can still be dragged wider."""
+        """Narrow columns for numbers, labels and the margin, a short one for errors (the whole
+        error in its tooltip); the text (and a reason) stretch over the rest of the width."""
         header = self.view.horizontalHeader()
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(24)
         fm = self.fontMetrics()
-        fixed = 0
         for col in range(self.model.columnCount()):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             kind, label = self.model.column_kind(col)
+            if kind in ("text", "reason"):
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+                continue
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             if kind == "number":
                 width = fm.horizontalAdvance(str(max(99, self.model.rowCount()))) + 24
             elif kind == "label":
-                names = [*self.model.labels, self.tr("Label")]
-                width = max(fm.horizontalAdvance(n) for n in names) + 40
+                names = [*(shown_label(x) for x in self.model.labels), self.tr("Label")]
+                width = max(fm.horizontalAdvance(n) for n in names) + 32
             elif kind == "prob":
-                width = max(fm.horizontalAdvance(label or ""), fm.horizontalAdvance("0.000")) + 22
-            else:
-                continue
+                name = shown_label(label or "")
+                width = max(fm.horizontalAdvance(name), fm.horizontalAdvance("0.000")) + 22
+            elif kind == "margin":
+                width = self._margin_width(False)
+            else:  # the error: mostly empty; its whole text in the tooltip and the details
+                width = fm.horizontalAdvance("M" * 7) + 16
             header.resizeSection(col, width)
-            fixed += width
-        free = max(0, self.view.viewport().width() - fixed)
-        text_share = 0.45 if self.model.with_reason else 0.6
-        header.resizeSection(1, max(fm.horizontalAdvance("M" * 10), int(free * text_share)))
-        if self.model.with_reason:
-            error_col = self.model.columnCount() - 2
-            header.resizeSection(error_col, max(80, int(free * 0.2)))
+            self._widths[col] = width
+        self._fit_columns()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Where the narrow columns would leave the text less than 40 % of the width (a small
+        window), the per-label probabilities and the error step aside (the selected row's
+        details and the tooltips still have them) and the margin shows just its number, so
+        the text stays readable without scrolling sideways."""
+        width = self.view.width() - 2 * self.view.frameWidth()
+        kinds = [self.model.column_kind(c)[0] for c in range(self.model.columnCount())]
+        fixed = sum(self._widths.get(c, 0) for c, kind in enumerate(kinds))
+        least = max(self.fontMetrics().horizontalAdvance("M" * 16), int(width * 0.4))
+        compact = width - fixed < least
+        for col, kind in enumerate(kinds):
+            self.view.setColumnHidden(col, compact and kind in ("prob", "error"))
+        if self.model.set_compact(compact):
+            for col, kind in enumerate(kinds):
+                if kind == "margin":
+                    self.view.horizontalHeader().resizeSection(col, self._margin_width(compact))
+
+    def _margin_width(self, compact: bool) -> int:
+        fm = self.fontMetrics()
+        sample = "0.000" if compact else self.tr("{0:.3f} · unsure").format(0.0)
+        return max(fm.horizontalAdvance(self.tr("Margin")), fm.horizontalAdvance(sample)) + 22
+
+    # ---- the selected row ----------------------------------------------------------------
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._show_details()
+
+    def _selected_row(self) -> int | None:
+        rows = self.view.selectionModel().selectedRows()
+        index: QModelIndex = rows[0] if rows else self.view.currentIndex()
+        if not index.isValid():
+            return None
+        row = self.proxy.mapToSource(index).row()
+        return row if 0 <= row < self.model.rowCount() else None
+
+    def _show_details(self) -> None:
+        """The selected row's whole text, its label and margin, its reason or error."""
+        row = self._selected_row()
+        if row is None:
+            self.details.setPlainText("")
+            return
+        res = self.model.result(row)
+        lines = [self.model.text(row)]
+        if res is not None and res.ok and res.label is not None:
+            figures = "  ".join(f"{shown_label(name)} {p:.1%}" for name, p in res.ranked())
+            verdict = unsure_text(res) if self.model.unsure(row) else shown_label(res.label)
+            lines.insert(0, self.tr("#{0} · {1} · {2}").format(row + 1, verdict, figures))
+            if res.reason:
+                lines.append(self.tr("Why: {0}").format(res.reason))
+        elif res is not None and res.error:
+            lines.insert(0, self.tr("#{0} · {1}").format(row + 1, shown(res.error)))
+        else:
+            lines.insert(0, self.tr("#{0}").format(row + 1))
+        self.details.setPlainText("\n".join(lines))
 
     def _fill_label_filter(self, labels: Sequence[str]) -> None:
         current = self.label_filter.currentData()
@@ -200,7 +298,8 @@ class BatchLayout(QWidget):
         self.label_filter.clear()
         self.label_filter.addItem(self.tr("All labels"), ALL)
         for label in labels:
-            self.label_filter.addItem(label, label)
+            self.label_filter.addItem(shown_label(label), label)
+        self.label_filter.addItem(self.tr("Unsure"), UNSURE)
         self.label_filter.addItem(self.tr("Errors"), ERRORS)
         self.label_filter.setCurrentIndex(max(0, self.label_filter.findData(current)))
         self.label_filter.blockSignals(False)

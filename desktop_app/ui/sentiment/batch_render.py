@@ -52,9 +52,10 @@ class BatchRender(BatchLayout):
         if c.finished and c.error is not None:
             failed = self._not_scored(c.error)
             results = [r if r is not None else ItemResult(None, {}, failed) for r in results]
+        self.model.unsure_below = c.unsure_below
         self.model.show(c.table.texts if c.table else [], c.labels, c.with_reason, results)
         self.chart.set_labels(c.labels)
-        self.chart.set_counts(*c.counts())
+        self.chart.set_counts(*c.counts(), c.unsure_counts())
         self._fill_label_filter(c.labels)
         self._show_progress()
 

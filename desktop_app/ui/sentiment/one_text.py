@@ -1,5 +1,7 @@
 """The Sentiment pane's "One text" tab: the text box and the result (a label, a bar per label,
-the reason). Widgets and drawing only; `pane.SentimentPane` wires them to the controller.
+the margin, the reason). Widgets and drawing only; `pane.SentimentPane` wires them to the
+controller. A near tie is no confident answer: below the margin the user set, the result reads
+"Unsure: positive 44% vs negative 44%", muted, instead of a big coloured label.
 
 `SentimentOneText` is a base of `SentimentPane`: its strings are looked up at run time under
 the pane's name (tests/ui/test_translations.py, RUNTIME_CONTEXT).
@@ -26,7 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.tasks.sentiment import TABLE_SUFFIXES, ItemResult
+from desktop_app.ui.core_text import shown
 from desktop_app.ui.sentiment.chart import label_color
+from desktop_app.ui.sentiment.labels import shown_label, unsure_text
 from desktop_app.ui.sentiment.options import PROBLEM_STYLE, as_hint
 
 BAR_STEPS = 1000  # a probability bar's range: 0.1 % steps
@@ -97,6 +101,11 @@ class SentimentOneText(QWidget):
         self.prob_grid = QGridLayout()
         self.prob_grid.setColumnStretch(1, 1)
         self.prob_grid.setHorizontalSpacing(10)
+        self.margin_label = QLabel()
+        self.margin_label.setAccessibleName(self.tr("Margin"))
+        self.margin_label.setWordWrap(True)
+        as_hint(self.margin_label)
+        self.margin_label.setVisible(False)
         self.reason_label = QLabel()
         self.reason_label.setAccessibleName(self.tr("Reason"))
         self.reason_label.setWordWrap(True)
@@ -106,6 +115,7 @@ class SentimentOneText(QWidget):
         rl = QVBoxLayout(result)
         rl.addWidget(self.result_label)
         rl.addLayout(self.prob_grid)
+        rl.addWidget(self.margin_label)
         rl.addWidget(self.reason_label)
         rl.addStretch(1)
         self._show_placeholder()
@@ -133,6 +143,8 @@ class SentimentOneText(QWidget):
                 widget.deleteLater()
         self.prob_bars = {}
         self.prob_texts = {}
+        self.margin_label.setVisible(False)
+        self.margin_label.setText("")
         self.reason_label.setVisible(False)
         self.reason_label.setText("")
 
@@ -141,15 +153,32 @@ class SentimentOneText(QWidget):
         self.result_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.result_label.setStyleSheet("")
 
-    def _show_result(self, labels: Sequence[str], result: ItemResult) -> None:
+    def _show_result(self, labels: Sequence[str], result: ItemResult, unsure_below: float) -> None:
         self._clear_result()
         if not result.ok or result.label is None:
-            self.result_label.setText(result.error or self.tr("No label."))
+            self.result_label.setText(shown(result.error or "") or self.tr("No label."))
             self.result_label.setStyleSheet(PROBLEM_STYLE)
             return
-        self.result_label.setText(result.label)
-        color = label_color(result.label, list(labels).index(result.label))
-        self.result_label.setStyleSheet(f"color: {color.name()};")
+        margin = result.margin or 0.0
+        if result.unsure(unsure_below):
+            self.result_label.setText(unsure_text(result))
+            self.result_label.setStyleSheet("")
+            as_hint(self.result_label)
+            self.margin_label.setText(
+                self.tr("Margin {0:.1%}: below {1:.0%}, too close to call.").format(
+                    margin, unsure_below
+                )
+            )
+        else:
+            self.result_label.setText(shown_label(result.label))
+            color = label_color(result.label, list(labels).index(result.label))
+            self.result_label.setStyleSheet(f"color: {color.name()};")
+            self.margin_label.setText(
+                self.tr("Margin {0:.1%} over {1} (unsure below {2:.0%}).").format(
+                    margin, shown_label(result.runner_up or ""), unsure_below
+                )
+            )
+        self.margin_label.setVisible(True)
         for i, label in enumerate(labels):
             self._add_bar(i, label, result.probs.get(label, 0.0), label == result.label)
         if result.reason:
@@ -157,13 +186,13 @@ class SentimentOneText(QWidget):
             self.reason_label.setVisible(True)
 
     def _add_bar(self, row: int, label: str, p: float, chosen: bool) -> None:
-        name = QLabel(label)
+        name = QLabel(shown_label(label))
         bar = QProgressBar()
         bar.setRange(0, BAR_STEPS)
         bar.setValue(round(p * BAR_STEPS))
         bar.setTextVisible(False)
         bar.setMaximumHeight(self.fontMetrics().height())
-        bar.setAccessibleName(self.tr("Probability of {0}").format(label))
+        bar.setAccessibleName(self.tr("Probability of {0}").format(shown_label(label)))
         pal = bar.palette()
         pal.setColor(QPalette.ColorRole.Highlight, label_color(label, row))
         bar.setPalette(pal)

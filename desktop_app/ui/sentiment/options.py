@@ -2,7 +2,9 @@
 
 What the user types is checked as they type (fewer than two labels, a label twice, an example
 whose label is not one of the labels) and a valid state is saved to the settings, so the
-options are there again next time.
+options are there again next time. The default labels are shown in the user's language and
+saved, and run, as the model's English words (labels.py). The margin under which a result is
+"unsure" is a display rule: changing it re-reads the results, it does not score them again.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QModelIndex,
     QPersistentModelIndex,
+    Qt,
     QTimer,
     Signal,
 )
@@ -27,6 +30,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableWidget,
@@ -38,7 +42,14 @@ from PySide6.QtWidgets import (
 from desktop_app.core.controllers.sentiment import Options, OptionsDraft
 from desktop_app.core.errors import SettingsError
 from desktop_app.core.storage.settings import Settings
+from desktop_app.core.storage.settings_schema import Sentiment
 from desktop_app.core.tasks.sentiment import DEFAULT_LABELS
+from desktop_app.ui.sentiment.labels import (
+    model_label,
+    model_labels_text,
+    shown_label,
+    shown_labels_text,
+)
 
 _SPLIT = re.compile(r"[,，、;；\n]")  # Chinese users type full-width commas
 SAVE_DELAY_MS = 400
@@ -89,6 +100,7 @@ class SentimentOptions(QWidget):
     """Labels, examples and the two switches; `changed` fires on every edit."""
 
     changed = Signal()
+    unsure_changed = Signal(float)  # the margin under which a result is unsure
     save_failed = Signal(str)  # the settings file could not be written
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
@@ -125,6 +137,23 @@ class SentimentOptions(QWidget):
                 "The model also writes why it chose the label. Slower: one short answer per text."
             )
         )
+
+        self.unsure = QSpinBox()
+        self.unsure.setRange(0, 50)
+        self.unsure.setSuffix("%")
+        self.unsure.setAccessibleName(self.tr("Unsure below a margin of"))
+        self.unsure.setToolTip(
+            self.tr(
+                "The margin is the top label's probability minus the second's. Below it the "
+                "result is shown as unsure (a near tie is no answer); 0 turns this off."
+            )
+        )
+        unsure_label = QLabel(self.tr("Unsure below a margin of"))
+        unsure_label.setWordWrap(True)
+        unsure_label.setBuddy(self.unsure)
+        unsure_row = QHBoxLayout()
+        unsure_row.addWidget(unsure_label, 1)
+        unsure_row.addWidget(self.unsure, 0, Qt.AlignmentFlag.AlignVCenter)
 
         examples_title = QLabel(self.tr("Examples (optional)"))
         _bold(examples_title)
@@ -164,6 +193,7 @@ class SentimentOptions(QWidget):
         layout.addSpacing(6)
         layout.addWidget(self.calibrate)
         layout.addWidget(self.reason)
+        layout.addLayout(unsure_row)
         layout.addSpacing(10)
         layout.addWidget(examples_title)
         layout.addWidget(examples_text)
@@ -175,6 +205,7 @@ class SentimentOptions(QWidget):
         self.labels_edit.textChanged.connect(self._edited)
         self.calibrate.toggled.connect(self._edited)
         self.reason.toggled.connect(self._edited)
+        self.unsure.valueChanged.connect(self._unsure_edited)
         self.examples.itemChanged.connect(self._edited)
         self._check()
 
@@ -184,12 +215,13 @@ class SentimentOptions(QWidget):
         labels = self.settings.get("sentiment.labels")
         if not (isinstance(labels, list) and all(isinstance(x, str) for x in labels)):
             labels = list(DEFAULT_LABELS)
-        self.labels_edit.setText(", ".join(labels))
+        self.labels_edit.setText(", ".join(shown_label(x) for x in labels))
         self.calibrate.setChecked(bool(self.settings.get("sentiment.calibrate", True)))
         self.reason.setChecked(bool(self.settings.get("sentiment.reason", False)))
+        self.unsure.setValue(round(self.settings.value(Sentiment.unsure_below) * 100))
         for pair in self.settings.get("sentiment.examples") or []:
             if isinstance(pair, (list, tuple)) and len(pair) == 2:
-                self.append_example(str(pair[0]), str(pair[1]), notify=False)
+                self.append_example(str(pair[0]), shown_label(str(pair[1])), notify=False)
 
     def save(self) -> None:
         """Write the options if they are valid; a settings file that cannot be written is said."""
@@ -199,9 +231,11 @@ class SentimentOptions(QWidget):
             return
         try:
             self.settings.set("sentiment.labels", list(labels))
-            self.settings.set("sentiment.examples", [list(p) for p in self._example_rows()])
+            examples = [[t, model_label(lab)] for t, lab in self._example_rows()]
+            self.settings.set("sentiment.examples", examples)
             self.settings.set("sentiment.calibrate", self.calibrate.isChecked())
             self.settings.set("sentiment.reason", self.reason.isChecked())
+            self.settings.put(Sentiment.unsure_below, self.unsure_below())
             self.settings.save()
         except SettingsError as exc:
             self.save_failed.emit(self.tr("The options could not be saved: {0}").format(exc))
@@ -209,11 +243,16 @@ class SentimentOptions(QWidget):
     # ---- what the user chose -------------------------------------------------------------
 
     def labels(self) -> tuple[str, ...] | None:
-        """The labels, or None while they are not valid (see `problem`)."""
+        """The labels as the model is asked about them, or None while they are not valid
+        (see `problem`)."""
         labels = split_labels(self.labels_edit.text())
         if self._labels_problem(labels):
             return None
-        return tuple(labels)
+        return tuple(model_label(x) for x in labels)
+
+    def unsure_below(self) -> float:
+        """The margin under which a result is unsure (0 to 0.5)."""
+        return self.unsure.value() / 100
 
     def options(self) -> Options | None:
         """What a run uses now, or None while the options are not valid."""
@@ -227,36 +266,44 @@ class SentimentOptions(QWidget):
     def draft(self) -> OptionsDraft:
         """The options as typed, valid or not (the controller keeps them for a rebuilt pane)."""
         return OptionsDraft(
-            self.labels_edit.text(),
-            tuple(self._example_rows()),
+            model_labels_text(self.labels_edit.text()),  # read again in another language
+            tuple((t, model_label(lab)) for t, lab in self._example_rows()),
             self.calibrate.isChecked(),
             self.reason.isChecked(),
+            self.unsure_below(),
         )
 
     def show_draft(self, draft: OptionsDraft) -> None:
         """Show options typed in an earlier panel; saved like an edit, if they are valid."""
         if draft == self.draft():
             return
-        for widget in (self.labels_edit, self.calibrate, self.reason, self.examples):
+        widgets = (self.labels_edit, self.calibrate, self.reason, self.unsure, self.examples)
+        for widget in widgets:
             widget.blockSignals(True)
         try:
-            self.labels_edit.setText(draft.labels_text)
+            self.labels_edit.setText(shown_labels_text(draft.labels_text))
             self.calibrate.setChecked(draft.calibrate)
             self.reason.setChecked(draft.reason)
+            self.unsure.setValue(round(draft.unsure_below * 100))
             self.examples.setRowCount(0)
             for text, label in draft.examples:
-                self.append_example(text, label, notify=False)
+                self.append_example(text, shown_label(label), notify=False)
         finally:
-            for widget in (self.labels_edit, self.calibrate, self.reason, self.examples):
+            for widget in widgets:
                 widget.blockSignals(False)
         self._edited()
 
     def examples_list(self) -> list[tuple[str, str]]:
-        """Complete examples, with each label spelt as in the labels."""
-        labels = {x.casefold(): x for x in split_labels(self.labels_edit.text())}
+        """Complete examples, with each label spelt as the model is asked about it."""
+        labels = {model_label(x).casefold(): model_label(x) for x in self._split()}
         return [
-            (t, labels.get(lab.casefold(), lab)) for t, lab in self._example_rows() if t and lab
+            (t, labels.get(model_label(lab).casefold(), lab))
+            for t, lab in self._example_rows()
+            if t and lab
         ]
+
+    def _split(self) -> list[str]:
+        return split_labels(self.labels_edit.text())
 
     def problem(self) -> str | None:
         """Why the options cannot be used now, or None."""
@@ -268,17 +315,17 @@ class SentimentOptions(QWidget):
             return self.tr("Give at least two labels, separated by commas.")
         seen: set[str] = set()
         for label in labels:
-            if label.casefold() in seen:
+            if model_label(label).casefold() in seen:  # "positive" and its translation, too
                 return self.tr("“{0}” is there twice: each label once, please.").format(label)
-            seen.add(label.casefold())
+            seen.add(model_label(label).casefold())
         return None
 
     def _examples_problem(self, labels: list[str]) -> str | None:
-        known = {x.casefold() for x in labels}
+        known = {model_label(x).casefold() for x in labels}
         for n, (text, label) in enumerate(self._example_rows(), start=1):
             if not text or not label:
                 return self.tr("Example {0} needs both a text and a label.").format(n)
-            if label.casefold() not in known:
+            if model_label(label).casefold() not in known:
                 return self.tr("Example {0}: “{1}” is not one of the labels.").format(n, label)
         return None
 
@@ -323,6 +370,10 @@ class SentimentOptions(QWidget):
         return out
 
     # ---- feedback ------------------------------------------------------------------------
+
+    def _unsure_edited(self, _value: int) -> None:
+        self._edited()
+        self.unsure_changed.emit(self.unsure_below())
 
     def _edited(self, *_args: Any) -> None:
         self._check()

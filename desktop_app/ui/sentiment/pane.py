@@ -32,11 +32,14 @@ from desktop_app.core.controllers.sentiment import (
     OneEnded,
     OneStarted,
     SentimentController,
+    UnsureChanged,
 )
 from desktop_app.core.storage.settings import Settings
+from desktop_app.core.storage.settings_schema import Sentiment
 from desktop_app.ui.background import error_text, gui_runner
 from desktop_app.ui.engine_service import EngineService
 from desktop_app.ui.sentiment.batch import BatchPanel
+from desktop_app.ui.sentiment.labels import shown_label, unsure_text
 from desktop_app.ui.sentiment.one_text import SentimentOneText, table_file
 from desktop_app.ui.sentiment.options import PROBLEM_STYLE, SentimentOptions, as_hint
 
@@ -61,7 +64,9 @@ class SentimentPane(SentimentOneText):
         super().__init__(parent)
         self.service = service
         self.settings = settings
-        self.controller = controller or SentimentController(lambda: service.client, gui_runner)
+        self.controller = controller or SentimentController(
+            lambda: service.client, gui_runner, unsure_below=settings.value(Sentiment.unsure_below)
+        )
         self._attached = False
         self.setAcceptDrops(True)
 
@@ -92,6 +97,7 @@ class SentimentPane(SentimentOneText):
         self.options = SentimentOptions(settings)
         self.options.changed.connect(self._options_changed)
         self.options.save_failed.connect(self.show_error)
+        self.options.unsure_changed.connect(lambda below: self.controller.set_unsure_below(below))
         self.batch = BatchPanel(self.options, self.controller)
         self.batch.status_message.connect(self.status_message)
         self.batch.figures_changed.connect(self.figures_changed)
@@ -155,13 +161,14 @@ class SentimentPane(SentimentOneText):
             self.options.show_draft(controller.options_draft)
         else:
             controller.options_draft = self.options.draft()
+        controller.set_unsure_below(self.options.unsure_below())
         if controller.one_text != self.input.toPlainText():
             self.input.setPlainText(controller.one_text)
         options = controller.one_options
         if controller.analyzing:
             self._show_analyzing(options is not None and options.reason)
         elif controller.one_result is not None:
-            self._show_result(controller.one_labels, controller.one_result)
+            self._show_result(controller.one_labels, controller.one_result, controller.unsure_below)
         else:
             self._clear_result()
             self._show_placeholder()
@@ -182,15 +189,22 @@ class SentimentPane(SentimentOneText):
             self._sync()
         elif isinstance(event, OneEnded):
             self._on_one_ended(event)
+        elif isinstance(event, UnsureChanged) and self.controller.one_result is not None:
+            c = self.controller
+            if not c.analyzing and c.one_result is not None:
+                self._show_result(c.one_labels, c.one_result, c.unsure_below)
 
     def _on_one_ended(self, event: OneEnded) -> None:
         result = event.result
         if result is not None:
-            self._show_result(self.controller.one_labels, result)
-            if result.ok and result.label is not None:
+            c = self.controller
+            self._show_result(c.one_labels, result, c.unsure_below)
+            if result.ok and result.label is not None and c.unsure(result):
+                self.status_message.emit(unsure_text(result))
+            elif result.ok and result.label is not None:
                 self.status_message.emit(
                     self.tr("Analyzed: {0} ({1:.0%})").format(
-                        result.label, result.probs.get(result.label, 0.0)
+                        shown_label(result.label), result.probs.get(result.label, 0.0)
                     )
                 )
             else:

@@ -1,5 +1,9 @@
 """The Sentiment pane's results table: one row per text of the batch file, filled as the texts
-are scored, and the proxy that sorts (probabilities as numbers) and filters it."""
+are scored, and the proxy that sorts (probabilities as numbers) and filters it.
+
+A row whose margin (top probability minus the second) is below the threshold the user set is
+unsure: its label is muted and italic, its margin cell says "unsure", and the label filter can
+show those rows alone. Default labels and the core's errors read in the user's language."""
 
 from __future__ import annotations
 
@@ -13,10 +17,13 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
 
-from desktop_app.core.tasks.sentiment import NOT_SCORED, ItemResult, clean
+from desktop_app.core.tasks.sentiment import DEFAULT_UNSURE_BELOW, NOT_SCORED, ItemResult, clean
+from desktop_app.ui.core_text import shown
 from desktop_app.ui.sentiment.chart import ERROR_COLOR, label_color
+from desktop_app.ui.sentiment.labels import shown_label, unsure_text
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # numbers for numeric columns, folded text otherwise
 
@@ -27,6 +34,7 @@ _TIP_CHARS = 2000
 
 ALL = "__all__"  # label filter: every row
 ERRORS = "__errors__"  # label filter: rows with an error (not scored included)
+UNSURE = "__unsure__"  # label filter: rows whose margin is below the threshold
 
 
 def _one_line(text: str, limit: int) -> str:
@@ -35,7 +43,8 @@ def _one_line(text: str, limit: int) -> str:
 
 
 class ResultsModel(QAbstractTableModel):
-    """Columns: #, text, label, one probability per label, error (and reason when asked)."""
+    """Columns: #, text, label, one probability per label, margin, error (and reason when
+    asked)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -43,10 +52,13 @@ class ResultsModel(QAbstractTableModel):
         self._results: list[ItemResult | None] = []
         self._labels: tuple[str, ...] = ()
         self._with_reason = False
+        self.unsure_below = DEFAULT_UNSURE_BELOW
+        self.compact = False  # a narrow table: the margin without the word "unsure"
         self.headers_base = {
             "number": self.tr("#"),
             "text": self.tr("Text"),
             "label": self.tr("Label"),
+            "margin": self.tr("Margin"),
             "error": self.tr("Error"),
             "reason": self.tr("Reason"),
         }
@@ -112,6 +124,31 @@ class ResultsModel(QAbstractTableModel):
                 self.index(0, 0), self.index(len(self._results) - 1, self.columnCount() - 1)
             )
 
+    def set_unsure_below(self, below: float) -> None:
+        """Another threshold: the rows read anew (nothing is scored again)."""
+        if below == self.unsure_below:
+            return
+        self.unsure_below = below
+        if self._texts:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._texts) - 1, self.columnCount() - 1)
+            )
+
+    def set_compact(self, compact: bool) -> bool:
+        """Show the margin as a bare number (unsure rows stay muted and italic); True if
+        that changed."""
+        if compact == self.compact:
+            return False
+        self.compact = compact
+        col = 3 + len(self._labels)
+        if self._texts:
+            self.dataChanged.emit(self.index(0, col), self.index(len(self._texts) - 1, col))
+        return True
+
+    def unsure(self, row: int) -> bool:
+        res = self._results[row]
+        return res is not None and res.unsure(self.unsure_below)
+
     @property
     def labels(self) -> tuple[str, ...]:
         return self._labels
@@ -138,7 +175,8 @@ class ResultsModel(QAbstractTableModel):
     # ---- columns -------------------------------------------------------------------------
 
     def column_kind(self, column: int) -> tuple[str, str | None]:
-        """("number" | "text" | "label" | "prob" | "error" | "reason", the label of a prob)."""
+        """("number" | "text" | "label" | "prob" | "margin" | "error" | "reason", the label of a
+        prob)."""
         n = len(self._labels)
         if column == 0:
             return "number", None
@@ -149,6 +187,8 @@ class ResultsModel(QAbstractTableModel):
         if 3 <= column < 3 + n:
             return "prob", self._labels[column - 3]
         if column == 3 + n:
+            return "margin", None
+        if column == 4 + n:
             return "error", None
         return "reason", None
 
@@ -159,7 +199,7 @@ class ResultsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._texts)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else 4 + len(self._labels) + (1 if self._with_reason else 0)
+        return 0 if parent.isValid() else 5 + len(self._labels) + (1 if self._with_reason else 0)
 
     def headerData(
         self,
@@ -171,9 +211,13 @@ class ResultsModel(QAbstractTableModel):
             return None
         kind, label = self.column_kind(section)
         if role == Qt.ItemDataRole.DisplayRole:
-            return label if kind == "prob" else self.headers_base[kind]
+            return shown_label(label or "") if kind == "prob" else self.headers_base[kind]
         if role == Qt.ItemDataRole.ToolTipRole and kind == "prob":
-            return self.tr("Probability of “{0}”").format(label)
+            return self.tr("Probability of “{0}”").format(shown_label(label or ""))
+        if role == Qt.ItemDataRole.ToolTipRole and kind == "margin":
+            return self.tr(
+                "The top probability minus the second; below {0:.0%} the result is unsure"
+            ).format(self.unsure_below)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -197,12 +241,23 @@ class ResultsModel(QAbstractTableModel):
             if kind == "text":
                 return _one_line(self._texts[row], _TIP_CHARS) or None
             if kind == "error" and res is not None and res.error:
-                return res.error
+                return shown(res.error)
             if kind == "reason" and res is not None and res.reason:
                 return res.reason
+            if kind in ("label", "margin") and res is not None and res.ok:
+                # the probabilities too: a narrow table hides their columns
+                figures = "  ".join(f"{shown_label(n)} {p:.1%}" for n, p in res.ranked())
+                return unsure_text(res) + "\n" + figures if self.unsure(row) else figures
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and kind in ("number", "prob"):
+        if role == Qt.ItemDataRole.TextAlignmentRole and kind in ("number", "prob", "margin"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if kind in ("label", "margin") and self.unsure(row):
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont(QApplication.font())
+                font.setItalic(True)
+                return font
         if role == Qt.ItemDataRole.ForegroundRole and kind == "error" and res is not None:
             return QColor(ERROR_COLOR if res.error == NOT_SCORED else "#c0392b")
         if (
@@ -222,12 +277,19 @@ class ResultsModel(QAbstractTableModel):
         if res is None:
             return None
         if kind == "label":
-            return res.label
+            return shown_label(res.label) if res.label is not None else None
         if kind == "prob":
             p = res.probs.get(label or "")
             return None if p is None else f"{p:.3f}"
+        if kind == "margin":
+            m = res.margin
+            if m is None:
+                return None
+            if self.unsure(row) and not self.compact:
+                return self.tr("{0:.3f} · unsure").format(m)
+            return f"{m:.3f}"
         if kind == "error":
-            return res.error
+            return shown(res.error) if res.error else None
         return res.reason
 
     def _sort_value(self, row: int, res: ItemResult | None, kind: str, label: str | None) -> object:
@@ -238,9 +300,13 @@ class ResultsModel(QAbstractTableModel):
         if kind == "prob":
             # rows without a probability (errors, not yet scored) sort below every number
             return float(res.probs.get(label or "", -1.0)) if res is not None else -1.0
+        if kind == "margin":
+            m = res.margin if res is not None else None
+            return -1.0 if m is None else float(m)
         if res is None:
             return ""
-        value = {"label": res.label, "error": res.error, "reason": res.reason}[kind]
+        shown_value = shown_label(res.label) if res.label else None
+        value = {"label": shown_value, "error": res.error, "reason": res.reason}[kind]
         return (value or "").casefold()
 
 
@@ -260,7 +326,7 @@ class ResultsFilter(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_label(self, label: str) -> None:
-        """A label, ALL, or ERRORS (rows with an error)."""
+        """A label, ALL, ERRORS (rows with an error) or UNSURE (rows too close to call)."""
         self.beginFilterChange()
         self._label = label
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
@@ -273,6 +339,9 @@ class ResultsFilter(QSortFilterProxyModel):
             res = model.result(source_row)
             if self._label == ERRORS:
                 if res is None or not res.error:
+                    return False
+            elif self._label == UNSURE:
+                if not model.unsure(source_row):
                     return False
             elif res is None or res.label != self._label:
                 return False

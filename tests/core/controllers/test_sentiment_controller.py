@@ -32,6 +32,7 @@ from desktop_app.core.controllers.sentiment import (
     RowsReset,
     SentimentController,
     TableLoaded,
+    UnsureChanged,
 )
 from desktop_app.core.engine.client import EngineClient
 from desktop_app.core.tasks.sentiment import NOT_SCORED
@@ -153,10 +154,36 @@ def test_batch_file_rows_progress_and_export(engine: EngineClient, tmp_path: Pat
     assert exported == Exported(out, 6)
     with out.open(encoding="utf-8-sig", newline="") as f:
         back = list(csv.reader(f))
-    assert back[0] == ["id", "text", "source", "label", *(f"p_{x}" for x in THREE), "error"]
+    assert back[0] == [
+        "id",
+        "text",
+        "source",
+        "label",
+        *(f"p_{x}" for x in THREE),
+        "margin",
+        "unsure",
+        "error",
+    ]
     assert [row[0] for row in back[1:]] == ["1", "2", "3", "4", "5", "6"]
     assert back[1][3] == "positive" and back[4][1] == "bad bytes \ufffd\ufffd here"
     assert math.isclose(sum(float(v) for v in back[1][4:7]), 1.0, abs_tol=0.001)
+
+    # "unsure" is read from the results by the threshold set now; nothing is scored again
+    margins = [r.margin for r in c.results if r is not None and r.ok]
+    assert len(margins) == 4 and all(m is not None and 0 <= m <= 1 for m in margins)
+    assert [row[8] for row in back[1:]] == [
+        "" if r is None or r.margin is None else str(r.margin < 0.10).lower() for r in c.results
+    ]
+    mark = seen.mark()
+    assert c.set_unsure_below(1.0) and not c.set_unsure_below(1.0)
+    assert seen.wait_for(UnsureChanged, mark) == UnsureChanged(1.0)
+    assert sum(c.unsure_counts().values()) == 4 and all(
+        c.unsure(r) for r in c.results if r and r.ok
+    )
+    c.set_unsure_below(0.0)
+    assert c.unsure_counts() == {} and not any(c.unsure(r) for r in c.results)
+    with c.export(tmp_path / "again.csv").open(encoding="utf-8-sig", newline="") as f:
+        assert {row[8] for row in list(csv.reader(f))[1:]} == {"false", ""}
 
     # another column: its texts, every result cleared
     assert c.choose_column(2)

@@ -239,7 +239,8 @@ def test_export_round_trip_keeps_original_columns(engine: EngineClient, tmp_path
     export_csv(rows, columns, results, out)
     assert [p.name for p in out.parent.iterdir()] == ["results.csv"]  # no temporary left
     table = read_table(out, "text")
-    assert table.columns == [*columns, "predicted_label", "p_positive", "p_negative", "error"]
+    added = ["predicted_label", "p_positive", "p_negative", "margin", "unsure", "error"]
+    assert table.columns == [*columns, *added]
     assert [r[:3] for r in table.rows] == rows
     for row, res in zip(table.rows, results, strict=True):
         assert row[3] == res.label
@@ -380,8 +381,11 @@ def test_cli_file_to_csv(
     settings = Settings.load(tmp_path / "settings.json")
     assert cli_sentiment.run(args, settings) == 0
     table = read_table(out)
-    assert table.columns == ["id", "review", "label", "p_positive", "p_negative", "error"]
-    assert table.rows[0][2] in ("positive", "negative") and table.rows[1][5]
+    assert table.columns == [
+        "id", "review", "label", "p_positive", "p_negative", "margin", "unsure", "error"
+    ]  # fmt: skip
+    assert table.rows[0][2] in ("positive", "negative") and table.rows[1][7]
+    assert table.rows[0][6] in ("true", "false") and table.rows[1][5:7] == ["", ""]
     args = parser.parse_args(["sentiment", POSITIVE[0], "--model", str(starter_model), "-q"])
     assert cli_sentiment.run(args, settings) == 0
     printed = capsys.readouterr().out.split()
