@@ -283,8 +283,33 @@ def parse_json(request: Request, body: bytes) -> Any:
     if not body.strip():
         raise bad_request("The request body is empty; send a JSON object.")
     try:
-        return json.loads(body)
+        parsed = json.loads(body)
     except (ValueError, RecursionError):
         raise bad_request(
             "We could not parse the JSON body of your request: it is not valid JSON."
         ) from None
+    where = _lone_surrogate(parsed)
+    if where is not None:  # JSON allows "\ud800"; no model (nor UTF-8) can take it
+        raise bad_request(
+            f"The request's text at {where} contains a lone surrogate (an unpaired \\uD800-"
+            "\\uDFFF escape): send valid Unicode text."
+        )
+    return parsed
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """Where (a JSON path like `messages[0].content`) a string holds an unpaired surrogate."""
+    stack: list[tuple[Any, str]] = [(value, "the body")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= c <= "\udfff" for c in item):
+                return path
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                if any("\ud800" <= c <= "\udfff" for c in key):
+                    return f"{path} (a key)"
+                stack.append((child, key if path == "the body" else f"{path}.{key}"))
+        elif isinstance(item, list):
+            stack.extend((child, f"{path}[{i}]") for i, child in enumerate(item))
+    return None

@@ -218,6 +218,13 @@ def test_malformed_bodies(server: ServerProcess, client: OpenAI) -> None:
         "POST", "/v1/chat/completions", b"[]", {"Content-Type": "application/json"}
     )
     assert status == 400 and "object" in body["error"]["message"]
+    lone = b'{"messages": [{"role": "user", "content": "hi \\ud800 there"}]}'  # valid JSON
+    status, _, body = server.request(
+        "POST", "/v1/chat/completions", lone, {"Content-Type": "application/json"}
+    )
+    assert status == 400, body  # was a 500 with the codec's message
+    assert "messages[0].content" in body["error"]["message"]
+    assert "lone surrogate" in body["error"]["message"]
     status, _, body = server.request(  # what a web page could send without a CORS preflight
         "POST", "/v1/chat/completions", json.dumps({"messages": CHAT}).encode(),
         {"Content-Type": "text/plain"},
