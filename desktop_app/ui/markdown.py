@@ -8,6 +8,7 @@ shown as text, links keep only http/https/mailto targets, and images never becom
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from collections.abc import Sequence
@@ -28,7 +29,14 @@ from pygments.styles import get_style_by_name  # type: ignore[import-untyped]
 from pygments.token import Token as PygmentsToken  # type: ignore[import-untyped]
 from pygments.util import ClassNotFound  # type: ignore[import-untyped]
 
-__all__ = ["RenderedMarkdown", "escape_plain", "render_markdown"]
+__all__ = [
+    "RenderedMarkdown",
+    "StreamRender",
+    "escape_plain",
+    "render_markdown",
+    "render_stream",
+    "warm_up",
+]
 
 LIGHT_STYLE = "friendly"
 DARK_STYLE = "monokai"
@@ -43,6 +51,10 @@ _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _GUESS_CANDIDATES = (
     "python", "bash", "c", "cpp", "html", "xml", "diff", "php", "perl", "ruby", "lua",
     "make", "docker", "tex", "ini",
+)  # fmt: skip
+_COMMON_LANGUAGES = (
+    "python", "bash", "sh", "javascript", "typescript", "json", "c", "cpp", "java", "rust", "go",
+    "sql", "yaml", "html", "css", "text",
 )  # fmt: skip
 _GUESS_MIN_LINES = 4
 _GUESS_MIN_SCORE = 0.1
@@ -258,6 +270,17 @@ class _QtRenderer(RendererHTML):
         match = re.search(r"text-align:\s*(left|right|center)", style)
         return f'<{tag} align="{match.group(1)}">' if match else f"<{tag}>"
 
+    def hr(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        # A one-pixel table row, not ``<hr>``: QTextDocument gives a ruler block an extra empty
+        # block when it is appended piece by piece, so a streamed answer would not match.
+        border = _state(env).theme.border
+        return (
+            '<table width="100%" border="0" cellspacing="0" cellpadding="0"'
+            ' style="margin-top: 6px; margin-bottom: 6px;"><tr>'
+            f'<td bgcolor="{border}" height="1" style="font-size: 1px;">&nbsp;</td>'
+            "</tr></table>\n"
+        )
+
     def blockquote_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
@@ -286,6 +309,13 @@ def _parser() -> MarkdownIt:
     return md
 
 
+def _render_tokens(tokens: Sequence[Token], state: _RenderState) -> RenderedMarkdown:
+    env: EnvType = {_ENV_KEY: state}
+    md = _parser()
+    rendered = md.renderer.render(tokens, md.options, env)
+    return RenderedMarkdown(html=str(rendered), code_blocks=state.code_blocks)
+
+
 def render_markdown(
     text: str,
     *,
@@ -298,16 +328,83 @@ def render_markdown(
     in one view get distinct ``copy:N`` links; the labels are parameters so they can be
     translated by the caller."""
     theme, formatter = _theme(dark)
-    state = _RenderState(
-        theme=theme,
-        formatter=formatter,
-        block_offset=block_offset,
-        copy_label=copy_label,
-        image_label=image_label,
-    )
+    state = _RenderState(theme, formatter, block_offset, copy_label, image_label)
     env: EnvType = {_ENV_KEY: state}
     rendered = _parser().render(text, env)
     return RenderedMarkdown(html=str(rendered), code_blocks=state.code_blocks)
+
+
+@dataclass(frozen=True)
+class StreamRender:
+    """A streamed answer's text split where more text can no longer change what came before.
+
+    ``settled`` renders the top-level blocks before ``cut`` (a character offset into the text
+    given); ``tail`` renders the rest, the last block, which the next tokens may still change.
+    Together they are exactly the rendering of the whole text.
+    """
+
+    settled: RenderedMarkdown
+    cut: int
+    tail: RenderedMarkdown
+
+
+_LISTS = ("bullet_list_open", "ordered_list_open")
+# An unfinished last line that may still turn out to be the next item of a list before it.
+_MARKER_PREFIX = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)]?)?\Z")
+
+
+def _line_offset(text: str, line: int) -> int:
+    """Where line number `line` (from 0) starts in `text`."""
+    offset = 0
+    for _ in range(line):
+        offset = text.index("\n", offset) + 1
+    return offset
+
+
+def render_stream(
+    text: str,
+    *,
+    final: bool = False,
+    dark: bool = False,
+    block_offset: int = 0,
+    copy_label: str = "Copy",
+    image_label: str = "image",
+) -> StreamRender:
+    """Render a streamed answer so far with the same rules as the finished one, in two parts
+    (see `StreamRender`); ``final``: the text is complete, everything is settled. ``text``
+    uses ``\\n`` line breaks only (the parser's line numbers are mapped back to offsets)."""
+    theme, formatter = _theme(dark)
+    tokens = _parser().parse(text, {})
+    starts = [i for i, t in enumerate(tokens) if t.level == 0 and t.nesting != -1 and t.map]
+    split = len(tokens) if final else starts[-1] if starts else 0
+    if not final and len(starts) >= 2 and tokens[starts[-2]].type in _LISTS:
+        last_line = text[_line_offset(text, tokens[split].map[0]) :]  # type: ignore[index]
+        if _MARKER_PREFIX.match(last_line):  # "3" may yet become "3. item" of the list above
+            split = starts[-2]
+    cut = len(text) if final else 0  # nothing but blank space yet: it may indent what follows
+    if split < len(tokens):
+        cut = _line_offset(text, tokens[split].map[0])  # type: ignore[index]
+    settled = _render_tokens(
+        tokens[:split], _RenderState(theme, formatter, block_offset, copy_label, image_label)
+    )
+    tail_offset = block_offset + len(settled.code_blocks)
+    tail = _render_tokens(
+        tokens[split:], _RenderState(theme, formatter, tail_offset, copy_label, image_label)
+    )
+    return StreamRender(settled, cut, tail)
+
+
+def warm_up() -> None:
+    """Load now what the first render of an answer would load lazily (the parser, both code
+    styles, the common lexers and the guess candidates: 60-140 ms the first time). Meant for a
+    background job at start, so the first answer does not pay for it on the GUI thread."""
+    guessed = "\n".join(["import os", "x = 1", "", "print(x)"])
+    sample = f"# a\n\n*b* `c`\n\n- d\n\n| e |\n|---|\n| f |\n\n```\n{guessed}\n```\n"
+    for dark in (False, True):
+        render_markdown(sample, dark=dark)
+    for lang in _COMMON_LANGUAGES:
+        with contextlib.suppress(ClassNotFound):
+            get_lexer_by_name(lang)
 
 
 def escape_plain(text: str) -> str:

@@ -168,3 +168,40 @@ def test_qt_document_reads_the_html(qapp: object) -> None:
     assert "Copy" in text
     # The copy link survives as an anchor the GUI can intercept.
     assert 'href="copy:2"' in doc.toHtml()
+
+
+def test_streamed_parts_add_up_to_the_whole_rendering() -> None:
+    """A streamed answer is rendered as settled blocks plus its last block; at every point the
+    two together are exactly the rendering of the text so far, and what was settled never
+    changes when more text arrives."""
+    from desktop_app.ui.markdown import render_stream
+
+    src = "Line one\nline two\n\n- a\n- b\n\n```python\nx = 1\n```\n\n---\n\n1. x\n2. y\n\nEnd"
+    settled = ""
+    start = 0
+    blocks = 0
+    for end in range(1, len(src) + 1):
+        part = render_stream(src[start:end], block_offset=blocks)
+        whole = render_markdown(src[start:end], block_offset=blocks).html
+        assert part.settled.html + part.tail.html == whole
+        settled += part.settled.html
+        start += part.cut
+        blocks += len(part.settled.code_blocks)
+    last = render_stream(src[start:], final=True, block_offset=blocks)
+    assert last.tail.html == "" and last.cut == len(src) - start
+    assert settled + last.settled.html == render_markdown(src).html
+
+
+def test_a_settled_list_waits_for_a_line_that_may_continue_it() -> None:
+    """ "3" after a blank line may still become "3. item" of the list above (one loose list):
+    the list is not settled until the line says otherwise."""
+    from desktop_app.ui.markdown import render_stream
+
+    assert render_stream("1. x\n2. y\n\n3").cut == 0
+    assert render_stream("1. x\n2. y\n\nThe end").cut == len("1. x\n2. y\n\n")
+    assert render_stream("   ").cut == 0  # blank space may yet indent a code block
+
+
+def test_a_rule_is_a_thin_table_row_not_an_hr() -> None:
+    out = render_markdown("a\n\n---\n\nb").html
+    assert "<hr" not in out and 'height="1"' in out

@@ -1,20 +1,36 @@
-"""The Chat pane's conversation view: messages as rich text, the streaming answer appended in place.
+"""The Chat pane's conversation view: messages as rich text, the streaming answer as markdown.
 
-While an answer streams, its text is inserted at the end of the document (work proportional to
-the new text only). When it completes, that one message is re-rendered as markdown. No remote
-resource is ever loaded: loadResource answers nothing, and links open only on click, outside.
+While an answer streams it is shown with the finished answer's markdown rules, rendered off the
+GUI thread block by block (`live_answer.LiveAnswer`); when it completes nothing is rendered
+again but its last block. Every message is appended through `rich_text.append_html`, so a
+message looks the same just finished and reopened later. No remote resource is ever loaded:
+loadResource answers nothing, and links open only on click, outside.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QTextBlockFormat, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
 
-from desktop_app.ui.markdown import escape_plain, render_markdown
+from desktop_app.ui.background import run
+from desktop_app.ui.chat.live_answer import LiveAnswer, RenderWorker
+from desktop_app.ui.chat.rich_text import append_html
+from desktop_app.ui.markdown import escape_plain, render_markdown, warm_up
+
+_warmed = False
+
+
+def _warm_up_once(owner: Transcript) -> None:
+    """Load the renderer's lazy parts off the GUI thread, once per process (see `warm_up`)."""
+    global _warmed
+    if not _warmed:
+        _warmed = True
+        run(owner, "markdown warm-up", warm_up, lambda _result: None)
 
 
 @dataclass
@@ -27,20 +43,22 @@ class ShownMessage:
 class Transcript(QTextBrowser):
     edit_requested = Signal(int)  # position of a user message
     copied = Signal(str)  # what was copied, for a status notice
+    answer_shown = Signal()  # a finished answer is on screen in its final form
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setAccessibleName(self.tr("Conversation"))
+        self.document().setUndoRedoEnabled(False)  # read-only: no history of every update
         self.anchorClicked.connect(self._on_anchor)
         self._messages: list[ShownMessage] = []
         self._code_blocks: list[str] = []
-        self._stream_start: int | None = None
-        self._stream_text: list[str] = []
+        self._live: LiveAnswer | None = None
+        self._render_worker: RenderWorker | None = None
         app = QApplication.instance()
         self.dark = bool(app.property("hearth_dark")) if app is not None else False
-        self._plain = QTextCharFormat()
+        _warm_up_once(self)
 
     # ---- never fetch anything ------------------------------------------------------------
 
@@ -49,60 +67,96 @@ class Transcript(QTextBrowser):
 
     # ---- content -------------------------------------------------------------------------
 
+    @property
+    def rendering(self) -> bool:
+        """True while an answer is shown in a form that is not yet its final one."""
+        return self._live is not None
+
+    @property
+    def caught_up(self) -> bool:
+        """Whether the page shows all of the answer streamed so far (it follows within frames)."""
+        return self._live is None or self._live.caught_up
+
     def set_messages(self, messages: list[ShownMessage]) -> None:
+        if self._live is not None:
+            self._live.drop()
+            self._live = None
         self._messages = list(messages)
         self._code_blocks = []
-        parts = [self._message_html(m) for m in self._messages]
-        self.setHtml("".join(parts))
-        self._stream_start = None
+        self.clear()
+        for m in self._messages:
+            self._append_message(m)
         self._scroll_to_end()
 
     def add_message(self, message: ShownMessage) -> None:
+        self._complete_live()
         self._messages.append(message)
-        cursor = self._new_block()
-        cursor.insertHtml(self._message_html(message))
+        self._append_message(message)
         self._scroll_to_end()
 
     def begin_answer(self, position: int) -> None:
-        cursor = self._new_block()
-        cursor.insertHtml(self._header_html("assistant", position))
-        cursor = self._new_block()
-        self._stream_start = cursor.position()
-        self._stream_text = []
+        self._complete_live()
+        self._append(self._header_html("assistant", position))
+        self._live = LiveAnswer(
+            self,
+            self.document(),
+            self._worker,
+            dark=self.dark,
+            block_offset=len(self._code_blocks),
+            copy_label=self.tr("Copy"),
+            on_update=self._following,
+            on_done=self._live_done,
+        )
         self._scroll_to_end()
 
     def append_tokens(self, text: str) -> None:
-        if self._stream_start is None:
+        if self._live is not None:
+            self._live.add(text)
+
+    def streamed_text(self) -> str:
+        return self._live.text if self._live is not None else ""
+
+    def end_answer(self, text: str, position: int, note: str = "") -> None:
+        """Show the answer's final form (soon: `answer_shown` says when), then `note`."""
+        live = self._live
+        if live is None or live.done:
             return
+        self._messages.append(ShownMessage("assistant", text, position))
+        live.finish(text, self._note_html(note) if note else "")
+
+    def add_notice(self, text: str) -> None:
+        self._complete_live()
+        self._append(self._note_html(text))
+        self._scroll_to_end()
+
+    def _complete_live(self) -> None:
+        """Something is appended after the answer: show its final form first (rarely needed:
+        an answer that failed, or a new one begun before the last one's end was shown)."""
+        if self._live is not None:
+            self._live.complete_now()
+
+    def _live_done(self) -> None:
+        live = self._live
+        assert live is not None
+        self._code_blocks += live.code_blocks
+        self._live = None
+        self.answer_shown.emit()
+
+    def _following(self, change: Callable[[], None]) -> None:
+        """Apply a change at the end of the page, keeping the view at the end if it was."""
         bar = self.verticalScrollBar()
         follow = bar.value() >= bar.maximum() - 4
-        self._end_cursor().insertText(text, self._plain)
-        self._stream_text.append(text)
+        change()
         if follow:
             bar.setValue(bar.maximum())
 
-    def streamed_text(self) -> str:
-        return "".join(self._stream_text)
+    def _worker(self) -> RenderWorker:
+        if self._render_worker is None:
+            self._render_worker = RenderWorker(self)
+        return self._render_worker
 
-    def end_answer(self, text: str, position: int, note: str = "") -> None:
-        """Replace the streamed plain text by the rendered message (once per answer)."""
-        if self._stream_start is None:
-            return
-        cursor = self.textCursor()
-        cursor.setPosition(self._stream_start)
-        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
-        cursor.setBlockFormat(QTextBlockFormat())
-        cursor.setCharFormat(self._plain)
-        message = ShownMessage("assistant", text, position)
-        self._messages.append(message)
-        cursor.insertHtml(self._body_html(message) + (self._note_html(note) if note else ""))
-        self._stream_start = None
-        self._scroll_to_end()
-
-    def add_notice(self, text: str) -> None:
-        self._new_block().insertHtml(self._note_html(text))
-        self._scroll_to_end()
+    def _append(self, html: str) -> None:
+        append_html(self.document(), html)
 
     # ---- html ----------------------------------------------------------------------------
 
@@ -137,26 +191,15 @@ class Transcript(QTextBrowser):
             return rendered.html
         return f"<p>{escape_plain(m.content)}</p>"
 
-    def _message_html(self, m: ShownMessage) -> str:
-        return self._header_html(m.role, m.position) + self._body_html(m)
+    def _append_message(self, m: ShownMessage) -> None:
+        """Header and body apart, as a streamed answer's are: the same blocks either way."""
+        self._append(self._header_html(m.role, m.position))
+        self._append(self._body_html(m))
 
     def _note_html(self, text: str) -> str:
         return f'<p style="color:#b06000"><i>{html.escape(text)}</i></p>'
 
     # ---- helpers -------------------------------------------------------------------------
-
-    def _new_block(self) -> QTextCursor:
-        """A fresh paragraph at the end, with no formatting carried over (links, code)."""
-        cursor = self._end_cursor()
-        if not self.document().isEmpty():
-            cursor.insertBlock(QTextBlockFormat(), self._plain)
-        cursor.setCharFormat(self._plain)
-        return cursor
-
-    def _end_cursor(self) -> QTextCursor:
-        cursor = self.textCursor()
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        return cursor
 
     def _scroll_to_end(self) -> None:
         bar = self.verticalScrollBar()
@@ -170,8 +213,9 @@ class Transcript(QTextBrowser):
 
     def _on_anchor(self, url: QUrl) -> None:
         scheme, _, rest = url.toString().partition(":")
-        if scheme == "copy" and rest.isdigit() and int(rest) < len(self._code_blocks):
-            QApplication.clipboard().setText(self._code_blocks[int(rest)])
+        blocks = self._code_blocks + (self._live.code_blocks if self._live is not None else [])
+        if scheme == "copy" and rest.isdigit() and int(rest) < len(blocks):
+            QApplication.clipboard().setText(blocks[int(rest)])
             self.copied.emit(self.tr("Code copied"))
         elif scheme == "msg-copy" and rest.isdigit():
             text = self.message_text(int(rest))
