@@ -84,6 +84,7 @@ class ApiServer:
             self._engine_crashed,
         )
         self._connections: dict[asyncio.Task[Any], asyncio.StreamWriter] = {}
+        self._idle_since: dict[asyncio.Task[Any], float] = {}  # waiting for a request head
         self._stop: asyncio.Event | None = None
         self._server: asyncio.Server | None = None
         self._restarting: asyncio.Future[None] | None = None
@@ -229,7 +230,8 @@ class ApiServer:
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
-        if len(self._connections) >= self.config.connection_limit or self.state == "stopping":
+        full = len(self._connections) >= self.config.connection_limit
+        if (full and not self._reap_idle()) or self.state == "stopping":
             error = ApiError(
                 503,
                 "The server has too many open connections; retry shortly.",
@@ -242,6 +244,7 @@ class ApiServer:
         self._connections[task] = writer
         try:
             while self.state != "stopping":
+                self._idle_since[task] = asyncio.get_running_loop().time()
                 try:
                     request = await http11.read_head(
                         reader, self.config.idle_timeout_s, self.config.head_timeout_s
@@ -251,6 +254,8 @@ class ApiServer:
                 except ApiError as exc:
                     await self._fail(reader, writer, exc)
                     break
+                finally:
+                    self._idle_since.pop(task, None)
                 if not await self._handle(request, reader, writer):
                     break
         except (ConnectionError, asyncio.CancelledError):
@@ -259,9 +264,23 @@ class ApiServer:
             log.exception("unexpected error on a connection")
         finally:
             self._connections.pop(task, None)
+            self._idle_since.pop(task, None)
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
+
+    def _reap_idle(self) -> bool:
+        """At the connection limit, close the connection that has waited longest for a request
+        (kept alive, or opened and never used): idle connections must not lock out /health.
+        False when every connection is in the middle of a request."""
+        if not self._idle_since:
+            return False
+        oldest = min(self._idle_since, key=self._idle_since.__getitem__)
+        self._idle_since.pop(oldest)
+        self._connections.pop(oldest, None)
+        oldest.cancel()  # its handler closes the socket
+        self.counters.reaped_idle += 1
+        return True
 
     async def _fail(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, error: ApiError

@@ -20,6 +20,7 @@ class Counters:
     rejected_queue_full: int = 0
     errors: int = 0
     completion_tokens: int = 0
+    reaped_idle: int = 0  # idle connections closed to make room for a new one
 
     def to_dict(self) -> dict[str, int]:
         return asdict(self)

@@ -355,6 +355,21 @@ def test_a_disconnect_before_a_whole_answer_stops_the_generation(server: ServerP
     assert cancelled_tokens(server, "completion")[-1] < 400
 
 
+def test_idle_connections_cost_nothing_and_are_reaped(server: ServerProcess) -> None:
+    """300 connections opened and never used (was: /health answered 503): the longest idle
+    ones are closed to make room, so the server stays reachable."""
+    idle = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(300)]
+    try:
+        status, _, body = server.request("GET", "/health", key=None)
+        assert status == 200 and body["status"] == "ok"
+        assert body["counters"]["reaped_idle"] >= 300 - 33  # the limit here: queue 1 + 32
+        idle[0].settimeout(10)
+        assert idle[0].recv(1) == b""  # the oldest was closed, not left hanging
+    finally:
+        for sock in idle:
+            sock.close()
+
+
 def test_a_full_queue_answers_429_at_once(server: ServerProcess, client: OpenAI) -> None:
     running = raw_request(server, "/v1/completions", {**LONG, "stream": True})
     read_events(running, 2)  # it holds the engine
