@@ -1,11 +1,15 @@
-"""Screenshots of the real app on a real (virtual) X screen, in English and in Chinese.
+"""Screenshots of the real app on a real (virtual) X screen: every pane, two sizes, en and zh_CN,
+light and dark.
 
-Writes PNGs of the chat pane mid-answer, the welcome page and the preferences dialog for each
-language, the Summarize and Sentiment panes, and the Models pane (library, catalog with fit
-indicators, a download in progress from the local Hub stand-in). Runs itself under Xvfb when
-there is no display (Debian: apt install xvfb).
+Writes PNGs named PANE-LANG-THEME-WxH.png (1600x1000 and the 800x600 minimum) of the welcome
+page, the preferences dialog, the chat pane mid-answer, the Summarize pane after a run in parts,
+the Sentiment pane (one text and a batch), and the Models pane (a download in progress from the
+local Hub stand-in, the library, the catalog with fit tiers, a Hub search). One process per
+language and theme, since translators and palettes are set at start-up. Runs itself under Xvfb
+when there is no display (Debian: apt install xvfb).
 
-    python scripts/screenshots.py [--out screenshots] [--model PATH] [--only models]
+    python scripts/screenshots.py [--out docs/screenshots] [--model PATH] [--lang en]
+        [--theme dark] [--only models]
 """
 
 from __future__ import annotations
@@ -27,10 +31,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--out", type=Path, default=ROOT / "screenshots")
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     ap.add_argument("--model", type=Path)
     ap.add_argument("--lang", choices=["en", "zh_CN"], action="append")
-    ap.add_argument("--theme", choices=["system", "light", "dark"], default="system")
+    ap.add_argument("--theme", choices=["light", "dark"], action="append")
     ap.add_argument("--only", choices=["all", "models"], default="all", help="one set of shots")
     args = ap.parse_args()
     if not os.environ.get("DISPLAY") and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
@@ -45,27 +49,32 @@ def main() -> int:
             [xvfb, "-a", "-s", "-screen 0 1600x1000x24 -dpi 96", sys.executable, *sys.argv]
         )
     langs = args.lang or ["en", "zh_CN"]
+    themes = args.theme or ["light", "dark"]
     args.out.mkdir(parents=True, exist_ok=True)
-    for lang in langs:  # one process per language: translators install at start-up
-        code = subprocess.call(
-            [
-                sys.executable,
-                __file__,
-                "--one",
-                lang,
-                str(args.out),
-                str(args.model or ""),
-                args.theme,
-                args.only,
-            ]
-        )
-        if code:
-            return code
+    for lang in langs:  # one process per language and theme: both are set at start-up
+        for theme in themes:
+            code = subprocess.call(
+                [sys.executable, __file__, "--one", lang, str(args.out), str(args.model or ""),
+                 theme, args.only]
+            )  # fmt: skip
+            if code:
+                return code
     print(f"screenshots in {args.out}")
     return 0
 
 
-def one(lang: str, out: Path, model_arg: str, theme: str = "system", only: str = "all") -> int:
+SIZES = ((1600, 1000), (800, 600))
+
+
+def snap(widget: object, out: Path, name: str, suffix: str, wait: Callable[[int], None]) -> None:
+    """`name` at each size: resized, laid out, grabbed; left at the first size."""
+    for width, height in (*SIZES[1:], SIZES[0]):
+        widget.resize(width, height)  # type: ignore[attr-defined]
+        wait(350)
+        widget.grab().save(str(out / f"{name}-{suffix}-{width}x{height}.png"))  # type: ignore[attr-defined]
+
+
+def one(lang: str, out: Path, model_arg: str, theme: str = "light", only: str = "all") -> int:
     if only == "models":
         return models(lang, out, model_arg, theme)
     home = Path(tempfile.mkdtemp(prefix=f"shots-{lang}-"))
@@ -86,7 +95,7 @@ def one(lang: str, out: Path, model_arg: str, theme: str = "system", only: str =
     settings = Settings.load(paths.settings_file)
     settings.set("language", lang)
     settings.set("theme", theme)
-    suffix = f"{lang}-dark" if theme == "dark" else lang
+    suffix = f"{lang}-{theme}"
     settings.set("load.n_ctx", 4096)
     settings.save()
     apply_language(settings)
@@ -106,12 +115,12 @@ def one(lang: str, out: Path, model_arg: str, theme: str = "system", only: str =
     # 1. welcome page (no model installed yet)
     store = ConversationStore(paths.conversations_db)
     window = MainWindow(paths, settings, store)
-    window.resize(1200, 760)
+    window.resize(*SIZES[0])
     window.show()
     wait(400)
-    window.grab().save(str(out / f"welcome-{suffix}.png"))
+    snap(window, out, "welcome", suffix, wait)
 
-    # 2. preferences dialog
+    # 2. preferences dialog (its own size, as it opens)
     dialog = PreferencesDialog(settings, window)
     dialog.show()
     wait(300)
@@ -159,7 +168,7 @@ def one(lang: str, out: Path, model_arg: str, theme: str = "system", only: str =
     QTimer.singleShot(60_000, loop.quit)
     loop.exec()
     timer.stop()
-    window.grab().save(str(out / f"chat-{suffix}.png"))
+    snap(window, out, "chat", suffix, wait)
     if chat.controller.generating:
         chat.stop()
         until(chat.answer_ended, 30_000)
@@ -173,7 +182,7 @@ def one(lang: str, out: Path, model_arg: str, theme: str = "system", only: str =
     until(summarize.summary_finished, 600_000)
     summarize.parts_toggle.setChecked(True)  # open the parts view
     wait(300)
-    window.grab().save(str(out / f"summarize-{suffix}.png"))
+    snap(window, out, "summarize", suffix, wait)
 
     # 5. sentiment: a batch from the shared data set, table, chart
     sentiment = window.sentiment
@@ -186,13 +195,23 @@ def one(lang: str, out: Path, model_arg: str, theme: str = "system", only: str =
     sentiment.batch.run_batch()
     until(sentiment.batch.batch_finished, 300_000)
     wait(300)
-    window.grab().save(str(out / f"sentiment-{suffix}.png"))
+    snap(window, out, "sentiment-batch", suffix, wait)
+    one_text = (
+        "这家店的服务太慢了，但菜很好吃。"
+        if lang != "en"
+        else "Slow service, but the food was great."
+    )
+    sentiment.tabs.setCurrentIndex(0)
+    sentiment.input.setPlainText(one_text)
+    sentiment.analyze()
+    until(sentiment.analysis_finished, 120_000)
+    snap(window, out, "sentiment-text", suffix, wait)
     window.close()
     app.processEvents()
     return models(lang, out, model_arg, theme)
 
 
-def models(lang: str, out: Path, model_arg: str, theme: str = "system") -> int:
+def models(lang: str, out: Path, model_arg: str, theme: str = "light") -> int:
     """The Models pane: a download in progress, the library, the catalog with fit indicators.
 
     The Hub is the local stand-in (tests/hub_server.py) serving the real starter file, slowed
@@ -216,7 +235,7 @@ def models(lang: str, out: Path, model_arg: str, theme: str = "system") -> int:
     from desktop_app.core.storage.settings import Settings
     from desktop_app.ui.app import apply_language, apply_theme, create_app
     from desktop_app.ui.main_window import MainWindow
-    from desktop_app.ui.models.pane import TAB_CATALOG, TAB_LIBRARY
+    from desktop_app.ui.models.pane import TAB_CATALOG, TAB_HUB, TAB_LIBRARY
 
     def wait(ms: int) -> None:
         loop = QEventLoop()
@@ -251,7 +270,7 @@ def models(lang: str, out: Path, model_arg: str, theme: str = "system") -> int:
     settings.set("load.n_ctx", 4096)
     settings.set("hub.endpoint", hub.endpoint)
     settings.save()
-    suffix = f"{lang}-dark" if theme == "dark" else lang
+    suffix = f"{lang}-{theme}"
     apply_language(settings)
     apply_theme(settings)
     paths.models_dir.mkdir(parents=True, exist_ok=True)
@@ -259,7 +278,7 @@ def models(lang: str, out: Path, model_arg: str, theme: str = "system") -> int:
         (paths.models_dir / "interrupted-download.gguf").write_bytes(f.read(5_000_000))
 
     window = MainWindow(paths, settings, ConversationStore(paths.conversations_db))
-    window.resize(1200, 760)
+    window.resize(*SIZES[0])
     pane = window.models
     pane.set_machine(machine(ram_gib=8, vram_gib=4, gpu_name="Laptop GPU"))
     window.show()
@@ -282,7 +301,7 @@ def models(lang: str, out: Path, model_arg: str, theme: str = "system") -> int:
 
     wait_for(progressed)
     wait(300)
-    window.grab().save(str(out / f"models-download-{suffix}.png"))
+    snap(window, out, "models-download", suffix, wait)
 
     # 2. the library once it is done (the waiting download is cancelled: the stand-in lacks it)
     pane.downloads_view.cancel(qwen)
@@ -298,13 +317,32 @@ def models(lang: str, out: Path, model_arg: str, theme: str = "system") -> int:
     pane.library_view.select(str(paths.models_dir / SMOLLM_FILE))
     pane.library_view.set_default_selected()
     wait(500)
-    window.grab().save(str(out / f"models-library-{suffix}.png"))
+    snap(window, out, "models-library", suffix, wait)
 
     # 3. the catalog, a Chinese-capable model selected
     pane.tabs.setCurrentIndex(TAB_CATALOG)
     catalog.select("qwen2.5-7b-instruct")
     wait(300)
-    window.grab().save(str(out / f"models-catalog-{suffix}.png"))
+    snap(window, out, "models-catalog", suffix, wait)
+
+    # 4. a Hub search on the stand-in, its first hit opened
+    pane.tabs.setCurrentIndex(TAB_HUB)
+    hub_view = pane.hub_view
+    hub_view.query.setText("SmolLM2")
+    hub_view.search()
+    wait_for(lambda: hub_view.results.model().rowCount() > 0, 30_000)
+    hub_view.results.selectRow(0)
+    hub_view.open_selected()
+    wait(1500)
+    snap(window, out, "models-hub", suffix, wait)
+
+    # 5. the inspector on the starter model: the stack picture and the memory bar
+    loop = QEventLoop()
+    pane.inspector_view.inspected.connect(loop.quit)
+    QTimer.singleShot(30_000, loop.quit)
+    pane.inspect(str(model))
+    loop.exec()
+    snap(window, out, "models-inspector", suffix, wait)
     window.close()
     hub.stop()
     app.processEvents()
