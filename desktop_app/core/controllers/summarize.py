@@ -28,8 +28,10 @@ from desktop_app.core.storage.atomic import write_atomic
 from desktop_app.core.tasks.documents import Document, load_document, text_from_paste
 from desktop_app.core.tasks.summarize import (
     DEFAULT_SAMPLING,
+    Advanced,
     PartDone,
     Progress,
+    Retrying,
     Summarizer,
     SummaryEvent,
     SummaryOptions,
@@ -134,6 +136,12 @@ class SummarizeRun(Listeners):
         self.running = False
         self.cancelling = False
         self.run_events: list[SummaryEvent] = []  # this run's progress and parts, to replay
+        self.step: Progress | Advanced | None = None  # where the run is now
+        self.prompt_reported: bool | None = (
+            None  # the engine says how far it read (None: unknown yet)
+        )
+        self.retrying: str | None = None  # why the final answer is being asked again
+        self._eta: tuple[float, float] | None = None  # (seconds left, when that was said)
         self.streamed = ""  # the final pass's text so far
         self.result: SummaryResult | None = None
         self.error: BaseException | None = None
@@ -235,6 +243,7 @@ class SummarizeRun(Listeners):
         summarizer = Summarizer(engine, n_ctx, self.sampling)
         self.running, self.cancelling = True, False
         self.run_events, self.streamed = [], ""
+        self.step, self.prompt_reported, self.retrying, self._eta = None, None, None, None
         self.result, self.error, self.saved_to = None, None, None
         self._started = time.monotonic()
         self._notify(RunStarted(options))
@@ -248,11 +257,48 @@ class SummarizeRun(Listeners):
     def _on_run_event(self, event: object) -> None:
         if isinstance(event, Token):
             self.streamed += event.text
-        elif isinstance(event, Progress | PartDone):
+        elif isinstance(event, PartDone):
             self.run_events.append(event)
+        elif isinstance(event, Progress):
+            self.run_events.append(event)
+            self._step(event)
+        elif isinstance(event, Advanced):
+            self._step(event)  # many per request: only the last is kept
+            if event.prompt:
+                self.prompt_reported = True
+            elif event.written and self.prompt_reported is None:
+                self.prompt_reported = False  # it wrote without saying it read (a server)
+        elif isinstance(event, Retrying):
+            self.retrying, self.streamed = event.reason, ""
         else:
             return
         self._notify(event)
+
+    def _step(self, event: Progress | Advanced) -> None:
+        self.step = event
+        self._eta = None if event.eta_s is None else (event.eta_s, time.monotonic())
+
+    # ---- where the run is (for the progress bar and its line) --------------------------------
+
+    def time_left(self) -> float | None:
+        """Seconds left in the run, counting down between the run's events; None: not known."""
+        if not self.running or self._eta is None:
+            return None
+        eta, at = self._eta
+        return max(0.0, eta - (time.monotonic() - at))
+
+    def fraction(self) -> float | None:
+        """How much of the current stage is done (0..1), parts and the request in flight.
+
+        None while nothing has been measured in the stage's first request (an engine that does
+        not report its prompt reading, a remote server, is reading it): an indeterminate bar.
+        """
+        step = self.step
+        if step is None or not self.running:
+            return None
+        if isinstance(step, Progress):
+            return None if step.i == 1 else (step.i - 1) / step.n
+        return (step.i - 1 + step.within) / step.n
 
     def _on_run_end(self, result: object, error: BaseException | None) -> None:
         self.running, self.cancelling, self._stop = False, False, None

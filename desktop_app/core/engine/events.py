@@ -50,6 +50,20 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class PromptProgress:
+    """How much of a chat request's prompt llama.cpp has read: `done` of `total` tokens.
+
+    Sent before the first token, once when reading starts (done 0) and after each batch, so a
+    long prompt (a summary's part) shows progress and a speed long before its first token.
+    `total` counts only the tokens to evaluate (a prefix reused from the cache is not read again).
+    The remote backend sends none: a server does not say how far it has read.
+    """
+
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
 class Stats:
     prompt_tokens: int  # tokens in the prompt
     prompt_tokens_evaluated: int  # of those, not reused from the cache
@@ -84,7 +98,9 @@ class ItemScore:
     raw_probs: dict[str, float] = field(default_factory=dict)  # before calibration
 
 
-Event = Token | TokenLogprob | Warning_ | Stats | Done | Error | Progress | ItemScore
+Event = (
+    Token | TokenLogprob | Warning_ | Stats | Done | Error | Progress | PromptProgress | ItemScore
+)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ and, while a prompt is being processed, by llama.cpp's abort callback.
 
 from __future__ import annotations
 
-import codecs
 import secrets
 import time
 from collections.abc import Callable, Iterator
@@ -46,6 +45,7 @@ from desktop_app.core.engine.logprobs import LogprobReader
 from desktop_app.core.engine.params import ChatRequest, LoadParams, Message
 from desktop_app.core.engine.scoring import ScoreCache, classify_items
 from desktop_app.core.engine.stop import StopMatcher
+from desktop_app.core.engine.token_stream import TokenText, read_prompt
 from desktop_app.core.errors import (
     AppError,
     CancelledError,
@@ -225,7 +225,7 @@ class LlamaEngine:
     # ---- generation ----------------------------------------------------------------------
 
     def chat(self, request: ChatRequest) -> Iterator[Event]:
-        """Stream one answer: Token*, then Stats and Done; or Error. Never raises."""
+        """Stream one answer: PromptProgress*, Token*, then Stats and Done; or Error. Never raises."""
         try:
             yield from self._chat(request)
         except AppError as exc:
@@ -275,7 +275,7 @@ class LlamaEngine:
         last_at = 0.0
         finish = "length"
         n_sampled = 0
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        decoder = TokenText()
         stopper = StopMatcher(stop)
         vocab = llm._model.vocab
         piece = PieceReader(vocab)
@@ -283,19 +283,25 @@ class LlamaEngine:
         logprob = LogprobReader(llm, sampling.logprobs) if sampling.logprobs is not None else None
         llm.set_seed(seed)
         self._abort.arm(True)
-        tokens = llm.generate(
-            prompt,
-            top_k=sampling.top_k,
-            top_p=sampling.top_p,
-            min_p=sampling.min_p,
-            temp=sampling.temperature,
-            repeat_penalty=sampling.repeat_penalty,
-            frequency_penalty=sampling.frequency_penalty,
-            presence_penalty=sampling.presence_penalty,
-            reset=True,  # reuses the longest cached prefix (a chat's earlier turns)
-        )
+        tokens: Any = None
         try:
-            for token in tokens:
+            # The prompt batch by batch, so a long one reports progress (token_stream.py).
+            yield from read_prompt(llm, prompt, self._cancel_requested)
+            if self._cancel_requested():
+                finish = "cancelled"
+            else:
+                tokens = llm.generate(
+                    prompt,
+                    top_k=sampling.top_k,
+                    top_p=sampling.top_p,
+                    min_p=sampling.min_p,
+                    temp=sampling.temperature,
+                    repeat_penalty=sampling.repeat_penalty,
+                    frequency_penalty=sampling.frequency_penalty,
+                    presence_penalty=sampling.presence_penalty,
+                    reset=True,  # the prompt is cached now: it samples at once
+                )
+            for token in tokens or ():
                 if first_at is None:
                     first_at = time.perf_counter()
                     self._abort.arm(False)  # per-node Python callbacks would slow generation
@@ -306,7 +312,7 @@ class LlamaEngine:
                 n_sampled += 1
                 if logprob is not None:
                     yield logprob(token)
-                text, hit = stopper.feed(decoder.decode(piece(token)))
+                text, hit = stopper.feed(decoder.feed(piece(token)))
                 if text:
                     pieces.append(text)
                     yield Token(text)
@@ -325,7 +331,8 @@ class LlamaEngine:
                 raise GenerationError(f"llama.cpp failed while generating: {exc}") from None
         finally:
             self._abort.arm(False)
-            tokens.close()
+            if tokens is not None:
+                tokens.close()
         if not stopper.stopped:
             tail = stopper.flush()  # bytes of a character cut off by max tokens are dropped
             if tail:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Literal
 
 from desktop_app.core.engine import events as ev
@@ -20,6 +20,26 @@ from desktop_app.core.engine.handle import RequestHandle
 from desktop_app.core.engine.params import ChatRequest, Message, SamplingParams
 from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.errors import AppError
+from desktop_app.core.tasks.summary_checks import (
+    PROSE_MADE_BULLETS,
+    as_bullets,
+    language_problem,
+    script_of,
+    wanted_script,
+)
+from desktop_app.core.tasks.summary_eta import RunProgress
+from desktop_app.core.tasks.summary_events import (
+    Advanced,
+    Part,
+    PartDone,
+    Progress,
+    RequestRecord,
+    Retrying,
+    Stage,
+    SummaryEvent,
+    SummaryResult,
+    Token,
+)
 from desktop_app.core.tasks.summary_prompts import (
     DEFAULT_WORDS,
     LANGUAGES,
@@ -34,7 +54,6 @@ from desktop_app.core.tasks.summary_prompts import (
 )
 from desktop_app.core.tasks.text_split import CountFn, split_by_tokens, split_counted
 
-Stage = Literal["map", "reduce", "final"]
 # Tokens kept free beyond the measured prompt and the answer: the text's first and last tokens
 # can merge differently with the template around them than when counted alone.
 MARGIN = 16
@@ -53,103 +72,11 @@ class SummaryError(AppError):
     kind = "summary"
 
 
-# ---- options, results, events ---------------------------------------------------------------
-
-
-@dataclass
-class Part:
-    """A piece of the input (level 1) or of the joined partial summaries (level 2+), and its summary."""
-
-    text: str
-    tokens: int
-    summary: str = ""
-    level: int = 1
-    done: bool = False  # False: not reached, or cut off by a cancel
-
-
-@dataclass(frozen=True)
-class RequestRecord:
-    """One request to the engine: its size against the context, and the speeds it ran at."""
-
-    stage: Stage
-    level: int
-    prompt_tokens: int
-    max_tokens: int
-    completion_tokens: int
-    seconds: float
-    prompt_tps: float
-    gen_tps: float
-
-
-@dataclass
-class SummaryResult:
-    summary: str
-    parts: list[Part]
-    levels: int  # map/reduce rounds before the final pass: 0 means one pass
-    cancelled: bool
-    requests: list[RequestRecord] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Progress:
-    """About to run request i of n in a stage; eta_s is the time left for the whole run, if known."""
-
-    stage: Stage
-    i: int
-    n: int
-    eta_s: float | None
-
-
-@dataclass(frozen=True)
-class Token:
-    """A piece of the final summary as it is written."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class PartDone:
-    """parts[index] has its summary."""
-
-    index: int
-    summary: str
-    level: int = 1
-
-
-SummaryEvent = Progress | Token | PartDone
-
-
 class _Cancelled(Exception):
     pass
 
 
 # ---- the summarizer ----------------------------------------------------------------------------
-
-
-class _Speeds:
-    """Prompt and generation speeds seen so far, for the ETA."""
-
-    def __init__(self) -> None:
-        self.prompt_tokens = 0
-        self.prompt_s = 0.0
-        self.gen_tokens = 0
-        self.gen_s = 0.0
-
-    def add(self, stats: ev.Stats) -> None:
-        if stats.prompt_tps > 0 and stats.prompt_tokens_evaluated:
-            self.prompt_tokens += stats.prompt_tokens_evaluated
-            self.prompt_s += stats.prompt_tokens_evaluated / stats.prompt_tps
-        if stats.gen_tps > 0 and stats.completion_tokens > 1:
-            self.gen_tokens += stats.completion_tokens
-            self.gen_s += stats.completion_tokens / stats.gen_tps
-
-    def eta(self, prompt_tokens: float, gen_tokens: float) -> float | None:
-        if not self.prompt_s or not self.gen_s:
-            return None
-        return prompt_tokens * self.prompt_s / self.prompt_tokens + (
-            gen_tokens * self.gen_s / self.gen_tokens
-        )
 
 
 class Summarizer:
@@ -195,7 +122,7 @@ class Summarizer:
         text = text.strip()
         if not text:
             raise ValueError("There is no text to summarize.")
-        run = _Run(self, options, on_event, cancel or threading.Event(), mostly_cjk(text))
+        run = _Run(self, options, on_event, cancel or threading.Event(), text[:8000])
         try:
             run.execute(text)
         except _Cancelled:
@@ -233,18 +160,20 @@ class _Run:
         options: SummaryOptions,
         on_event: Callable[[SummaryEvent], None] | None,
         cancel: threading.Event,
-        cjk: bool,
+        sample: str,
     ) -> None:
         self.s = owner
         self.options = options
         self.on_event = on_event
         self.cancel = cancel
+        self.sample = sample  # the text's start: its language, for "same" and the check
+        cjk = mostly_cjk(sample)
         # sampling.max_tokens caps the final answer (the CLI's -n); the target length sizes it.
         self.final_answer = max(
             16, min(answer_tokens(options, owner.n_ctx, cjk=cjk), owner.sampling.max_tokens)
         )
         self.result = SummaryResult("", [], 0, False)
-        self.speeds = _Speeds()
+        self.progress = RunProgress(self._emit)
 
     def _emit(self, event: SummaryEvent) -> None:
         if self.on_event is not None:
@@ -322,12 +251,15 @@ class _Run:
                 raise _Cancelled
             max_tokens = min(self.s.part_answer, max(48, part.tokens // 2))
             typical = sum(written) / len(written) if written else max_tokens * 0.6
-            rest = parts[i:]
-            eta = self.speeds.eta(
-                sum(p.tokens + overhead for p in rest) + typical * n + 2 * overhead,
-                typical * len(rest) + self.final_answer * 0.6,
+            after = parts[i + 1 :]
+            self.progress.start(
+                (stage, i + 1, n),
+                after=(
+                    sum(p.tokens + overhead for p in after) + typical * n + 2 * overhead,
+                    typical * len(after) + self.final_answer * 0.6,
+                ),
+                now=(part.tokens + overhead, typical),
             )
-            self._emit(Progress(stage, i + 1, n, eta))
             words = max(10, int(max_tokens / 1.6 * 0.75))
             messages = build_messages(
                 stage,
@@ -352,10 +284,41 @@ class _Run:
         if self.cancel.is_set():
             raise _Cancelled
         overhead = self.s._overhead(stage, self.options)
-        self._emit(
-            Progress("final", 1, 1, self.speeds.eta(tokens + overhead, self.final_answer * 0.6))
+        self._write_final(stage, text, tokens + overhead, self.options, insist=False)
+        wanted = wanted_script(self.options.language, self.sample)
+        if wanted is not None:
+            problem = language_problem(
+                self.options.language, wanted, script_of(self.result.summary)
+            )
+            if problem is not None:  # once more, insisting (summary_checks.py)
+                self._emit(Retrying(problem))
+                again = self.options
+                if again.language == "same" and wanted == "han":
+                    again = replace(again, language="zh")
+                self._write_final(stage, text, tokens + overhead, again, insist=True)
+                problem = language_problem(
+                    self.options.language, wanted, script_of(self.result.summary)
+                )
+                if problem is not None:
+                    self.result.warnings.append(problem)
+        if self.options.style == "bullets" and self.result.summary:
+            self.result.summary, reshaped = as_bullets(self.result.summary)
+            if reshaped:
+                self.result.warnings.append(PROSE_MADE_BULLETS)
+
+    def _write_final(
+        self,
+        stage: Literal["one", "final"],
+        text: str,
+        prompt_tokens: int,
+        options: SummaryOptions,
+        *,
+        insist: bool,
+    ) -> None:
+        self.progress.start(
+            ("final", 1, 1), after=(0, 0), now=(prompt_tokens, self.final_answer * 0.6)
         )
-        messages = build_messages(stage, text, self.options, system=self.s.system)
+        messages = build_messages(stage, text, options, system=self.s.system, insist=insist)
         summary, finish, _ = self._ask(messages, self.final_answer, "final", 0, stream=True)
         self.result.summary = summary.strip()
         if finish == "cancelled":
@@ -397,11 +360,14 @@ class _Run:
             if isinstance(event, ev.Token):
                 if stream:
                     self._emit(Token(event.text))
+                self.progress.wrote()
+            elif isinstance(event, ev.PromptProgress):
+                self.progress.read(event)
             elif isinstance(event, ev.Warning_):
                 self.result.warnings.append(event.message)
             elif isinstance(event, ev.Stats):
                 stats = event
-                self.speeds.add(event)
+                self.progress.speeds.add(event)
                 record = RequestRecord(stage, level, event.prompt_tokens, max_tokens,
                                        event.completion_tokens, event.total_s, event.prompt_tps,
                                        event.gen_tps)  # fmt: skip
@@ -418,12 +384,14 @@ __all__ = [
     "LANGUAGES",
     "STYLES",
     "SYSTEM",
+    "Advanced",
     "CountFn",
     "Language",
     "Part",
     "PartDone",
     "Progress",
     "RequestRecord",
+    "Retrying",
     "Style",
     "Summarizer",
     "SummaryError",

@@ -58,6 +58,15 @@ _LANGUAGE = {
 }
 
 
+# Said again after the text when a first answer came back in another language (summary_checks):
+# the last words a small model reads weigh most.
+_INSIST = {
+    "en": "Important: write the summary in English only, even though the text is not in English.",
+    "zh": "重要：只用简体中文写这篇摘要。Write the summary in Simplified Chinese only.",
+    "same": "Important: write the summary in the language the text is written in, and no other.",
+}
+
+
 def _length_text(options: SummaryOptions) -> str:
     if options.target_words is None:
         return ""
@@ -86,11 +95,13 @@ def build_messages(
     index: int = 0,
     total: int = 0,
     system: str = SYSTEM,
+    insist: bool = False,
 ) -> list[Message]:
     """The chat messages for one request: the task first, then the text between triple quotes.
 
     (Tried with the starter model: the task after the text made it describe the instructions or
-    echo the closing quotes more often; a task in the system prompt was ignored.)
+    echo the closing quotes more often; a task in the system prompt was ignored.) `insist` adds
+    the language instruction once more after the text, for a second try.
     """
     language = _LANGUAGE[options.language]
     if stage == "one":
@@ -113,6 +124,8 @@ def build_messages(
             f"them, summarize the whole document. {_final_instructions(options)}"
         )
     user = f"{task}\n\n{_quoted(text)}"
+    if insist:
+        user += f"\n\n{_INSIST[options.language]}"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 

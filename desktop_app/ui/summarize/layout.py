@@ -107,6 +107,11 @@ class SummarizeLayout(QWidget):
             strict=True,
         ):
             self.language_box.addItem(label, key)
+        for combo in (self.style_box, self.language_box):  # may shrink in a narrow window
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(8)
         self.instruction = QLineEdit()
         self.instruction.setAccessibleName(self.tr("Extra instruction"))
         self.instruction.setPlaceholderText(self.tr("Optional, e.g. “focus on the costs”"))
@@ -131,7 +136,12 @@ class SummarizeLayout(QWidget):
         self.output_title.setFont(bold)
         self.stage_label = QLabel()
         self.stage_label.setAccessibleName(self.tr("Progress"))
-        self.stage_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # its own wrapped line under the title: the stage, the tokens read and the time left
+        # never fit beside it in a narrow window (800x600)
+        self.stage_label.setWordWrap(True)
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)  # wrapped: as tall as its text needs at the width it gets
+        self.stage_label.setSizePolicy(policy)
         self.progress = QProgressBar()
         self.progress.setAccessibleName(self.tr("Progress"))
         self.progress.setTextVisible(False)
@@ -173,18 +183,18 @@ class SummarizeLayout(QWidget):
         top.addWidget(self.source_title, 1)
         top.addWidget(self.open_button)
         top.addWidget(self.clear_button)
+        # one option a row: two side by side do not fit the left column of an 800-px window
         options = QGridLayout()
         options.setHorizontalSpacing(8)
         options.addWidget(QLabel(self.tr("Style")), 0, 0)
         options.addWidget(self.style_box, 0, 1)
-        options.addWidget(QLabel(self.tr("Length")), 0, 2)
-        options.addWidget(self.length_box, 0, 3)
-        options.addWidget(QLabel(self.tr("Language")), 1, 0)
-        options.addWidget(self.language_box, 1, 1, 1, 3)
-        options.addWidget(QLabel(self.tr("Instruction")), 2, 0)
-        options.addWidget(self.instruction, 2, 1, 1, 3)
-        options.setColumnStretch(1, 3)
-        options.setColumnStretch(3, 2)
+        options.addWidget(QLabel(self.tr("Length")), 1, 0)
+        options.addWidget(self.length_box, 1, 1, Qt.AlignmentFlag.AlignLeft)
+        options.addWidget(QLabel(self.tr("Language")), 2, 0)
+        options.addWidget(self.language_box, 2, 1)
+        options.addWidget(QLabel(self.tr("Instruction")), 3, 0)
+        options.addWidget(self.instruction, 3, 1)
+        options.setColumnStretch(1, 1)
         run_row = QHBoxLayout()
         run_row.addWidget(self.summarize_button)
         run_row.addWidget(self.cancel_button)
@@ -201,13 +211,11 @@ class SummarizeLayout(QWidget):
         ll.addSpacing(4)
         ll.addLayout(run_row)
 
-        head = QHBoxLayout()
-        head.addWidget(self.output_title)
-        head.addWidget(self.stage_label, 1)
         out_box = QWidget()
         ob = QVBoxLayout(out_box)
         ob.setContentsMargins(0, 0, 0, 0)
-        ob.addLayout(head)
+        ob.addWidget(self.output_title)
+        ob.addWidget(self.stage_label)
         ob.addWidget(self.progress)
         ob.addWidget(self.output, 1)
         ob.addWidget(self.notes)

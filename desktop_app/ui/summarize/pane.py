@@ -33,7 +33,7 @@ from desktop_app.core.engine.events import ModelInfo
 from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.errors import AppError
 from desktop_app.core.storage.settings import Settings
-from desktop_app.core.tasks.summarize import PartDone, Progress, Token
+from desktop_app.core.tasks.summarize import Advanced, PartDone, Progress, Retrying, Token
 from desktop_app.ui.background import Background, Task
 from desktop_app.ui.engine_service import EngineService
 from desktop_app.ui.summarize.files import SummarizeFiles
@@ -84,6 +84,9 @@ class SummarizePane(SummarizeFiles):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(400)
         self._save_timer.timeout.connect(self.save_options)
+        self._tick = QTimer(self)  # the time left counts down between the run's events
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._show_step)
         for combo in (self.style_box, self.language_box):
             combo.currentIndexChanged.connect(self._options_changed)
         self.length_box.valueChanged.connect(self._options_changed)
@@ -116,6 +119,7 @@ class SummarizePane(SummarizeFiles):
                 self._on_controller(event)
             self.output.append_plain(controller.streamed)
             self.progress.setVisible(True)
+            self._show_step()
         elif controller.result is not None:
             self._show_result(controller.result, controller.seconds)
         elif controller.error is not None:
@@ -153,6 +157,10 @@ class SummarizePane(SummarizeFiles):
     def _on_controller(self, event: Event) -> None:
         if isinstance(event, Progress):
             self._on_progress(event)
+        elif isinstance(event, Advanced):
+            self._show_step()
+        elif isinstance(event, Retrying):
+            self._on_retrying(event)
         elif isinstance(event, PartDone):
             self._on_part_done(event)
         elif isinstance(event, Token):
@@ -179,20 +187,6 @@ class SummarizePane(SummarizeFiles):
             self.document_failed.emit(message)
         elif isinstance(event, RunEnded):
             self._on_run_ended(event)
-
-    def _on_run_ended(self, event: RunEnded) -> None:
-        if event.result is not None:
-            self.status_message.emit(self._show_result(event.result, event.seconds))
-            self.figures_changed.emit(self._figures())
-            self._sync()
-            self._show_source_info()
-            self.summary_finished.emit(event.result)
-        else:
-            assert event.error is not None
-            message = self._show_failure(event.error)
-            self.status_message.emit(self.tr("The summary failed: {0}").format(message))
-            self._sync()
-            self.summary_failed.emit(message)
 
     def open_file(self, path: str) -> None:
         """Read the file off the GUI thread; its text replaces the box's (Ctrl+Z undoes that)."""
@@ -310,6 +304,10 @@ class SummarizePane(SummarizeFiles):
     def _sync(self, *_args: object) -> None:
         c = self.controller
         running, reading = c.running, c.reading
+        if running and not self._tick.isActive():
+            self._tick.start()
+        elif not running:
+            self._tick.stop()
         loaded = self._model() is not None
         self.summarize_button.setEnabled(loaded and not running and not reading)
         self.cancel_button.setEnabled(running and not c.cancelling)

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 
-from desktop_app.core.controllers.summarize import SummarizeRun
+from desktop_app.core.controllers.summarize import RunEnded, SummarizeRun
 from desktop_app.core.engine.events import ModelInfo
 from desktop_app.core.errors import AppError
 from desktop_app.core.tasks.summarize import (
+    Advanced,
     PartDone,
     Progress,
+    Retrying,
     SummaryResult,
     answer_tokens,
 )
+from desktop_app.ui.core_text import shown
 from desktop_app.ui.durations import duration
 from desktop_app.ui.summarize.layout import SummarizeLayout
 
@@ -105,26 +108,76 @@ class SummarizeRender(SummarizeLayout):
     def _on_progress(self, p: Progress) -> None:
         self.parts.on_progress(p)
         if p.stage in ("map", "reduce"):
-            self.progress.setRange(0, p.n)
-            self.progress.setValue(p.i - 1)
-            if p.stage == "map":
-                what = self.tr("Reading the parts: part {0} of {1}").format(p.i, p.n)
-            else:
-                what = self.tr("Combining the partial summaries: {0} of {1}").format(p.i, p.n)
             if self.parts.count > 1 and not self.parts_toggle.isChecked():
                 self.parts_toggle.setChecked(True)
         else:
+            self.output.clear()  # the final pass (or its second try) starts
+        self._show_step()
+
+    def _show_step(self) -> None:
+        """The stage line and the bar, from the controller: where the run is, the time left.
+
+        Called on each of the run's events and once a second between them (the time left
+        counts down in the controller).
+        """
+        c = self.controller
+        step = c.step
+        if not c.running or step is None:
+            return
+        if step.stage == "map":
+            what = self.tr("Reading the parts: part {0} of {1}").format(step.i, step.n)
+        elif step.stage == "reduce":
+            what = self.tr("Combining the partial summaries: {0} of {1}").format(step.i, step.n)
+        elif c.retrying:
+            what = self.tr("Writing the summary again")
+        else:
             what = self.tr("Writing the summary")
-            self.progress.setRange(0, 0)
-            self.output.clear()
-        if p.eta_s is not None:
-            what = self.tr("{0} · about {1} left").format(what, duration(p.eta_s))
+        if isinstance(step, Advanced) and step.prompt and step.read < step.prompt:
+            what = self.tr("{0} · read {1} of {2} tokens").format(
+                what, f"{step.read:,}", f"{step.prompt:,}"
+            )
+        left = c.time_left()
+        if left is not None and left >= 1:
+            what = self.tr("{0} · about {1} left").format(what, duration(left))
+        elif left is not None:
+            what = self.tr("{0} · almost done").format(what)
         self._set_stage(what)
+        fraction = c.fraction()
+        if fraction is None:
+            self.progress.setRange(0, 0)  # nothing measured yet: busy, not empty
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(round(fraction * 1000))
+        self.progress.setToolTip(
+            self.tr(
+                "The server does not say how far it has read a prompt: the bar moves as parts "
+                "are done."
+            )
+            if c.prompt_reported is False
+            else ""
+        )
 
     def _on_part_done(self, e: PartDone) -> None:
         self.parts.on_part_done(e)
-        if self.progress.maximum() > 0:
-            self.progress.setValue(min(self.progress.maximum(), self.progress.value() + 1))
+
+    def _on_retrying(self, event: Retrying) -> None:
+        """The final answer is asked again: its first text goes, the reason is shown."""
+        self.output.clear()
+        self._set_notes(shown(event.reason), "warning")
+
+    def _on_run_ended(self, event: RunEnded) -> None:
+        if event.result is not None:
+            self.status_message.emit(self._show_result(event.result, event.seconds))
+            self.figures_changed.emit(self._figures())
+            self._sync()
+            self._show_source_info()
+            self.summary_finished.emit(event.result)
+        else:
+            assert event.error is not None
+            message = self._show_failure(event.error)
+            self.status_message.emit(self.tr("The summary failed: {0}").format(message))
+            self._sync()
+            self.summary_failed.emit(message)
 
     def _show_result(self, result: SummaryResult, seconds: float) -> str:
         """Show a finished (or cancelled) run; returns the stage line it wrote."""
@@ -154,7 +207,7 @@ class SummarizeRender(SummarizeLayout):
         else:
             what = self.tr("Done in {0}, in one pass.").format(duration(seconds))
         self._set_stage(what)
-        warnings = list(dict.fromkeys(result.warnings))
+        warnings = list(dict.fromkeys(shown(w) for w in result.warnings))
         self._set_notes("\n".join(warnings), "warning")
         self.progress.setVisible(False)
         self._set_parts_title()
