@@ -161,3 +161,40 @@ def test_progress_and_a_live_eta_while_a_long_part_is_read(engine: EngineClient)
     ticking = [(a, b) for _, a, b, _ in looks if a is not None and b is not None and a > 0.2]
     assert ticking and all(b < a for a, b in ticking)
     assert run.time_left() is None and run.fraction() is None  # over
+
+
+def test_an_answer_in_the_wrong_language_is_asked_again_and_then_said(
+    engine: EngineClient,
+) -> None:
+    """Issue 14: Chinese asked for an English text. The starter model mostly answers in English:
+    the summary is asked again, insisting, and if it is still English a warning says so."""
+    from desktop_app.core.tasks.summarize import Retrying, SummaryOptions
+    from desktop_app.core.tasks.summary_checks import script_of
+
+    warned = False
+    for seed in (2, 3, 4, 5):
+        run = SummarizeRun(lambda: engine)
+        run.with_seed(seed)
+        run.set_text(chronicle(6, seed=1))
+        seen = Recorder(run, timeout=600)
+        assert run.summarize(2048, SummaryOptions(language="zh", style="paragraph"))
+        ended = seen.wait_for(RunEnded)
+        assert isinstance(ended, RunEnded) and ended.result is not None, ended
+        result = ended.result
+        retried = seen.of(Retrying)
+        first = seen.events.index(retried[0]) if retried else None
+        message = "The model answered in English although Chinese was asked."
+        if first is None:
+            assert script_of(run.streamed) in ("han", None)  # it was right (or too short)
+            assert message not in result.warnings
+            continue
+        assert isinstance(retried[0], Retrying) and retried[0].reason == message
+        after = seen.events[first + 1 :]
+        assert any(isinstance(e, Progress) and e.stage == "final" for e in after)
+        assert run.streamed.strip() == result.summary  # the second answer only
+        if script_of(result.summary) == "latin":
+            assert message in result.warnings
+            warned = True
+            break
+        assert message not in result.warnings
+    assert warned, "the starter model answered in Chinese every time: pick another case"
