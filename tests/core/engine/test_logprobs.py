@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from desktop_app.core.engine.client import EngineClient
-from desktop_app.core.engine.events import Done, Stats, Token, TokenLogprob
+from desktop_app.core.engine.events import Done, PromptProgress, Stats, Token, TokenLogprob
 from desktop_app.core.engine.params import ChatRequest
 
 COUNT = "1, 2, 3, 4, 5, 6, 7, 8,"
@@ -25,7 +25,8 @@ def test_logprobs_only_when_asked(engine: EngineClient) -> None:
     items = [e for e in events if isinstance(e, TokenLogprob)]
     assert len(items) == stats.completion_tokens == 4
     assert b"".join(i.token for i in items).decode() == done.text == " 9, "
-    assert isinstance(events[0], TokenLogprob) and isinstance(events[1], Token)  # before its text
+    answer = [e for e in events if not isinstance(e, PromptProgress)]  # the prompt read first
+    assert isinstance(answer[0], TokenLogprob) and isinstance(answer[1], Token)  # before its text
     for item in items:
         assert len(item.top) == 3 and item.top[0] == (item.token, item.logprob)  # greedy
         assert sum(math.exp(lp) for _, lp in item.top) <= 1 + 1e-9
