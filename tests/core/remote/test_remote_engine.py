@@ -128,6 +128,34 @@ def test_summarize_through_the_remote_backend(remote: RemoteEngine) -> None:
     assert any(type(e).__name__ == "Token" for e in events)
 
 
+def test_a_remote_summary_reports_no_prompt_reading_and_the_bar_is_busy(
+    remote: RemoteEngine,
+) -> None:
+    """Issue 14: a server does not say how far it has read a prompt. The controller says so
+    (prompt_reported False) and has no fraction (a busy bar) until something is measured."""
+    from recorder import Recorder
+
+    from desktop_app.core.controllers.summarize import RunEnded, SummarizeRun
+    from desktop_app.core.tasks.summarize import Advanced, Progress
+
+    run = SummarizeRun(lambda: remote)
+    run.set_text("The town council met on Monday to discuss the new library. " * 6)
+    seen = Recorder(run, timeout=300)
+    looks: list[tuple[object, float | None]] = []
+    run.add_listener(
+        lambda e: looks.append((e, run.fraction())) if isinstance(e, Progress | Advanced) else None
+    )
+    assert run.summarize(N_CTX, SummaryOptions(style="tldr", target_words=20))
+    ended = seen.wait_for(RunEnded)
+    assert isinstance(ended, RunEnded) and ended.error is None, ended
+    assert run.prompt_reported is False
+    first = looks[0]
+    assert isinstance(first[0], Progress) and first[1] is None  # busy, not an empty bar
+    advanced = [e for e, _ in looks if isinstance(e, Advanced)]
+    assert advanced and all(e.prompt == 0 for e in advanced)  # written tokens only
+    assert any(f is not None for _, f in looks)  # then the bar follows the writing
+
+
 def test_sentiment_through_the_remote_backend_uses_logprobs(remote: RemoteEngine) -> None:
     task = SentimentTask(remote)
     labels = ("positive", "negative", "neutral")
@@ -200,3 +228,15 @@ def test_constrained_answers_where_a_server_gives_no_logprobs(remote: RemoteEngi
         assert sorted(result.probs.values()) == [0.0, 0.0, 1.0]
     else:
         assert result.error and "named no label" in result.error
+
+
+def test_chinese_streams_from_a_server_without_broken_characters(remote: RemoteEngine) -> None:
+    """Issue 14: a character split across the server's chunks is not shown broken."""
+    messages = [{"role": "user", "content": "请用中文写一段关于大海和城市历史的文章。"}]
+    handle = remote.chat(ChatRequest.of(messages, max_tokens=80, seed=3))
+    events = list(handle.events(120))
+    streamed = "".join(e.text for e in events if isinstance(e, Token))
+    done = events[-1]
+    assert isinstance(done, Done) and streamed == done.text
+    assert any("\u4e00" <= c <= "\u9fff" for c in streamed)
+    assert "\ufffd" not in streamed, streamed
