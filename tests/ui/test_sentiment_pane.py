@@ -288,7 +288,7 @@ def test_batch_file_table_sort_filter_chart_and_export(
     assert "empty" in str(errors[1])
     assert "too long" in str(errors[2])
     assert "not valid" in str(errors[4])
-    error_col = 3 + len(THREE)
+    error_col = 4 + len(THREE)  # after the probabilities and the margin
     shown_errors = [model.index(i, error_col).data() for i in range(6)]
     assert [bool(e) for e in shown_errors] == [False, True, True, False, True, False]
     for i in (0, 3, 5):
@@ -346,12 +346,13 @@ def test_batch_file_table_sort_filter_chart_and_export(
     written = out.with_suffix(".csv")
     with written.open(encoding="utf-8-sig", newline="") as f:
         back = list(csv.reader(f))
-    assert back[0] == ["id", "text", "source", "label", *(f"p_{x}" for x in THREE), "error"]
+    probs = [f"p_{x}" for x in THREE]
+    assert back[0] == ["id", "text", "source", "label", *probs, "margin", "unsure", "error"]
     assert len(back) == 7
     assert [row[0] for row in back[1:]] == ["1", "2", "3", "4", "5", "6"]
     assert back[1][2] == "shop" and back[1][3] == results[0].label
     assert math.isclose(sum(float(v) for v in back[1][4:7]), 1.0, abs_tol=0.001)
-    assert "too long" in back[3][7] and back[3][3] == ""
+    assert "too long" in back[3][9] and back[3][3] == "" and back[3][7:9] == ["", ""]
     assert back[5][1] == "bad bytes \ufffd\ufffd here"
     assert str(written) in window.messages[-1]
 

@@ -26,13 +26,15 @@ def shown_label(label: str) -> str:
 
 
 def model_label(label: str) -> str:
-    """The word the model is asked about: a default label, typed in English or as shown in the
-    user's language, is the English word; any other label is the label itself."""
-    folded = label.strip().casefold()
+    """The word the model is asked about: a default label as shown in the user's language is
+    the English word; any other label (English ones too, in the case typed) is itself."""
+    word = label.strip()
+    folded = word.casefold()
     for default in DEFAULT_LABELS:
-        if folded in (default, shown(default).casefold()):
+        translated = shown(default)
+        if translated != default and folded == translated.casefold():
             return default
-    return label.strip()
+    return word
 
 
 def _each_label(text: str, change: Callable[[str], str]) -> str:
