@@ -51,7 +51,8 @@ REFUSED = QT_TRANSLATE_NOOP(
 )
 CONNECT_TIMEOUT = QT_TRANSLATE_NOOP(
     "Network",
-    "no answer within {seconds} s (the network may be down, or a firewall drops the connection)",
+    "it did not answer within {seconds} s (the network may be down, or a firewall drops the "
+    "connection)",
 )
 _REASONS = {
     "refused": QT_TRANSLATE_NOOP("Network", "the connection was refused"),
