@@ -229,6 +229,7 @@ def models(lang: str, out: Path, model_arg: str, theme: str = "light") -> int:
     from desktop_app.core.models.catalog import load_catalog
     from desktop_app.core.models.downloads import DownloadState
     from desktop_app.core.models.fit import machine
+    from desktop_app.core.models.fit_machine import ram_speed
     from desktop_app.core.models.starter import ensure_starter_model
     from desktop_app.core.storage.conversations import ConversationStore
     from desktop_app.core.storage.paths import AppPaths
@@ -281,6 +282,7 @@ def models(lang: str, out: Path, model_arg: str, theme: str = "light") -> int:
     window.resize(*SIZES[0])
     pane = window.models
     pane.set_machine(machine(ram_gib=8, vram_gib=4, gpu_name="Laptop GPU"))
+    pane.catalog_view.set_speed(ram_speed(bandwidth_gbs=40, cores=4))  # that laptop's RAM
     window.show()
     window.nav.setCurrentRow(3)
     wait_for(lambda: pane.library_view.model.rowCount() > 0)
