@@ -189,7 +189,7 @@ class SentimentPane(SentimentOneText):
             self._sync()
         elif isinstance(event, OneEnded):
             self._on_one_ended(event)
-        elif isinstance(event, UnsureChanged) and self.controller.one_result is not None:
+        elif isinstance(event, UnsureChanged):  # the same result, read by the new threshold
             c = self.controller
             if not c.analyzing and c.one_result is not None:
                 self._show_result(c.one_labels, c.one_result, c.unsure_below)
