@@ -158,6 +158,8 @@ class ModelBar(QWidget):
         self._ticker.stop()
         self._state = "loaded"
         self._loaded_key = REMOTE_KEY if info.architecture == "remote" else info.path
+        if self.models.findData(self._loaded_key) < 0 and self._loaded_key != REMOTE_KEY:
+            self.models.addItem(model_label(Path(info.path)), info.path)  # loaded by path
         self.select(self._loaded_key)
         self.load_button.setText(self.tr("Unload"))
         self._set_picker(True)

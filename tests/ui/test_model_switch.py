@@ -11,6 +11,7 @@ import psutil
 import pytest
 from gguf_factory import write_tiny_llama, write_truncated
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.storage.conversations import ConversationStore
@@ -222,3 +223,86 @@ def test_no_switch_while_an_answer_is_written(
     with qtbot.waitSignal(window.service.loaded, timeout=LOAD_TIMEOUT) as done:
         pick(qtbot, bar, b)  # stopped: now it switches
     assert done.args[0].path == str(b)
+
+
+# ---- the Library and a model loaded by path ---------------------------------------------------
+
+
+@pytest.fixture(params=["en", "zh_CN"])
+def language(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The interface in `request.param`, English afterwards."""
+    from desktop_app.ui import look
+
+    paths = AppPaths.current().ensure()
+    s = Settings.load(paths.settings_file)
+    s.set("language", request.param)
+    look.apply_language(s)
+    try:
+        yield request.param
+    finally:
+        s.set("language", "en")
+        look.apply_language(s)
+
+
+def test_a_model_loaded_by_path_is_listed_and_imported(
+    qtbot: QtBot, starter_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.ui.models import library_actions
+
+    outside = install(starter_model, tmp_path / "elsewhere", "my-own.gguf")
+    window = make_window(qtbot, outside)  # as `hearth --model FILE` or File > Open
+    try:
+        window.nav.setCurrentRow(3)
+        view = window.models.library_view
+        qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=LOAD_TIMEOUT)
+        m = view.model.model_at(0)
+        assert m is not None and view.model.is_outside(m)
+        shown = view.model.index(0, 3).data()
+        assert "loaded from" in shown and str(outside) in shown
+        assert not view.empty.isVisible() and view.import_loaded_button.isVisible()
+        view.table.selectRow(0)
+        assert not view.delete_button.isEnabled(), "a file outside the library is not deleted"
+        monkeypatch.setattr(library_actions, "ask_import_mode", lambda _parent, _path: "copy")
+        qtbot.mouseClick(view.import_loaded_button, Qt.MouseButton.LeftButton)
+        copy = AppPaths.current().models_dir / "my-own.gguf"
+        qtbot.waitUntil(
+            lambda: (
+                view.model.rowCount() == 1
+                and (row := view.model.model_at(0)) is not None
+                and row.path == copy
+                and not view.model.is_outside(row)
+            ),
+            timeout=LOAD_TIMEOUT,
+        )
+        assert copy.stat().st_size == outside.stat().st_size
+        assert not view.import_loaded_button.isVisible()
+        assert outside.is_file(), "a copy: the original stays where it was"
+    finally:
+        window.close()
+
+
+def test_the_library_buttons_are_whole_at_800x600(
+    qtbot: QtBot, language: str, starter_model: Path, tmp_path: Path
+) -> None:
+    outside = install(starter_model, tmp_path / "elsewhere", "my-own.gguf")
+    window = make_window(qtbot, outside)  # so "Import this model…" shows too
+    try:
+        window.resize(800, 600)
+        window.nav.setCurrentRow(3)
+        view = window.models.library_view
+        qtbot.waitUntil(view.import_loaded_button.isVisible, timeout=LOAD_TIMEOUT)
+        qtbot.waitUntil(lambda: view.action_bar.width() < 700)  # laid out at the small size
+        buttons = [b for b in view.action_bar.findChildren(QPushButton) if b.isVisible()]
+        assert len(buttons) == 9
+        cut = [
+            f"{b.text()!r}: {b.width()} < {b.sizeHint().width()}"
+            for b in buttons
+            if b.width() < b.sizeHint().width()
+        ]
+        assert not cut, cut
+        area = view.action_bar.rect()
+        assert all(area.contains(b.geometry()) for b in buttons), "every button inside the row"
+        if language == "zh_CN":
+            assert view.load_button.text() == "加载"
+    finally:
+        window.close()

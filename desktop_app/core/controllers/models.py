@@ -96,6 +96,8 @@ class ModelsController(HubQueries):
         # the library
         self.listing: Listing | None = None
         self.default_key: str | None = None
+        self.loaded_path: str | None = None  # the model loaded now (a local file), if any
+        self.not_listed: LocalModel | None = None  # that model, when the library lacks it
         self._list_request = 0
         self._listing = False
         self._list_again = False
@@ -122,12 +124,13 @@ class ModelsController(HubQueries):
             return
         self._listing = True
         self._list_request += 1
-        request, library = self._list_request, self.library
+        request, library, loaded = self._list_request, self.library, self.loaded_path
 
         def task(_emit: Emit, _cancel: threading.Event) -> object:
             listing = library.list_models()
             default = library.default_model(listing)
-            return listing, default.key if default is not None else None
+            outside = library.not_listed(loaded, listing) if loaded else None
+            return listing, default.key if default is not None else None, outside
 
         def end(value: object, error: BaseException | None) -> None:
             self._listing = False
@@ -139,10 +142,20 @@ class ModelsController(HubQueries):
                 return
             if request != self._list_request or not isinstance(value, tuple):
                 return
-            self.listing, self.default_key = value
+            self.listing, self.default_key, self.not_listed = value
             self._notify(Listed(value[0], value[1]))
 
         self.runner("library-list", task, lambda _e: None, end)
+
+    def set_loaded(self, path: str | None) -> None:
+        """The model loaded now (None: none, or a remote server): the library lists it as
+        "loaded from PATH", with an Import, while it is not one of the library's own."""
+        if path == self.loaded_path:
+            return
+        self.loaded_path = path
+        if path is None and self.not_listed is None:
+            return  # nothing shown for it: no listing needed
+        self.refresh()
 
     def _changed(self, what: Change) -> None:
         self._notify(LibraryChanged(what))

@@ -11,6 +11,7 @@ The Models pane and `hearth models list | import | rm` are built on this module:
     lib.delete(model)                            # removes the file(s), every shard; the GUI confirms
     lib.forget(model)                            # an in-place import leaves the library, file kept
     lib.default_model() / lib.set_default(model) # settings "default_model"
+    lib.not_listed(path, listing)                # a model loaded by path that is not listed
     reveal_command(model.path)                   # the file manager command; reveal_in_file_manager runs it
 
 Where models come from: every *.gguf under the models folder (subfolders too, a few levels deep),
@@ -208,6 +209,20 @@ class ModelLibrary:
         raise ModelNotFoundError(
             f"No installed model matches '{spec}'. `hearth models list` shows them."
         )
+
+    def not_listed(self, path: str | os.PathLike[str], listing: Listing) -> LocalModel | None:
+        """The model at `path` (one loaded by path: `--model FILE`, File > Open) if `listing`
+        lacks it, else None. A listed file with the same name and size is taken for a copy of
+        it (an import by copy), so a file once imported is not offered for import again."""
+        p = Path(path).expanduser().absolute()
+        if not p.is_file():
+            return None
+        if any(same_path(f, p) for m in listing for f in m.files):
+            return None
+        model = self._scanner.model_at(p, "imported", p.parent)
+        if any(m.name == model.name and m.size == model.size for m in listing):
+            return None
+        return model
 
     # ----------------------------------------------------------------- default model
 

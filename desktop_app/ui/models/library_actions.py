@@ -208,6 +208,15 @@ class LibraryActions(QWidget):
         if mode is not None:
             self.import_file(path, mode)
 
+    def import_loaded(self) -> None:
+        """Add the model loaded by path (listed "loaded from PATH") to the library."""
+        m = self.controller.not_listed
+        if m is None:
+            return
+        mode = ask_import_mode(self, str(m.path))
+        if mode is not None:
+            self.import_file(str(m.path), mode)
+
     def import_file(self, path: str, mode: ImportMode) -> None:
         """Copy (or register) `path` off the GUI thread; progress and Cancel below the table."""
         self.controller.import_file(path, mode)

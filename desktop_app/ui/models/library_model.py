@@ -1,12 +1,13 @@
 """The Library tab's table: one row per installed model (a sharded set is one row), broken files
-included with their error, and the fit indicator for this machine."""
+included with their error, and the fit indicator for this machine. A model loaded by path that
+the library lacks (`hearth --model FILE`, File > Open) comes first, as "loaded from PATH"."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 
 from desktop_app.core.models.fit import FitEstimate
 from desktop_app.core.models.library import LocalModel, format_size
@@ -39,6 +40,7 @@ class LibraryTableModel(RowsTableModel):
         super().__init__(parent)
         self._models: list[LocalModel] = []
         self._default: str | None = None
+        self._outside: str | None = None  # the key of the row loaded by path, not installed
         self._fits: dict[str, FitEstimate | None] = {}
         self._words = FitWords(self)
         self._headers = (
@@ -56,9 +58,16 @@ class LibraryTableModel(RowsTableModel):
 
     # ---- contents ------------------------------------------------------------------------
 
-    def set_models(self, models: Sequence[LocalModel], default_key: str | None) -> None:
+    def set_models(
+        self,
+        models: Sequence[LocalModel],
+        default_key: str | None,
+        not_listed: LocalModel | None = None,
+    ) -> None:
+        """`not_listed`: the model loaded by path that the library lacks, shown first."""
         self.beginResetModel()
-        self._models = list(models)
+        self._models = ([not_listed] if not_listed is not None else []) + list(models)
+        self._outside = not_listed.key if not_listed is not None else None
         self._default = default_key
         self._fits = {k: v for k, v in self._fits.items() if any(m.key == k for m in models)}
         self.endResetModel()
@@ -86,6 +95,10 @@ class LibraryTableModel(RowsTableModel):
     def default_key(self) -> str | None:
         return self._default
 
+    def is_outside(self, m: LocalModel) -> bool:
+        """`m` is the row of a model loaded by path, not one of the library's."""
+        return self._outside is not None and m.key == self._outside
+
     # ---- Qt ------------------------------------------------------------------------------
 
     def _row_count(self) -> int:
@@ -104,6 +117,10 @@ class LibraryTableModel(RowsTableModel):
             return self._tooltip(m, col)
         if role == Qt.ItemDataRole.ForegroundRole and m.error:
             return QColor(ERROR_COLOR)
+        if role == Qt.ItemDataRole.FontRole and self.is_outside(m):
+            font = QFont()
+            font.setItalic(True)  # not one of the library's own
+            return font
         if role == Qt.ItemDataRole.DecorationRole and col == COL_FIT and not m.error:
             est = self._fits.get(m.key)
             return dot_icon(est.verdict) if est is not None else None
@@ -124,6 +141,8 @@ class LibraryTableModel(RowsTableModel):
             return m.name
         if col == COL_SIZE:
             return format_size(m.size) if m.size else ""
+        if self.is_outside(m):  # one cell across the rest (the view spans it): the path whole
+            return self.tr("loaded from {0}").format(m.path) if col == COL_ARCH else ""
         if m.error:
             return self.tr("Error: {0}").format(m.error.splitlines()[0]) if col == COL_ARCH else ""
         if col == COL_ARCH:
@@ -147,11 +166,19 @@ class LibraryTableModel(RowsTableModel):
     def _tooltip(self, m: LocalModel, col: int) -> str:
         if m.error and col >= COL_ARCH:
             return m.error
+        if self.is_outside(m) and col >= COL_ARCH:
+            return self.tr("Loaded from {0}; it is not in the library. Import adds it.").format(
+                m.path
+            )
         if col == COL_DEFAULT:
             return self.tr("The default model") if m.key == self._default else ""
         if col == COL_NAME:
             shards = len(m.files)
             where = str(m.path)
+            if self.is_outside(m):
+                return self.tr("Loaded from {0}; it is not in the library. Import adds it.").format(
+                    where
+                )
             if shards > 1:
                 return self.tr("{0}\n(the first of {1} files)").format(where, shards)
             return where

@@ -3,7 +3,9 @@
 The listing is the models controller's (made off the GUI thread), handed in by the pane with
 `show_listing`; the actions (library_actions.py) go through the controller, which lists the
 library again after each edit, so the model bar follows. An import copies off the GUI thread
-with progress and a Cancel button, and goes on in a rebuilt window.
+with progress and a Cancel button, and goes on in a rebuilt window. A model loaded by path that
+the library lacks is listed first, "loaded from PATH", with "Import this model…" to add it.
+The buttons wrap onto a second line in a narrow window (flow_layout.py): none is ever cut.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from desktop_app.core.models.fit import estimate_local
 from desktop_app.core.models.library import Listing, LocalModel
 from desktop_app.ui.engine_service import EngineService
 from desktop_app.ui.models.fit import ERROR_COLOR, FitContext, FitWords
+from desktop_app.ui.models.flow_layout import FlowLayout
 from desktop_app.ui.models.library_actions import (
     PROGRESS_STEPS,
     LibraryActions,
@@ -56,6 +59,7 @@ class LibraryView(LibraryActions):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long path keeps its end
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -108,6 +112,15 @@ class LibraryView(LibraryActions):
         self.rescan_button = QPushButton(self.tr("Rescan"))
         self.rescan_button.setToolTip(self.tr("List the model folders again"))
         self.rescan_button.clicked.connect(lambda: self.controller.refresh())
+        self.import_loaded_button = QPushButton(self.tr("Import this model…"))
+        self.import_loaded_button.setToolTip(
+            self.tr(
+                "The model loaded now is not in the library: copy it into the models folder, "
+                "or list it where it is"
+            )
+        )
+        self.import_loaded_button.clicked.connect(self.import_loaded)
+        self.import_loaded_button.setVisible(False)
 
         self.import_bar = QProgressBar()
         self.import_bar.setRange(0, PROGRESS_STEPS)
@@ -123,10 +136,17 @@ class LibraryView(LibraryActions):
         ir.addWidget(self.import_cancel_button)
         self.import_row.setVisible(False)
 
-        actions = QHBoxLayout()
-        for b in (self.load_button, self.default_button, self.reveal_button, self.delete_button):
+        self.action_bar = QWidget()
+        actions = FlowLayout(self.action_bar)
+        for b in (
+            self.load_button,
+            self.default_button,
+            self.reveal_button,
+            self.delete_button,
+            self.import_loaded_button,
+        ):
             actions.addWidget(b)
-        actions.addStretch(1)
+        actions.add_gap()
         for b in (
             self.import_button,
             self.add_folder_button,
@@ -141,8 +161,10 @@ class LibraryView(LibraryActions):
         layout.addWidget(self.empty)
         layout.addWidget(self.details)
         layout.addWidget(self.import_row)
-        layout.addLayout(actions)
+        layout.addWidget(self.action_bar)
         layout.addWidget(self.folders)
+        for signal in (service.loaded, service.unloaded, service.engine_crashed):
+            signal.connect(self._follow_model)
         self._sync()
 
     def attach(self, controller: ModelsController) -> None:
@@ -154,21 +176,29 @@ class LibraryView(LibraryActions):
             done, total = controller.import_progress
             if total > 0:
                 self.import_bar.setValue(round(done * PROGRESS_STEPS / total))
+        self._follow_model()
         self._sync()
+
+    def _follow_model(self, *_args: object) -> None:
+        """Tell the controller which local file is loaded (it lists one the library lacks)."""
+        info = self.service.model_info
+        self.controller.set_loaded(None if info is None or self.service.remote else info.path)
 
     # ---- contents ------------------------------------------------------------------------
 
     def show_listing(self, listing: Listing, default_key: str | None) -> None:
         keep = self.current()
         wanted = self._select_next or (keep.key if keep is not None else None)
-        self.model.set_models(listing.models, default_key)
+        outside = self.controller.not_listed
+        self.model.set_models(listing.models, default_key, outside)
         self._update_fits()
         self.problems.setText("\n".join(listing.problems))
         self.problems.setVisible(bool(listing.problems))
         if wanted is not None and (row := self.model.row_of(wanted)) >= 0:
             self.table.selectRow(row)
             self._select_next = None
-        self.empty.setVisible(not listing.models)
+        self.empty.setVisible(not listing.models and outside is None)
+        self.import_loaded_button.setVisible(outside is not None)
         self._show_folders()
         self._sync()
 
@@ -192,7 +222,7 @@ class LibraryView(LibraryActions):
     def _apply_spans(self) -> None:
         self.table.clearSpans()
         for row, m in enumerate(self.model.models()):
-            if m.error:
+            if m.error or self.model.is_outside(m):  # its error, or where it was loaded from
                 self.table.setSpan(row, ERROR_SPAN[0], 1, ERROR_SPAN[1])
 
     def _show_folders(self) -> None:
@@ -221,12 +251,18 @@ class LibraryView(LibraryActions):
     def _sync(self, *_args: object) -> None:
         m = self.current()
         usable = m is not None and m.ok and not m.is_projector
+        outside = m is not None and self.model.is_outside(m)  # import it first
         self.load_button.setEnabled(usable)
-        self.default_button.setEnabled(usable and m is not None and m.key != self.model.default_key)
+        self.default_button.setEnabled(
+            usable and not outside and m is not None and m.key != self.model.default_key
+        )
         self.reveal_button.setEnabled(m is not None and bool(m.files))
         importing = self.importing
-        self.delete_button.setEnabled(m is not None and bool(m.files) and not importing)
+        self.delete_button.setEnabled(
+            m is not None and bool(m.files) and not importing and not outside
+        )
         self.import_button.setEnabled(not importing)
+        self.import_loaded_button.setEnabled(not importing)
         self.add_folder_button.setEnabled(not importing)
         self.remove_folder_button.setEnabled(
             bool(self.controller.library.extra_dirs()) and not importing
@@ -236,6 +272,8 @@ class LibraryView(LibraryActions):
 
     def _details(self, m: LocalModel) -> str:
         lines = [f"{m.display_name} — {m.path}"]
+        if self.model.is_outside(m):
+            lines.append(self.tr("Loaded from this file; it is not in the library."))
         if m.error:
             lines.append(m.error)
             return "\n".join(lines)
