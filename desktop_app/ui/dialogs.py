@@ -1,7 +1,10 @@
-"""Dialogs: preferences (load options, language, theme), a conversation's settings, About."""
+"""Dialogs: preferences (load options, language, theme), a conversation's settings, renaming a
+conversation, About."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, qVersion
@@ -33,6 +36,18 @@ PRESETS: dict[str, dict[str, Any]] = {
     "creative": dict(temperature=1.0, top_p=0.98, top_k=80, min_p=0.02, repeat_penalty=1.15),
     "deterministic": dict(temperature=0.0, top_p=1.0, top_k=1, min_p=0.0, repeat_penalty=1.0),
 }
+PRESET_TOLERANCE = 0.005  # half the dialog's step (two decimals): 0.1 stored as 0.1000001 matches
+
+
+def preset_of(values: Mapping[str, float]) -> str | None:
+    """The preset whose every value `values` has (floats within PRESET_TOLERANCE), or None."""
+    for key, preset in PRESETS.items():
+        if all(
+            name in values and math.isclose(values[name], value, abs_tol=PRESET_TOLERANCE)
+            for name, value in preset.items()
+        ):
+            return key
+    return None
 
 
 def _buttons(dialog: QDialog) -> QDialogButtonBox:
@@ -229,7 +244,7 @@ class ConversationSettingsDialog(QDialog):
             w.setDecimals(2)
             w.setValue(value)
             w.setAccessibleName(name)
-            w.valueChanged.connect(self._mark_custom)
+            w.valueChanged.connect(self._sync_preset)
             return w
 
         self.temperature = dspin(s.temperature, 0, 2, 0.05, self.tr("Temperature"))
@@ -240,7 +255,7 @@ class ConversationSettingsDialog(QDialog):
         self.top_k.setRange(0, 1000)
         self.top_k.setValue(s.top_k)
         self.top_k.setAccessibleName("top_k")
-        self.top_k.valueChanged.connect(self._mark_custom)
+        self.top_k.valueChanged.connect(self._sync_preset)
         self.max_tokens = QSpinBox()
         self.max_tokens.setRange(1, 131072)
         self.max_tokens.setValue(s.max_tokens)
@@ -267,6 +282,7 @@ class ConversationSettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(_buttons(self))
+        self._sync_preset()  # values equal to a preset are that preset, whatever was stored
 
     def _apply_preset(self) -> None:
         key = self.preset.currentData()
@@ -279,8 +295,10 @@ class ConversationSettingsDialog(QDialog):
             widget.setValue(value)
             widget.blockSignals(False)
 
-    def _mark_custom(self) -> None:
-        self.preset.setCurrentIndex(0)
+    def _sync_preset(self) -> None:
+        """Name the preset the values equal, or Custom."""
+        key = preset_of({name: getattr(self, name).value() for name in PRESETS["balanced"]})
+        self.preset.setCurrentIndex(max(0, self.preset.findData(key or "custom")))
 
     def values(self) -> tuple[str, dict[str, Any], str | None, str]:
         seed_text = self.seed.text().strip()
@@ -293,6 +311,34 @@ class ConversationSettingsDialog(QDialog):
         preset = self.preset.currentData()
         return (self.system.toPlainText(), sampling, None if preset == "custom" else preset,
                 str(self.policy.currentData()))  # fmt: skip
+
+
+class RenameDialog(QDialog):
+    """A conversation's new title. Wide enough for its own title and a long name (the stock
+    QInputDialog is ~200 px, cutting both); the caller passes its texts, in its language."""
+
+    CHARS = 40  # a title made from a message is at most this long
+
+    def __init__(
+        self, current: str, window_title: str, label: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(window_title)
+        self.edit = QLineEdit(current)
+        self.edit.setAccessibleName(label.rstrip(":：").strip() or label)
+        self.edit.selectAll()
+        metrics = self.edit.fontMetrics()
+        self.edit.setMinimumWidth(metrics.averageCharWidth() * self.CHARS + 16)
+        form = QFormLayout()
+        form.addRow(label, self.edit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(_buttons(self))
+        title_room = metrics.horizontalAdvance(window_title) + 160  # the title bar's buttons
+        self.setMinimumWidth(max(360, title_room))
+
+    def text(self) -> str:
+        return self.edit.text().strip()
 
 
 def show_about(parent: QWidget, hardware_text: str) -> None:

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
+from PySide6.QtWidgets import QFileDialog, QMenu
 
 from desktop_app.core.controllers.chat import ChatSession
 from desktop_app.core.storage.conversations import Conversation, ConversationStore
 from desktop_app.ui.chat.layout import ChatLayout
 from desktop_app.ui.chat.list_model import ID_ROLE
-from desktop_app.ui.dialogs import ConversationSettingsDialog
+from desktop_app.ui.dialogs import ConversationSettingsDialog, RenameDialog
 
 
 class ChatConversations(ChatLayout):
@@ -70,11 +70,10 @@ class ChatConversations(ChatLayout):
     def rename(self, conversation_id: int, title: str | None = None) -> None:
         if title is None:
             current = self.store.get(conversation_id).title
-            title, ok = QInputDialog.getText(
-                self, self.tr("Rename"), self.tr("Title:"), text=current
-            )
-            if not ok:
+            dialog = RenameDialog(current, self.tr("Rename"), self.tr("Title:"), self)
+            if not dialog.exec():
                 return
+            title = dialog.text()
         self.controller.rename(conversation_id, title)
 
     def delete(self, conversation_id: int) -> None:

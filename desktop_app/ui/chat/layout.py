@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -40,6 +42,16 @@ class MessageInput(QPlainTextEdit):
             self.send_requested.emit()
             return
         super().keyPressEvent(event)
+
+
+class ElidedRows(QStyledItemDelegate):
+    """Rows as wide as the list, never wider: a long title ends in "…" (its tooltip has it
+    whole) instead of widening the row and giving the sidebar a horizontal scroll bar."""
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        return QSize(0, super().sizeHint(option, index).height())
 
 
 class ChatLayout(QWidget):
@@ -95,6 +107,9 @@ class ChatLayout(QWidget):
         self.model = ConversationListModel()
         self.list = QListView()
         self.list.setModel(self.model)
+        self.list.setItemDelegate(ElidedRows(self.list))
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setAccessibleName(self.tr("Conversations"))
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._list_menu)

@@ -36,8 +36,8 @@ class ConversationListModel(QAbstractListModel):
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return row.title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.detail or row.title
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole title: the row may elide it
+            return f"{row.title}\n{row.detail}" if row.detail else row.title
         if role == ID_ROLE:
             return row.conversation_id
         return None

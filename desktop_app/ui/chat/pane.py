@@ -81,7 +81,7 @@ class ChatPane(ChatConversations):
         self._showing_draft = False
         self._build()
         # bound methods, not lambdas: Qt drops them with this pane (the service outlives it)
-        service.loaded.connect(self._on_model_changed)
+        service.loaded.connect(self._on_model_loaded)
         service.unloaded.connect(self._on_model_changed)
         service.engine_crashed.connect(self._on_model_changed)
         if self.controller.conversation is None:
@@ -172,9 +172,10 @@ class ChatPane(ChatConversations):
         self.title.setText(conv.title if conv is not None else "")
 
     def _show_figures(self, figures: Figures) -> None:
-        """This chat's figures, its own: a chat without an answer yet clears the last one's."""
+        """This chat's figures, its own: a chat without an answer yet clears the last one's
+        speed, and the meter shows what this conversation takes (0 for an empty one)."""
         self.stats_changed.emit(figures.stats, figures.n_ctx)
-        if figures.stats is None and figures.n_ctx:
+        if figures.n_ctx:
             self.context_used.emit(figures.context_used, figures.n_ctx)
 
     def _show_draft(self) -> None:
@@ -239,6 +240,11 @@ class ChatPane(ChatConversations):
 
     def _on_model_changed(self, *_args: object) -> None:
         self._sync_buttons()
+
+    def _on_model_loaded(self, *_args: object) -> None:
+        """Another model, another tokenizer and context size: count the open chat again."""
+        self._sync_buttons()
+        self.controller.count_context()
 
     def _sync_buttons(self) -> None:
         busy = self.controller.generating
