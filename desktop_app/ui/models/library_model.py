@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QColor, QFont
 
 from desktop_app.core.models.fit import FitEstimate
@@ -117,6 +117,8 @@ class LibraryTableModel(RowsTableModel):
             return self._tooltip(m, col)
         if role == Qt.ItemDataRole.ForegroundRole and m.error:
             return QColor(ERROR_COLOR)
+        if role == Qt.ItemDataRole.SizeHintRole and col == COL_ARCH and self.is_outside(m):
+            return QSize(0, 0)  # its path spans the columns: it must not widen the first one
         if role == Qt.ItemDataRole.FontRole and self.is_outside(m):
             font = QFont()
             font.setItalic(True)  # not one of the library's own
