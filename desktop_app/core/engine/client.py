@@ -15,7 +15,7 @@ import os
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +148,20 @@ class EngineClient:
 
     def count_tokens(self, text: str) -> RequestHandle:
         return self.submit(rq.CountTokens(text))
+
+    def tokenize(
+        self, text: str, add_special: bool = False, parse_special: bool = False
+    ) -> RequestHandle:
+        """Result(list[int]): the ids llama.cpp gives (by default no BOS/EOS, special text plain)."""
+        return self.submit(rq.Tokenize(text, add_special, parse_special))
+
+    def token_pieces(self, ids: Sequence[int]) -> RequestHandle:
+        """Result(list[bytes]): each token's own bytes; joined, they are the text's UTF-8."""
+        return self.submit(rq.Pieces(tuple(ids)))
+
+    def detokenize(self, ids: Sequence[int]) -> RequestHandle:
+        """Result(str): the tokens' text, as llama-server's /detokenize gives it."""
+        return self.submit(rq.Detokenize(tuple(ids)))
 
     def render(self, messages: list[Message]) -> RequestHandle:
         return self.submit(rq.Render(tuple(messages)))

@@ -195,18 +195,19 @@ class LlamaEngine:
 
     # ---- tokens and budget ---------------------------------------------------------------
 
-    def _require(self) -> Any:
+    def require(self) -> Any:
+        """The loaded Llama (the tokenizer's requests use it too, tokens.py), or the error."""
         if self._llm is None:
             raise NoModelLoadedError("No model is loaded.")
         return self._llm
 
     def render(self, messages: list[Message] | tuple[Message, ...]) -> str:
-        self._require()
+        self.require()
         assert self._formatter is not None
         return self._formatter.render(messages)
 
     def tokenize_prompt(self, messages: list[Message] | tuple[Message, ...]) -> list[int]:
-        llm = self._require()
+        llm = self.require()
         assert self._formatter is not None
         text = self._formatter.render(messages)
         bos = self._formatter.bos_token
@@ -214,12 +215,12 @@ class LlamaEngine:
         return list(llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True))
 
     def count_tokens(self, text: str) -> int:
-        return len(self._require().tokenize(text.encode("utf-8"), add_bos=False, special=False))
+        return len(self.require().tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
     def budget(
         self, messages: list[Message] | tuple[Message, ...], max_tokens: int
     ) -> ContextBudget:
-        llm = self._require()
+        llm = self.require()
         return ContextBudget(len(self.tokenize_prompt(messages)), max_tokens, llm.n_ctx())
 
     # ---- generation ----------------------------------------------------------------------
@@ -234,7 +235,7 @@ class LlamaEngine:
             yield Error(GenerationError(str(exc)))
 
     def _chat(self, request: ChatRequest) -> Iterator[Event]:
-        llm = self._require()
+        llm = self.require()
         assert self._formatter is not None
         sampling = request.sampling
         sampling.validate()
@@ -345,7 +346,7 @@ class LlamaEngine:
 
     def classify(self, request: ClassifyRequest) -> Iterator[ItemScore | ClassifyReport]:
         """Label probabilities per text (see scoring.py): ItemScore per text, then the report."""
-        llm = self._require()
+        llm = self.require()
         assert self._formatter is not None
         try:
             yield from classify_items(

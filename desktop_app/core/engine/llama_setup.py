@@ -113,18 +113,19 @@ def generation_stats(
 class PieceReader:
     """A token's bytes, with one reused buffer (llama-cpp-python's helper returns padding too)."""
 
-    def __init__(self, vocab: Any) -> None:
+    def __init__(self, vocab: Any, special: bool = False) -> None:
         import llama_cpp
 
         self._fn = llama_cpp.llama_token_to_piece
         self._vocab = vocab
+        self._special = special  # True: a control token gives its text ("<|im_end|>"), not b""
         self._buf = ctypes.create_string_buffer(64)
 
     def __call__(self, token: int) -> bytes:
-        n = self._fn(self._vocab, token, self._buf, len(self._buf), 0, False)
+        n = self._fn(self._vocab, token, self._buf, len(self._buf), 0, self._special)
         if n < 0:
             self._buf = ctypes.create_string_buffer(-n)
-            n = self._fn(self._vocab, token, self._buf, len(self._buf), 0, False)
+            n = self._fn(self._vocab, token, self._buf, len(self._buf), 0, self._special)
         return self._buf.raw[:n]
 
 

@@ -6,6 +6,7 @@ remote server a drop-in replacement for the local engine process.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from desktop_app.core.engine.params import ChatRequest, Message
@@ -31,6 +32,20 @@ class Engine(Protocol):
     def budget(self, messages: list[Message], max_tokens: int) -> RequestHandle: ...
 
     def count_tokens(self, text: str) -> RequestHandle: ...
+
+    def tokenize(
+        self, text: str, add_special: bool = False, parse_special: bool = False
+    ) -> RequestHandle:
+        """Result(list[int]): the text's token ids."""
+        ...
+
+    def token_pieces(self, ids: Sequence[int]) -> RequestHandle:
+        """Result(list[bytes]): each token's own bytes."""
+        ...
+
+    def detokenize(self, ids: Sequence[int]) -> RequestHandle:
+        """Result(str): the tokens' text."""
+        ...
 
     def close(self, timeout: float = 5.0) -> None: ...
 

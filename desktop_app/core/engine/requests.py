@@ -59,6 +59,33 @@ class CountTokens:
 
 
 @dataclass(frozen=True)
+class Tokenize:
+    """Result(list[int]): the text's tokens; BOS/EOS only with add_special, and text like
+    "<|im_start|>" read as that special token only with parse_special."""
+
+    text: str
+    add_special: bool = False
+    parse_special: bool = False
+    op: ClassVar[str] = "tokenize"
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """Result(list[bytes]): each token's own bytes (a piece may hold part of a character)."""
+
+    ids: tuple[int, ...]
+    op: ClassVar[str] = "pieces"
+
+
+@dataclass(frozen=True)
+class Detokenize:
+    """Result(str): the tokens' text (special tokens as their text, bad UTF-8 replaced)."""
+
+    ids: tuple[int, ...]
+    op: ClassVar[str] = "detokenize"
+
+
+@dataclass(frozen=True)
 class Render:
     """Result(str): the messages through the model's chat template."""
 
@@ -92,7 +119,19 @@ class Crash:
 
 
 EngineRequest = (
-    Load | Unload | Chat | Classify | Budget | CountTokens | Render | Hardware | Shutdown | Crash
+    Load
+    | Unload
+    | Chat
+    | Classify
+    | Budget
+    | CountTokens
+    | Tokenize
+    | Pieces
+    | Detokenize
+    | Render
+    | Hardware
+    | Shutdown
+    | Crash
 )
 
 __all__ = [
@@ -101,10 +140,13 @@ __all__ = [
     "Classify",
     "CountTokens",
     "Crash",
+    "Detokenize",
     "EngineRequest",
     "Hardware",
     "Load",
+    "Pieces",
     "Render",
     "Shutdown",
+    "Tokenize",
     "Unload",
 ]

@@ -72,6 +72,25 @@ def _count(engine: LlamaEngine, request: rq.CountTokens, reply: Reply) -> None:
     reply(Result(engine.count_tokens(request.text)))
 
 
+def _tokenize(engine: LlamaEngine, request: rq.Tokenize, reply: Reply) -> None:
+    from desktop_app.core.engine import tokens  # the engine process's side; imported on use
+
+    llm = engine.require()
+    reply(Result(tokens.tokenize(llm, request.text, request.add_special, request.parse_special)))
+
+
+def _pieces(engine: LlamaEngine, request: rq.Pieces, reply: Reply) -> None:
+    from desktop_app.core.engine import tokens
+
+    reply(Result(tokens.token_pieces(engine.require(), request.ids)))
+
+
+def _detokenize(engine: LlamaEngine, request: rq.Detokenize, reply: Reply) -> None:
+    from desktop_app.core.engine import tokens
+
+    reply(Result(tokens.detokenize(engine.require(), request.ids)))
+
+
 def _render(engine: LlamaEngine, request: rq.Render, reply: Reply) -> None:
     reply(Result(engine.render(request.messages)))
 
@@ -96,6 +115,9 @@ HANDLERS: dict[type, Handler] = {
     rq.Classify: _classify,
     rq.Budget: _budget,
     rq.CountTokens: _count,
+    rq.Tokenize: _tokenize,
+    rq.Pieces: _pieces,
+    rq.Detokenize: _detokenize,
     rq.Render: _render,
     rq.Hardware: _hardware,
 }

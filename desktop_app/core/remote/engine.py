@@ -159,6 +159,27 @@ class RemoteEngine:
     def count_tokens(self, text: str) -> RequestHandle:
         return self._run("count", lambda h, c: h.deliver(Result(self.count(text))), None)
 
+    def tokenize(
+        self, text: str, add_special: bool = False, parse_special: bool = False
+    ) -> RequestHandle:
+        """llama-server's /tokenize; a server without it gives a RemoteError that says so."""
+        body = {"content": text, "add_special": add_special, "parse_special": parse_special}
+        work = lambda h, c: h.deliver(Result(_server_tokens(self._root(), body)))  # noqa: E731
+        return self._run("tokenize", work, None)
+
+    def token_pieces(self, ids: Sequence[int]) -> RequestHandle:
+        """A server gives no token's raw bytes (its /detokenize answers text): refused."""
+
+        def work(_handle: RequestHandle, _call: Call) -> None:
+            raise RemoteError(_NO_PIECES)
+
+        return self._run("pieces", work, None)
+
+    def detokenize(self, ids: Sequence[int]) -> RequestHandle:
+        """llama-server's /detokenize; a server without it gives a RemoteError that says so."""
+        work = lambda h, c: h.deliver(Result(_server_text(self._root(), list(ids))))  # noqa: E731
+        return self._run("detokenize", work, None)
+
     def hardware(self) -> RequestHandle:
         return self._run("hardware", lambda h, c: h.deliver(Result(None)), None)
 
@@ -366,3 +387,36 @@ class RemoteEngine:
 
         parent.abort = abort_both  # type: ignore[method-assign]
         return call
+
+
+# ---- the server's tokenizer ------------------------------------------------------------------
+
+_NO_PIECES = "A remote server does not give the bytes of each token; tokenize with a local model."
+
+
+def _tokenizer_call(root: Endpoint, path: str, body: dict[str, Any]) -> Any:
+    try:
+        return Call(root).json("POST", path, body)
+    except RemoteError as exc:
+        if exc.status in (404, 405, 501):
+            raise RemoteError(
+                f"The server has no {path} endpoint (llama-server and hearth serve have one).",
+                status=exc.status,
+            ) from None
+        raise
+
+
+def _server_tokens(root: Endpoint, body: dict[str, Any]) -> list[int]:
+    answer = _tokenizer_call(root, "/tokenize", body)
+    tokens = answer.get("tokens") if isinstance(answer, dict) else None
+    if not isinstance(tokens, list) or not all(isinstance(t, int) for t in tokens):
+        raise RemoteError("The server's /tokenize answer has no list of token ids.")
+    return tokens
+
+
+def _server_text(root: Endpoint, ids: list[int]) -> str:
+    answer = _tokenizer_call(root, "/detokenize", {"tokens": ids})
+    content = answer.get("content") if isinstance(answer, dict) else None
+    if not isinstance(content, str):
+        raise RemoteError("The server's /detokenize answer has no text.")
+    return content
