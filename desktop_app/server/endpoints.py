@@ -15,6 +15,7 @@ from typing import Any
 
 from desktop_app.core.engine.client import EngineClient
 from desktop_app.core.engine.events import Done, Error, Event, ModelInfo
+from desktop_app.core.engine.handle import RequestHandle
 from desktop_app.core.engine.params import LoadParams, SamplingParams
 from desktop_app.core.errors import AppError
 from desktop_app.server import http11
@@ -30,6 +31,7 @@ from desktop_app.server.openai_schema import (
     parse_count,
 )
 from desktop_app.server.responses import answer_stream, answer_whole, json_body
+from desktop_app.server.tokenize_schema import parse_detokenize, parse_tokenize, tokens_body
 
 __all__ = ["Endpoints", "Handler", "parse_json"]
 
@@ -68,6 +70,8 @@ class Endpoints:
             ("POST", "/v1/chat/completions"): self.chat,
             ("POST", "/v1/completions"): self.completions,
             ("POST", "/extras/tokenize/count"): self.count_tokens,  # llama-cpp-python's extension
+            ("POST", "/tokenize"): self.tokenize,  # llama-server's shapes (tokenize_schema.py)
+            ("POST", "/detokenize"): self.detokenize,
         }
 
     def route(self, request: Request) -> Handler:
@@ -160,6 +164,48 @@ class Endpoints:
             self.admission.leave(None)
         await http11.send(writer, 200, json_body({"count": count}), keep_alive=request.keep_alive)
         return True
+
+    async def tokenize(
+        self,
+        request: Request,
+        body: bytes,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> bool:
+        job = parse_tokenize(parse_json(request, body))
+        ids = await self._tokenizer_call(
+            lambda: self.engine.tokenize(job.content, job.add_special, job.parse_special)
+        )
+        pieces = None
+        if job.with_pieces:
+            pieces = await self._tokenizer_call(lambda: self.engine.token_pieces(ids))
+        payload = tokens_body(ids, pieces)
+        await http11.send(writer, 200, json_body(payload), keep_alive=request.keep_alive)
+        return True
+
+    async def detokenize(
+        self,
+        request: Request,
+        body: bytes,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> bool:
+        n_vocab = self.model_info.n_vocab if self.model_info else 0
+        ids = parse_detokenize(parse_json(request, body), n_vocab)
+        content = await self._tokenizer_call(lambda: self.engine.detokenize(ids))
+        payload = {"content": content}
+        await http11.send(writer, 200, json_body(payload), keep_alive=request.keep_alive)
+        return True
+
+    async def _tokenizer_call(self, submit: Callable[[], RequestHandle]) -> Any:
+        """One short engine request with a place in the queue, as the token count takes."""
+        self._admit(None)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(None, lambda: submit().result())
+        except AppError as exc:
+            raise from_app_error(exc) from None
+        finally:
+            self.admission.leave(None)
 
     def _check_model(self, model: str | None) -> None:
         if model is not None and model != self.model_id:

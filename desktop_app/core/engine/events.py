@@ -164,3 +164,4 @@ class ModelInfo:
     notes: tuple[str, ...] = field(default_factory=tuple)  # to tell: how "auto" choices were made
     flash_attn: str = "auto"
     kv_type: str = "f16"
+    n_vocab: int = 0  # tokens in the vocabulary; 0 where unknown (a remote server)

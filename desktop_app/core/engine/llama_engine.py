@@ -178,6 +178,7 @@ class LlamaEngine:
             notes=tuple(plan.notes),
             flash_attn=flash_mode,
             kv_type=params.kv_type,
+            n_vocab=llm.n_vocab(),
         )
         return self._info
 
@@ -195,8 +196,7 @@ class LlamaEngine:
 
     # ---- tokens and budget ---------------------------------------------------------------
 
-    def require(self) -> Any:
-        """The loaded Llama (the tokenizer's requests use it too, tokens.py), or the error."""
+    def require(self) -> Any:  # the loaded Llama (the tokenizer's requests use it, tokens.py)
         if self._llm is None:
             raise NoModelLoadedError("No model is loaded.")
         return self._llm
