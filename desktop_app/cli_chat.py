@@ -23,7 +23,7 @@ from desktop_app.cli_output import err, note
 from desktop_app.core.engine.events import Done, Error, Stats, Token, Warning_
 from desktop_app.core.engine.handle import RequestHandle
 from desktop_app.core.engine.params import ChatRequest, Message
-from desktop_app.core.errors import AppError
+from desktop_app.core.errors import AppError, CancelledError
 from desktop_app.core.storage.settings import Settings
 from desktop_app.core.text_decode import decode
 
@@ -89,6 +89,9 @@ def print_event(event: object, show_stats: bool) -> Done | None:
             note("\n[stopped]")
         return event
     elif isinstance(event, Error):
+        if isinstance(event.error, CancelledError):  # the cancel ended the engine process
+            note(f"\n[{event.error}]")
+            return Done("cancelled", "")
         raise event.error
     return None
 
@@ -185,6 +188,10 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
                 continue
             if done is not None and done.text:
                 history.append({"role": "assistant", "content": done.text})
+            if not engine.alive:  # a cancel the engine did not answer ended it
+                note("Restarting the engine…")
+                engine.close()
+                engine, _ = open_engine(args, settings, True)
     finally:
         engine.close()
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core import jobs
 from desktop_app.core.engine import requests as rq
 from desktop_app.core.engine.events import Done, Error, ModelInfo, Result, Token
 from desktop_app.core.engine.handle import Callback, RequestHandle
@@ -31,6 +32,10 @@ from desktop_app.core.storage.logs import tail_lines
 log = logging.getLogger(__name__)
 
 _KEEP_CRASH_LOGS = 5
+# A cancel the engine has not answered by then ends the engine process: a model file must not be
+# able to make Stop, Cancel or Ctrl+C wait on a step that never checks (issue 18).
+CANCEL_GRACE_S = 1.0
+STOPPED_TEXT = "Cancelled (the engine was stopped)."
 
 
 class EngineClient:
@@ -46,6 +51,8 @@ class EngineClient:
         self._conn: Any = None
         self._reader: threading.Thread | None = None
         self._cancel_id: Any = None
+        self._life: Any = None  # the child's lifeline: it ends itself when this end closes
+        self._stopped_for: RequestHandle | None = None  # the cancel that ended the process
         self._closing = False
         self.log_path: Path | None = None
         self.model_info: ModelInfo | None = None
@@ -65,16 +72,20 @@ class EngineClient:
         self.log_path = Path(name)
         parent_conn, child_conn = ctx.Pipe()
         self._cancel_id = ctx.RawValue("q", 0)
+        life_child, self._life = ctx.Pipe(duplex=False)  # the child reads, nobody writes
+        on_main = threading.current_thread() is threading.main_thread()  # PDEATHSIG follows it
         self._process = ctx.Process(
             target=engine_main,
-            args=(child_conn, self._cancel_id, name),
+            args=(child_conn, self._cancel_id, name, os.getpid(), life_child, on_main),
             name="hearth-engine",
             daemon=True,
         )
         with _sigint_ignored():
             self._process.start()  # born ignoring Ctrl+C: the front end decides what it stops
         child_conn.close()  # so that recv() sees EOF when the child dies
+        life_child.close()
         self._conn = parent_conn
+        self._stopped_for = None
         self.crashed = None
         self.model_info = None
         self._reader = threading.Thread(target=self._read_loop, name="engine-reader", daemon=True)
@@ -101,6 +112,8 @@ class EngineClient:
             self._cancel_id.value = active.id
         with contextlib.suppress(OSError, ValueError):
             conn.send((0, rq.Shutdown()))
+        if active is not None and not active.wait(CANCEL_GRACE_S):
+            process.kill()  # stuck on a step that never checks: waiting longer changes nothing
         process.join(timeout)
         if process.is_alive():
             process.kill()
@@ -110,7 +123,11 @@ class EngineClient:
             self._reader.join(timeout)
         with contextlib.suppress(OSError):
             conn.close()
+        if self._life is not None:
+            with contextlib.suppress(OSError):
+                self._life.close()
         self._conn = None
+        self._life = None
         self._closing = False
         if active is not None and not active.finished:
             active.deliver(Error(CancelledError("The engine was closed.")))
@@ -202,8 +219,25 @@ class EngineClient:
                         else Error(CancelledError("Cancelled."))
                     )
                     return
-            if self._active is handle and self._cancel_id is not None:
-                self._cancel_id.value = handle.id
+            if self._active is not handle or self._cancel_id is None:
+                return
+            self._cancel_id.value = handle.id
+            process = self._process
+        jobs.start(lambda _job: self._stop_if_deaf(handle, process), name="engine-cancel-watch")
+
+    def _stop_if_deaf(self, handle: RequestHandle, process: Any) -> None:
+        """End the engine process when a cancel goes unanswered for CANCEL_GRACE_S."""
+        if handle.wait(CANCEL_GRACE_S):
+            return
+        with self._lock:
+            if self._active is not handle or self._process is not process or self._closing:
+                return
+            self._stopped_for = handle
+        log.warning("the engine did not answer a cancel within %.1f s: stopping it", CANCEL_GRACE_S)
+        process.terminate()
+        process.join(0.5)
+        if process.is_alive():
+            process.kill()  # the reader then sees the pipe's end and reports (_on_exit)
 
     # ---- events --------------------------------------------------------------------------
 
@@ -237,8 +271,12 @@ class EngineClient:
         code = process.exitcode
         lines = tail_lines(self.log_path, 30) if self.log_path else []
         how = _describe_exit(code)
+        stopped = self._stopped_for
         error = EngineCrashedError(
-            f"The engine stopped unexpectedly ({how}). A new engine can be started; "
+            f"The engine was stopped: it did not end a cancelled request within "
+            f"{CANCEL_GRACE_S:g} s. A new engine can be started."
+            if stopped is not None
+            else f"The engine stopped unexpectedly ({how}). A new engine can be started; "
             f"the log is at {self.log_path}.",
             details="\n".join(lines),
         )
@@ -250,7 +288,8 @@ class EngineClient:
             self._active = None
             self._pending.clear()
         for handle in victims:
-            handle.deliver(Error(error))
+            cancelled = handle is stopped
+            handle.deliver(Error(CancelledError(STOPPED_TEXT) if cancelled else error))
         if self.on_crash is not None:
             self.on_crash(error)
 

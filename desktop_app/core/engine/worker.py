@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
@@ -124,6 +125,19 @@ HANDLERS: dict[type, Handler] = {
 DEBUG_HANDLERS: dict[type, Handler] = {rq.Crash: _crash}
 
 
+STALL_ENV = "ENGINE_STALL"  # with the debug flag: a request of this op hangs, deaf to cancels
+
+
+def _stall_if_asked(request: Any) -> None:
+    """The test hook for a step that never checks for a cancel (a hostile template, a driver
+    hang): the engine process then has to be ended from outside. Only in debug mode."""
+    if get_env(DEBUG_ENV) == "1" and get_env(STALL_ENV) == getattr(request, "op", None):
+        sys.stderr.write(f"stalling on {request.op} (test hook)\n")
+        sys.stderr.flush()
+        while True:
+            time.sleep(1.0)
+
+
 def handlers(debug: bool) -> dict[type, Handler]:
     """The dispatch table: the debug requests only where asked for."""
     return {**HANDLERS, **DEBUG_HANDLERS} if debug else dict(HANDLERS)
@@ -136,6 +150,7 @@ def serve_one(engine: LlamaEngine, table: dict[type, Handler], request: Any, rep
         if handler is None:
             reply(Error(ModelLoadError(f"unknown request {type(request).__name__!r}")))
             return
+        _stall_if_asked(request)
         handler(engine, request, reply)
     except AppError as exc:
         reply(Error(exc))
@@ -157,9 +172,56 @@ def _redirect_output(log_path: str) -> None:
     sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
 
 
-def engine_main(conn: Connection, cancel_id: Any, log_path: str) -> None:
-    """Entry point of the child. `cancel_id` is shared memory: the id of the request to stop."""
+def _die_with_parent(parent_pid: int, life: Connection | None, pdeathsig: bool) -> None:
+    """End this process when the application ends, whatever the engine is doing.
+
+    A model file can keep the work loop busy for ever (a template CPU bomb, a driver hang), so
+    neither the request pipe nor the loop may be what notices: on Linux the kernel sends SIGKILL
+    (PR_SET_PDEATHSIG; only when the parent started us on its main thread, since the signal
+    follows the thread), and everywhere a daemon thread waits on `life`, a pipe the parent never
+    writes to: end of file, or a new parent pid, means the application is gone.
+    """
+    if pdeathsig and sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass  # the watchdog below still holds
+    if os.getppid() != parent_pid:
+        os._exit(1)  # the parent died before the death signal was armed
+    if life is None:
+        return
+    watched = life
+
+    def watch(_job: object) -> None:
+        while True:
+            try:
+                if watched.poll(0.5):
+                    watched.recv()  # the parent never writes: this is its end of file
+            except (EOFError, OSError):
+                os._exit(1)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    from desktop_app.core import jobs
+
+    jobs.start(watch, name="engine-parent-watch")
+
+
+def engine_main(
+    conn: Connection,
+    cancel_id: Any,
+    log_path: str,
+    parent_pid: int | None = None,
+    life: Connection | None = None,
+    pdeathsig: bool = False,
+) -> None:
+    """Entry point of the child. `cancel_id` is shared memory: the id of the request to stop;
+    `life` is the parent's lifeline (see _die_with_parent)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C belongs to the front end
+    _die_with_parent(os.getppid() if parent_pid is None else parent_pid, life, pdeathsig)
     _redirect_output(log_path)
 
     # Only the child needs the engine itself; the application's side imports this module light.
