@@ -23,6 +23,7 @@ from desktop_app import (
     cli_sentiment,
     cli_serve,
     cli_summarize,
+    cli_tokenize,
     self_test,
 )
 from desktop_app.cli_common import EXIT_INTERRUPTED, EXIT_USAGE
@@ -133,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_serve.add_parser(sub)
     cli_models.add_parser(sub)
     cli_inspect.add_parser(sub)
+    cli_tokenize.add_parser(sub)
 
     p = sub.add_parser("info", help="print the hardware report and a model's metadata")
     p.add_argument("model", metavar="MODEL", nargs="?")
@@ -174,6 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": cli_serve.run,
         "models": cli_models.run,
         "inspect": cli_inspect.run,
+        "tokenize": cli_tokenize.run,
     }
     try:
         return handlers[command](args, settings)

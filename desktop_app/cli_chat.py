@@ -16,7 +16,9 @@ from desktop_app.cli_common import (
     EXIT_INTERRUPTED,
     add_engine_options,
     add_sampling_options,
+    check_text,
     open_engine,
+    read_prompt,
     sampling_from,
 )
 from desktop_app.cli_output import err, note
@@ -25,7 +27,6 @@ from desktop_app.core.engine.handle import RequestHandle
 from desktop_app.core.engine.params import ChatRequest, Message
 from desktop_app.core.errors import AppError, CancelledError
 from desktop_app.core.storage.settings import Settings
-from desktop_app.core.text_decode import decode
 
 
 def add_parsers(sub: Any) -> None:
@@ -94,28 +95,6 @@ def print_event(event: object, show_stats: bool) -> Done | None:
             return Done("cancelled", "")
         raise event.error
     return None
-
-
-def read_prompt(arg: str, what: str = "the prompt") -> str:
-    """The prompt from the command line or ('-') standard input, checked before any model loads.
-
-    Standard input is read as bytes and decoded like a document (UTF-8, a BOM, UTF-16,
-    GB18030, Windows-1252); an argument Python could not decode as UTF-8 carries lone
-    surrogates, which no model can take: both are refused with the reason."""
-    if arg == "-":
-        return decode(sys.stdin.buffer.read(), name=f"{what} on standard input").text
-    check_text(arg, what)
-    return arg
-
-
-def check_text(text: str, what: str) -> None:
-    for i, c in enumerate(text):
-        if "\ud800" <= c <= "\udfff":
-            byte = f" (byte 0x{ord(c) - 0xDC00:02X})" if "\udc80" <= c <= "\udcff" else ""
-            raise ValueError(
-                f"{what.capitalize()} is not valid UTF-8{byte} at character {i + 1}: "
-                "set the terminal to UTF-8, or pass the text with '-' on standard input."
-            )
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:

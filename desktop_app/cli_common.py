@@ -7,6 +7,7 @@ from here; cli.py only builds the parser and dispatches, so no command reaches b
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from desktop_app.core.remote.engine import RemoteEngine
 from desktop_app.core.settings_bridge import remote_config, to_load_params, to_sampling_params
 from desktop_app.core.storage.paths import app_paths
 from desktop_app.core.storage.settings import Settings
+from desktop_app.core.text_decode import decode
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -164,6 +166,28 @@ def start_and_load(params: LoadParams, quiet: bool) -> tuple[EngineClient, Model
     return engine, info
 
 
+def read_prompt(arg: str, what: str = "the prompt") -> str:
+    """The prompt from the command line or ('-') standard input, checked before any model loads.
+
+    Standard input is read as bytes and decoded like a document (UTF-8, a BOM, UTF-16,
+    GB18030, Windows-1252); an argument Python could not decode as UTF-8 carries lone
+    surrogates, which no model can take: both are refused with the reason."""
+    if arg == "-":
+        return decode(sys.stdin.buffer.read(), name=f"{what} on standard input").text
+    check_text(arg, what)
+    return arg
+
+
+def check_text(text: str, what: str) -> None:
+    for i, c in enumerate(text):
+        if "\ud800" <= c <= "\udfff":
+            byte = f" (byte 0x{ord(c) - 0xDC00:02X})" if "\udc80" <= c <= "\udcff" else ""
+            raise ValueError(
+                f"{what.capitalize()} is not valid UTF-8{byte} at character {i + 1}: "
+                "set the terminal to UTF-8, or pass the text with '-' on standard input."
+            )
+
+
 __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_USAGE",
@@ -173,8 +197,10 @@ __all__ = [
     "add_load_options",
     "add_remote_options",
     "add_sampling_options",
+    "check_text",
     "load_params",
     "open_engine",
+    "read_prompt",
     "sampling_from",
     "start_and_load",
 ]
