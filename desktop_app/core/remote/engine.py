@@ -47,6 +47,7 @@ from desktop_app.core.engine.params import (
     SamplingParams,
 )
 from desktop_app.core.errors import AppError, CancelledError
+from desktop_app.core.i18n import QT_TRANSLATE_NOOP
 from desktop_app.core.remote import classify as remote_classify
 from desktop_app.core.remote.http import AbortedError, Call, Endpoint, RemoteError
 from desktop_app.core.remote.server_facts import (
@@ -391,7 +392,10 @@ class RemoteEngine:
 
 # ---- the server's tokenizer ------------------------------------------------------------------
 
-_NO_PIECES = "A remote server does not give the bytes of each token; tokenize with a local model."
+_NO_PIECES = QT_TRANSLATE_NOOP(
+    "RemoteEngine",
+    "A remote server does not give the bytes of each token; tokenize with a local model.",
+)
 
 
 def _tokenizer_call(root: Endpoint, path: str, body: dict[str, Any]) -> Any:
@@ -399,10 +403,11 @@ def _tokenizer_call(root: Endpoint, path: str, body: dict[str, Any]) -> Any:
         return Call(root).json("POST", path, body)
     except RemoteError as exc:
         if exc.status in (404, 405, 501):
-            raise RemoteError(
-                f"The server has no {path} endpoint (llama-server and hearth serve have one).",
-                status=exc.status,
-            ) from None
+            message = QT_TRANSLATE_NOOP(
+                "RemoteEngine",
+                "The server has no {path} endpoint (llama-server and hearth serve have one).",
+            )
+            raise RemoteError(message.format(path=path), status=exc.status) from None
         raise
 
 
