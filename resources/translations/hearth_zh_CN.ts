@@ -1356,6 +1356,14 @@ from {1}</source>
         <source>No chat template in the file: a generic one (ChatML) is used.</source>
         <translation>文件中没有聊天模板：将使用通用模板（ChatML）。</translation>
     </message>
+    <message>
+        <source>loaded from {0}</source>
+        <translation>加载自 {0}</translation>
+    </message>
+    <message>
+        <source>Loaded from {0}; it is not in the library. Import adds it.</source>
+        <translation>加载自 {0}；它不在模型库中。导入即可添加。</translation>
+    </message>
 </context>
 <context>
     <name>LibraryView</name>
@@ -1591,6 +1599,18 @@ from {1}</source>
         <location filename="../../desktop_app/ui/models_library_view.py" line="506"/>
         <source>Import a model</source>
         <translation>导入模型</translation>
+    </message>
+    <message>
+        <source>Import this model…</source>
+        <translation>导入此模型…</translation>
+    </message>
+    <message>
+        <source>The model loaded now is not in the library: copy it into the models folder, or list it where it is</source>
+        <translation>当前加载的模型不在模型库中：可将其复制到模型文件夹，或在原位置列出</translation>
+    </message>
+    <message>
+        <source>Loaded from this file; it is not in the library.</source>
+        <translation>从此文件加载；它不在模型库中。</translation>
     </message>
 </context>
 <context>
@@ -3824,6 +3844,10 @@ To begin, get the small starter model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0)
         <source>The Hub at {where} sent an answer that is not the Hub&apos;s (is the address right?).</source>
         <translation>{where} 返回的不是模型中心的应答（地址是否正确？）。</translation>
     </message>
+    <message>
+        <source>The Hub at {where} answered, but not as the Hub does (is the address right?): {kind} beginning “{start}”.</source>
+        <translation>{where} 的 Hub 有应答，但不是 Hub 的应答（地址对吗？）：{kind}，开头为“{start}”。</translation>
+    </message>
 </context>
 <context>
     <name>Downloads</name>
@@ -4041,6 +4065,17 @@ To begin, get the small starter model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0)
     <message>
         <source>The model wrote prose instead of bullet points; each sentence was made a bullet point.</source>
         <translation>模型写成了段落而不是要点列表；已把每句话改为一个要点。</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteEngine</name>
+    <message>
+        <source>A remote server does not give the bytes of each token; tokenize with a local model.</source>
+        <translation>远程服务器不提供每个词元的字节；请用本地模型进行分词。</translation>
+    </message>
+    <message>
+        <source>The server has no {path} endpoint (llama-server and hearth serve have one).</source>
+        <translation>该服务器没有 {path} 端点（llama-server 和 hearth serve 都有）。</translation>
     </message>
 </context>
 </TS>
