@@ -13,50 +13,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
     QStatusBar,
     QWidget,
 )
 
 from desktop_app.core.engine.events import Stats
 from desktop_app.ui.core_text import shown
+from desktop_app.ui.elided_label import ElidedLabel
 from desktop_app.ui.engine_service import EngineService
 
 if TYPE_CHECKING:
     from desktop_app.ui.chat.pane import ChatPane
 
 CHAT_ROW, SUMMARIZE_ROW, SENTIMENT_ROW = 0, 1, 2  # the navigation's rows
-
-
-class ElidedLabel(QLabel):
-    """One line of text cut to the room it is given ("…"), the whole text in its tooltip."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.full_text = ""
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(0)  # it never widens the window
-
-    def set_full_text(self, text: str) -> None:
-        self.full_text = text
-        self._elide()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        room = max(0, self.contentsRect().width())
-        text = self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, room)
-        self.setText(text)
-        self.setToolTip(self.full_text if text != self.full_text else "")
 
 
 class MessageBar(QStatusBar):

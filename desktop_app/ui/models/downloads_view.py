@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.controllers.models import ModelsController
 from desktop_app.core.errors import AppError
 from desktop_app.core.models.downloads import DownloadEvent, DownloadState, DownloadStatus
+from desktop_app.ui.elided_label import ElidedLabel
 from desktop_app.ui.models.downloads_model import (
     C_ACTIONS,
     C_BYTES,
@@ -143,10 +144,10 @@ class DownloadsView(QWidget):
         self.clear_button = QPushButton(self.tr("Clear finished"))
         self.clear_button.setToolTip(self.tr("Take finished and cancelled downloads off the list"))
         self.clear_button.clicked.connect(self.clear_finished)
-        self.folder = QLabel(
+        self.folder = ElidedLabel()  # a long models path must not widen the window
+        self.folder.set_full_text(
             self.tr("Downloads go to {0}").format(controller.downloader.models_dir)
         )
-        self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         bottom = QHBoxLayout()
         bottom.addWidget(self.folder, 1)
         bottom.addWidget(self.clear_button)
