@@ -43,7 +43,15 @@ from desktop_app.ui.models.downloads_model import C_STATE, DownloadsTableModel
 from desktop_app.ui.models.fit import FitContext
 from desktop_app.ui.models.hub_model import F_FIT, F_QUANT, F_SIZE, RepoFilesModel, RepoResultsModel
 from desktop_app.ui.models.hub_settings import HubSettingsDialog
-from desktop_app.ui.models.library_model import COL_ARCH, COL_DEFAULT, LibraryTableModel
+from desktop_app.ui.models.library_model import (
+    COL_ARCH,
+    COL_DEFAULT,
+    COL_NAME,
+    LibraryTableModel,
+)
+from desktop_app.ui.models.library_model import (
+    COL_FIT as LIB_COL_FIT,
+)
 from desktop_app.ui.models.pane import TAB_CATALOG, TAB_DOWNLOADS, TAB_HUB, TAB_LIBRARY, ModelsPane
 
 LOAD_TIMEOUT = 120_000
@@ -662,3 +670,26 @@ def test_table_models_pass_the_model_tester(
     assert library.rowCount() == 2 and catalog.rowCount() == len(load_catalog())
     assert files.rowCount() >= 2 and results.rowCount() >= 3
     assert catalog.index(0, COL_FIT).data() == "Good · fits on GPU"  # 16 GB RAM, 8 GB GPU
+
+
+def test_the_library_fits_800x600_without_a_sideways_scroll(
+    qtbot: QtBot, starter_model: Path
+) -> None:
+    """At 800x600 minor columns give way (the details repeat them); at 1600x1000 all show."""
+    target = models_dir() / starter_model.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(starter_model.read_bytes())
+    window = make_window(qtbot)
+    pane = open_models(qtbot, window)
+    table = pane.library_view.table
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: window.width() == 800)
+    qtbot.waitUntil(lambda: not table.horizontalScrollBar().isVisible(), timeout=5000)
+    assert not table.isColumnHidden(COL_NAME) and not table.isColumnHidden(LIB_COL_FIT)
+    window.resize(1600, 1000)
+    qtbot.waitUntil(
+        lambda: (
+            not any(table.isColumnHidden(c) for c in range(pane.library_view.model.columnCount()))
+        ),
+        timeout=5000,
+    )

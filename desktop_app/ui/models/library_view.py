@@ -11,6 +11,7 @@ The buttons wrap onto a second line in a narrow window (flow_layout.py): none is
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -34,7 +35,20 @@ from desktop_app.ui.models.library_actions import (
     LibraryActions,
     ask_import_mode,
 )
-from desktop_app.ui.models.library_model import COL_NAME, ERROR_SPAN, LibraryTableModel
+from desktop_app.ui.models.library_model import (
+    COL_ARCH,
+    COL_CONTEXT,
+    COL_LICENSE,
+    COL_NAME,
+    COL_PARAMS,
+    COL_TEMPLATE,
+    ERROR_SPAN,
+    LibraryTableModel,
+)
+
+# Columns that give way, in this order, when the table is too narrow to show every column:
+# the details under the table repeat them, so nothing needs a sideways scroll (issue 14).
+NARROW_HIDES = (COL_LICENSE, COL_TEMPLATE, COL_ARCH, COL_CONTEXT, COL_PARAMS)
 
 __all__ = ["PROGRESS_STEPS", "LibraryView", "ask_import_mode"]
 
@@ -192,6 +206,7 @@ class LibraryView(LibraryActions):
         outside = self.controller.not_listed
         self.model.set_models(listing.models, default_key, outside)
         self._update_fits()
+        self._fit_columns()
         self.problems.setText("\n".join(listing.problems))
         self.problems.setVisible(bool(listing.problems))
         if wanted is not None and (row := self.model.row_of(wanted)) >= 0:
@@ -283,6 +298,26 @@ class LibraryView(LibraryActions):
         if est is not None:
             lines.append(self._words.tooltip(est).replace("\n", " "))
         return "\n".join(lines)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Show every column that fits; hide NARROW_HIDES in order until the rest does."""
+        header = self.table.horizontalHeader()
+        room = self.table.viewport().width()
+        for column in NARROW_HIDES:
+            self.table.setColumnHidden(column, False)
+        needed = sum(
+            max(header.sectionSizeHint(c), self.table.sizeHintForColumn(c))
+            for c in range(self.model.columnCount())
+        )
+        for column in NARROW_HIDES:
+            if needed <= room:
+                break
+            needed -= max(header.sectionSizeHint(column), self.table.sizeHintForColumn(column))
+            self.table.setColumnHidden(column, True)
 
     def _on_double_click(self, index: QModelIndex) -> None:
         m = self.model.model_at(index.row())
