@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -128,6 +129,9 @@ class ChatLayout(QWidget):
     def _build_head(self) -> QHBoxLayout:
         self.title = QLabel()
         self.title.setAccessibleName(self.tr("Conversation title"))
+        # a long title must not widen the head and squeeze the sidebar: it is cut, whole in
+        # the tooltip
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.2)
         font.setBold(True)

@@ -170,6 +170,7 @@ class ChatPane(ChatConversations):
     def _show_title(self) -> None:
         conv = self.conversation
         self.title.setText(conv.title if conv is not None else "")
+        self.title.setToolTip(self.title.text())
 
     def _show_figures(self, figures: Figures) -> None:
         """This chat's figures, its own: a chat without an answer yet clears the last one's
