@@ -40,6 +40,11 @@ NO_REVISION = QT_TRANSLATE_NOOP("Hub", "{repo} has no such revision.")
 NOT_JSON = QT_TRANSLATE_NOOP(
     "Hub", "The Hub at {where} sent an answer that is not the Hub's (is the address right?)."
 )
+NOT_JSON_SAID = QT_TRANSLATE_NOOP(
+    "Hub",
+    "The Hub at {where} answered, but not as the Hub does (is the address right?): "
+    "{kind} beginning “{start}”.",
+)
 _MAX_BODY = 64 << 20  # a search or listing is far smaller; a wrong server must not fill memory
 
 
@@ -84,10 +89,24 @@ def get_json(
         status = resp.status
         if status != 200:
             _raise_for(config, status, resp, body, repo_id)
+        kind = resp.header("Content-Type") or ""
     try:
         return json.loads(body)
-    except ValueError:
-        raise NetworkError(NOT_JSON.format(where=config.endpoint), details=url) from None
+    except ValueError as exc:
+        # It was reached: say what it answered (a captive portal's page, a proxy's error), not
+        # the decoder's "Expecting value: line 1 column 1" (issue 18).
+        message = NOT_JSON_SAID.format(
+            where=config.endpoint,
+            kind=kind.split(";", 1)[0].strip() or "no Content-Type",
+            start=_start(body),
+        )
+        raise NetworkError(message, details=f"{url}: {exc}") from None
+
+
+def _start(body: bytes, limit: int = 60) -> str:
+    """The answer's first characters on one line, for a message."""
+    text = " ".join(body[: limit * 4].decode("utf-8", "replace").split())
+    return text[:limit] + ("\u2026" if len(text) > limit else "")
 
 
 def _raise_for(
