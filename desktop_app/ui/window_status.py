@@ -87,9 +87,12 @@ class WindowStatus(QMainWindow):
         self.speed = QLabel()
         self.speed.setAccessibleName(self.tr("Generation speed"))
         self.context_meter = QProgressBar()
-        self.context_meter.setMaximumWidth(220)
         self.context_meter.setAccessibleName(self.tr("Context used"))
         self.context_meter.setFormat(self.tr("context %v / %m"))
+        widest = self.tr("context %v / %m").replace("%v", "888888").replace("%m", "888888")
+        fits = self.context_meter.fontMetrics().horizontalAdvance(widest) + 24
+        self.context_meter.setMinimumWidth(min(fits, 220))  # its text whole, in any language
+        self.context_meter.setMaximumWidth(max(fits, 220))
         self.context_meter.setValue(0)
         self.context_meter.setVisible(False)  # until a model gives it a size
         self.undo_button = QPushButton(self.tr("Undo"))
