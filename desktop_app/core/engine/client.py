@@ -14,6 +14,7 @@ import multiprocessing as mp
 import os
 import tempfile
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -35,6 +36,7 @@ _KEEP_CRASH_LOGS = 5
 # A cancel the engine has not answered by then ends the engine process: a model file must not be
 # able to make Stop, Cancel or Ctrl+C wait on a step that never checks (issue 18).
 CANCEL_GRACE_S = 1.0
+CANCEL_LIMIT_S = 10.0
 STOPPED_TEXT = "Cancelled (the engine was stopped)."
 
 
@@ -53,6 +55,8 @@ class EngineClient:
         self._cancel_id: Any = None
         self._life: Any = None  # the child's lifeline: it ends itself when this end closes
         self._stopped_for: RequestHandle | None = None  # the cancel that ended the process
+        self._event_at: float | None = None  # when the running request's last event came
+        self._gap = 0.0  # the longest wait between its events: a slow model is not a stuck one
         self._closing = False
         self.log_path: Path | None = None
         self.model_info: ModelInfo | None = None
@@ -204,6 +208,7 @@ class EngineClient:
                 return
             handle, request = self._pending.popleft()
             self._active = handle
+            self._event_at, self._gap = None, 0.0
         with contextlib.suppress(OSError, ValueError, AttributeError):
             self._conn.send((handle.id, request))  # if dead: the reader thread reports it
 
@@ -226,8 +231,16 @@ class EngineClient:
         jobs.start(lambda _job: self._stop_if_deaf(handle, process), name="engine-cancel-watch")
 
     def _stop_if_deaf(self, handle: RequestHandle, process: Any) -> None:
-        """End the engine process when a cancel goes unanswered for CANCEL_GRACE_S."""
-        if handle.wait(CANCEL_GRACE_S):
+        """End the engine process when a cancel goes unanswered: no event for CANCEL_GRACE_S
+        (or twice the request's longest wait between events, for a big model on a CPU), and
+        in any case after CANCEL_LIMIT_S."""
+        started = time.monotonic()
+        while not handle.wait(0.05):
+            now = time.monotonic()
+            last = max(started, self._event_at or started)
+            if now - last > max(CANCEL_GRACE_S, 2 * self._gap) or now - started > CANCEL_LIMIT_S:
+                break
+        else:
             return
         with self._lock:
             if self._active is not handle or self._process is not process or self._closing:
@@ -252,6 +265,10 @@ class EngineClient:
                 handle = self._active if self._active and self._active.id == req_id else None
             if handle is None:
                 continue
+            now = time.monotonic()
+            if self._event_at is not None:
+                self._gap = max(self._gap, now - self._event_at)
+            self._event_at = now
             if isinstance(event, Result) and isinstance(event.value, ModelInfo):
                 self.model_info = event.value
             final = isinstance(event, (Done, Error, Result))
