@@ -3846,7 +3846,7 @@ To begin, get the small starter model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0)
     </message>
     <message>
         <source>The Hub at {where} answered, but not as the Hub does (is the address right?): {kind} beginning “{start}”.</source>
-        <translation>{where} 的 Hub 有应答，但不是 Hub 的应答（地址对吗？）：{kind}，开头为“{start}”。</translation>
+        <translation>{where} 的模型中心有应答，但不是模型中心的应答（地址对吗？）：{kind}，开头为“{start}”。</translation>
     </message>
 </context>
 <context>
