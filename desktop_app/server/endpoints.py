@@ -311,9 +311,12 @@ class Endpoints:
         elif isinstance(event, Error):
             self.counters.errors += 1
             log.warning("%s failed: %s", label, event.error)
-            if event.error.kind == "engine_crashed" and self.state == "ready":
-                self.state = "restarting"
-                self._on_crash()
+        crashed = isinstance(event, Error) and event.error.kind == "engine_crashed"
+        if self.state == "ready" and (crashed or not self.engine.alive):
+            # a crash, or a cancel the engine ignored (the client stopped it): reload now,
+            # so the next request is served instead of failing
+            self.state = "restarting"
+            self._on_crash()
 
 
 def parse_json(request: Request, body: bytes) -> Any:
