@@ -363,6 +363,10 @@ def test_idle_connections_cost_nothing_and_are_reaped(server: ServerProcess) -> 
         status, _, body = server.request("GET", "/health", key=None)
         assert status == 200 and body["status"] == "ok"
         assert body["counters"]["reaped_idle"] >= 300 - 33  # the limit here: queue 1 + 32
+        status, _, answer = server.request(
+            "POST", "/v1/chat/completions", {"messages": CHAT, "max_tokens": 2, "seed": 1}
+        )
+        assert status == 200 and answer["choices"][0]["message"]["content"] is not None
         idle[0].settimeout(10)
         assert idle[0].recv(1) == b""  # the oldest was closed, not left hanging
     finally:
