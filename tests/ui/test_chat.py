@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from loaded_window import LOAD_TIMEOUT, cid, make_window
 from PySide6.QtCore import QModelIndex, Qt, QUrl
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
@@ -21,23 +22,7 @@ from desktop_app.ui.chat.list_model import ConversationListModel, Row
 from desktop_app.ui.chat.pane import ChatPane
 from desktop_app.ui.main_window import MainWindow
 
-LOAD_TIMEOUT = 120_000
 ANSWER_TIMEOUT = 120_000
-
-
-def make_window(qtbot: QtBot, model: Path) -> MainWindow:
-    paths = AppPaths.current().ensure()
-    settings = Settings.load(paths.settings_file)
-    settings.set("load.n_ctx", 2048)
-    settings.set("load.n_threads", 2)
-    settings.set("default_model", str(model))
-    settings.save()
-    window = MainWindow(paths, settings, ConversationStore(paths.conversations_db))
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.service.loaded, timeout=LOAD_TIMEOUT):
-        window.load_model(str(model))
-    return window
 
 
 @pytest.fixture
@@ -45,11 +30,6 @@ def window(qtbot: QtBot, starter_model: Path) -> Iterator[MainWindow]:
     w = make_window(qtbot, starter_model)
     yield w
     w.close()
-
-
-def cid(window: MainWindow) -> int:
-    assert window.chat.conversation is not None
-    return window.chat.conversation.id
 
 
 def set_sampling(window: MainWindow, **sampling: object) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from loaded_window import cid, make_window
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
@@ -16,28 +17,11 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.controllers.chat import prompt_messages
 from desktop_app.core.storage.conversations import ConversationStore
 from desktop_app.core.storage.paths import AppPaths
-from desktop_app.core.storage.settings import Settings
 from desktop_app.ui.chat.list_model import ID_ROLE
 from desktop_app.ui.dialogs import ConversationSettingsDialog, RenameDialog
 from desktop_app.ui.main_window import MainWindow
 
-LOAD_TIMEOUT = 120_000
 ANSWER_TIMEOUT = 120_000
-
-
-def make_window(qtbot: QtBot, model: Path) -> MainWindow:
-    paths = AppPaths.current().ensure()
-    settings = Settings.load(paths.settings_file)
-    settings.set("load.n_ctx", 2048)
-    settings.set("load.n_threads", 2)
-    settings.set("default_model", str(model))
-    settings.save()
-    window = MainWindow(paths, settings, ConversationStore(paths.conversations_db))
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.service.loaded, timeout=LOAD_TIMEOUT):
-        window.load_model(str(model))
-    return window
 
 
 @pytest.fixture
@@ -45,11 +29,6 @@ def window(qtbot: QtBot, starter_model: Path) -> Iterator[MainWindow]:
     w = make_window(qtbot, starter_model)
     yield w
     w.close()
-
-
-def cid(window: MainWindow) -> int:
-    assert window.chat.conversation is not None
-    return window.chat.conversation.id
 
 
 def send(qtbot: QtBot, window: MainWindow, text: str, max_tokens: int = 8) -> None:

@@ -10,17 +10,16 @@ from pathlib import Path
 import psutil
 import pytest
 from gguf_factory import write_tiny_llama, write_truncated
+from loaded_window import LOAD_TIMEOUT, make_window
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from desktop_app.core.storage.conversations import ConversationStore
 from desktop_app.core.storage.paths import AppPaths
 from desktop_app.core.storage.settings import Settings
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.model_bar import ModelBar
 
-LOAD_TIMEOUT = 120_000
 ANSWER_TIMEOUT = 120_000
 
 
@@ -42,21 +41,6 @@ def models(starter_model: Path) -> tuple[Path, Path]:
     return install(starter_model, folder, "model-a.gguf"), install(
         starter_model, folder, "model-b.gguf"
     )
-
-
-def make_window(qtbot: QtBot, model: Path) -> MainWindow:
-    paths = AppPaths.current().ensure()
-    settings = Settings.load(paths.settings_file)
-    settings.set("load.n_ctx", 2048)
-    settings.set("load.n_threads", 2)
-    settings.set("default_model", str(model))
-    settings.save()
-    window = MainWindow(paths, settings, ConversationStore(paths.conversations_db))
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.service.loaded, timeout=LOAD_TIMEOUT):
-        window.load_model(str(model))
-    return window
 
 
 @pytest.fixture
