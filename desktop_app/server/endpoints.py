@@ -154,14 +154,7 @@ class Endpoints:
     ) -> bool:
         """Exact token counts for remote clients (fitting a prompt, splitting a document)."""
         text, model = parse_count(parse_json(request, body))
-        self._admit(model)
-        try:
-            handle = self.engine.count_tokens(text)
-            count = await asyncio.get_running_loop().run_in_executor(None, handle.result)
-        except AppError as exc:
-            raise from_app_error(exc) from None
-        finally:
-            self.admission.leave(None)
+        count = await self._tokenizer_call(lambda: self.engine.count_tokens(text), model)
         await http11.send(writer, 200, json_body({"count": count}), keep_alive=request.keep_alive)
         return True
 
@@ -197,9 +190,11 @@ class Endpoints:
         await http11.send(writer, 200, json_body(payload), keep_alive=request.keep_alive)
         return True
 
-    async def _tokenizer_call(self, submit: Callable[[], RequestHandle]) -> Any:
-        """One short engine request with a place in the queue, as the token count takes."""
-        self._admit(None)
+    async def _tokenizer_call(
+        self, submit: Callable[[], RequestHandle], model: str | None = None
+    ) -> Any:
+        """One short engine request (count, tokenize, detokenize) with a place in the queue."""
+        self._admit(model)
         try:
             return await asyncio.get_running_loop().run_in_executor(None, lambda: submit().result())
         except AppError as exc:
