@@ -3585,6 +3585,10 @@ To begin, get the small starter model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0)
         <source>The chat template produced {count} characters: refused.</source>
         <translation>聊天模板生成了 {count} 个字符：已拒绝。</translation>
     </message>
+    <message>
+        <source>The chat template produced more than {count} characters: refused.</source>
+        <translation>聊天模板生成的字符超过 {count} 个：已拒绝。</translation>
+    </message>
 </context>
 <context>
     <name>PackageIndex</name>

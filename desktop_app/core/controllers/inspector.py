@@ -14,15 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from desktop_app.core import jobs
 from desktop_app.core.controllers.runner import Emit, Listeners, Runner, thread_runner
 from desktop_app.core.engine.chat_template import ChatFormatter, TemplateError
+from desktop_app.core.engine.template_guard import TemplateBudgetError
 from desktop_app.core.errors import AppError
 from desktop_app.core.i18n import QT_TRANSLATE_NOOP
 from desktop_app.core.models.anatomy import Anatomy, Memory, inspect_model
 
 __all__ = [
-    "RENDER_LIMIT_CHARS",
     "RENDER_LIMIT_S",
     "SAMPLE_CONVERSATION",
     "InspectFailed",
@@ -39,7 +38,6 @@ SAMPLE_CONVERSATION: tuple[dict[str, Any], ...] = (
     {"role": "user", "content": "And of China?"},
 )
 RENDER_LIMIT_S = 2.0
-RENDER_LIMIT_CHARS = 100_000
 
 
 @dataclass(frozen=True)
@@ -61,32 +59,29 @@ class MemoryChanged:
 
 
 def render_sample(anatomy: Anatomy) -> tuple[str | None, str | None]:
-    """The template on SAMPLE_CONVERSATION, or why not; bounded in time and in size."""
+    """The template on SAMPLE_CONVERSATION, or why not. The formatter bounds the render in
+    time and size (engine/template_guard.py) and refuses a hostile template when it is made."""
     bos = anatomy.special_tokens.get("bos", (0, ""))[1]
     eos = anatomy.special_tokens.get("eos", (0, ""))[1]
-
-    def work(_job: jobs.Job[str]) -> str:
+    try:
         formatter = ChatFormatter.for_model(anatomy.chat_template, bos, eos)
-        return formatter.render(SAMPLE_CONVERSATION)
-
-    job = jobs.start(work, name="render-template")
-    if not job.wait(RENDER_LIMIT_S):
+        refused = formatter.refused
+        if refused is None:
+            return formatter.render(SAMPLE_CONVERSATION, time_limit=RENDER_LIMIT_S), None
+    except TemplateError as exc:
+        budget = exc.__cause__
+        if not isinstance(budget, TemplateBudgetError):
+            return None, str(exc)
+        refused = budget
+    if refused.reason == "time":
         message = QT_TRANSLATE_NOOP(
             "Inspector", "The chat template did not finish within {seconds} s: refused."
         )
-        return None, message.format(seconds=f"{RENDER_LIMIT_S:g}")
-    if isinstance(job.error, TemplateError):
-        return None, str(job.error)
-    if job.error is not None:
-        message = QT_TRANSLATE_NOOP("Inspector", "The chat template failed: {reason}")
-        return None, message.format(reason=job.error)
-    text = str(job.result)
-    if len(text) > RENDER_LIMIT_CHARS:
-        message = QT_TRANSLATE_NOOP(
-            "Inspector", "The chat template produced {count} characters: refused."
-        )
-        return None, message.format(count=f"{len(text):,}")
-    return text, None
+        return None, message.format(seconds=f"{refused.limit:g}")
+    message = QT_TRANSLATE_NOOP(
+        "Inspector", "The chat template produced more than {count} characters: refused."
+    )
+    return None, message.format(count=f"{int(refused.limit):,}")
 
 
 class InspectorController(Listeners):

@@ -104,6 +104,7 @@ class ChatFormatter:
     eos_token: str
     stop: tuple[str, ...]
     warning: str | None
+    refused: TemplateBudgetError | None = None  # why the file's own template was refused
 
     @classmethod
     def for_model(cls, template: str | None, bos_token: str, eos_token: str) -> ChatFormatter:
@@ -119,7 +120,10 @@ class ChatFormatter:
                 if not isinstance(exc.__cause__, TemplateBudgetError):
                     return model  # a template that refuses this sample may be fine on others
                 warning = f"{exc} Using the generic ChatML format instead."
-                return cls("fallback", CHATML_TEMPLATE, bos_token, eos_token, CHATML_STOP, warning)
+                return cls(
+                    "fallback", CHATML_TEMPLATE, bos_token, eos_token, CHATML_STOP, warning,
+                    exc.__cause__,
+                )  # fmt: skip
             return model
         return cls("fallback", CHATML_TEMPLATE, bos_token, eos_token, CHATML_STOP, FALLBACK_WARNING)
 
