@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HEARTH_ENGINE_DEBUG", "1")  # engines started here answer requests.Crash
+os.environ.setdefault("HEARTH_SECRET_STORE", "file")  # tests never touch the user's keyring
 
 MODEL_CACHE = Path(os.environ.get("HEARTH_TEST_CACHE", Path.home() / ".cache" / "hearth-tests"))
 

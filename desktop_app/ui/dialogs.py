@@ -29,6 +29,7 @@ from desktop_app import APP_NAME, __version__
 from desktop_app.core.engine.params import FLASH_ATTN, KV_TYPES, SamplingParams
 from desktop_app.core.storage.settings import Settings
 from desktop_app.core.storage.settings_schema import Load, Remote, Top
+from desktop_app.ui.core_text import shown
 
 PRESETS: dict[str, dict[str, Any]] = {
     "balanced": dict(temperature=0.7, top_p=0.95, top_k=40, min_p=0.05, repeat_penalty=1.1),
@@ -161,6 +162,9 @@ class PreferencesDialog(QDialog):
         self.remote_key.setEchoMode(QLineEdit.EchoMode.Password)
         self.remote_key.setAccessibleName(self.tr("API key"))
         form.addRow(self.tr("API key:"), self.remote_key)
+        self.secret_place = QLabel(shown(settings.secrets.where()))
+        self.secret_place.setWordWrap(True)
+        form.addRow("", self.secret_place)
         self.remote_model = QLineEdit(settings.value(Remote.model))
         self.remote_model.setPlaceholderText(self.tr("the server's first model"))
         self.remote_model.setAccessibleName(self.tr("Model on the server"))

@@ -8,6 +8,9 @@ migrating and writing the file: `settings_store.py`. This module is the object t
 * Unknown keys are kept, so a downgrade followed by a save does not drop newer settings.
 * An invalid known value is reset to its default at load, with a warning; the file on disk
   keeps it until the next save.
+* Secrets (the Hub token, the remote API key: `Setting.secret`) are never written to the file:
+  `get`/`set` reach the keyring or its 0600 fallback file (`secrets.py`) at once, and a secret
+  found in an older file is moved there on the next save.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from desktop_app.core.errors import SettingsError
+from desktop_app.core.storage.secrets import SecretStore
 from desktop_app.core.storage.settings_schema import (
     CURRENT_VERSION,
     DEFAULTS,
     LANGUAGES,
     SCHEMA,
+    SECRET_KEYS,
     THEMES,
     VERSION_KEY,
     Setting,
@@ -63,8 +68,10 @@ class Settings:
         *,
         warnings: list[str] | None = None,
         read_only_reason: str | None = None,
+        secrets: SecretStore | None = None,
     ) -> None:
         self.path = Path(path)
+        self.secrets = secrets or SecretStore(self.path.with_name("secrets.json"))
         self.warnings: list[str] = list(warnings or [])
         self._read_only_reason = read_only_reason
         self._lock = threading.RLock()
@@ -72,6 +79,14 @@ class Settings:
         self.warnings.extend(problems)
         for message in self.warnings:
             _log.warning("%s", message)
+        # a secret in the file (written before secrets moved out): used, and moved at save
+        self._legacy_secrets: dict[str, str] = {}
+        for key in SECRET_KEYS:
+            section, _, name = key.rpartition(".")
+            holder = fixed.get(section) if section else fixed
+            if isinstance(holder, dict) and holder.get(name):
+                self._legacy_secrets[key] = holder[name]
+                holder[name] = None
         self._data: JsonDict = fixed
 
     # ----------------------------------------------------------------- loading
@@ -154,6 +169,12 @@ class Settings:
 
     def get(self, key: str, default: Any = None) -> Any:
         """Value at a dotted key such as `"load.n_ctx"`; `default` if absent."""
+        if key in SECRET_KEYS:
+            with self._lock:
+                if key in self._legacy_secrets:
+                    return self._legacy_secrets[key]
+            found = self.secrets.get(key)
+            return found if found is not None else default
         with self._lock:
             node: Any = self._data
             for part in key.split("."):
@@ -187,6 +208,13 @@ class Settings:
         parts = key.split(".")
         if not all(parts):
             raise SettingsError(f"Invalid settings key {key!r}")
+        if key in SECRET_KEYS:
+            if value is not None and not isinstance(value, str):
+                raise SettingsError(f"Setting {key} to {value!r}: a secret is text")
+            with self._lock:
+                self.secrets.set(key, value or None)
+                self._legacy_secrets.pop(key, None)
+            return
         with self._lock:
             candidate = copy.deepcopy(self._data)
             node = candidate
@@ -207,6 +235,9 @@ class Settings:
         if self._read_only_reason is not None:
             raise SettingsError(self._read_only_reason)
         with self._lock:
+            for key, secret in list(self._legacy_secrets.items()):
+                self.secrets.set(key, secret)  # raises when it cannot be kept: file untouched
+                del self._legacy_secrets[key]
             payload = encode(self._data)
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)

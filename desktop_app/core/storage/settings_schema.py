@@ -62,6 +62,7 @@ class Setting(Generic[T]):
     maximum: float | None = None
     above: float | None = None
     check: Callable[[Any], bool] | None = None
+    secret: bool = False  # kept in the keyring (storage/secrets.py), never in the file
 
     @property
     def section(self) -> str:
@@ -193,7 +194,8 @@ class Hub:
         "The Hub, or a mirror (e.g. https://hf-mirror.com).",
     )  # fmt: skip
     token: Setting[str | None] = Setting(
-        "hub.token", None, STR + NONE, "Token for gated repositories (sent to `endpoint` only)."
+        "hub.token", None, STR + NONE, "Token for gated repositories (sent to `endpoint` only).",
+        secret=True,
     )
 
 
@@ -203,7 +205,9 @@ class Remote:
     base_url: Setting[str] = Setting(
         "remote.base_url", "", STR, "The server, e.g. http://192.168.1.20:8080/v1; empty: none."
     )
-    api_key: Setting[str | None] = Setting("remote.api_key", None, STR + NONE, "Its API key.")
+    api_key: Setting[str | None] = Setting(
+        "remote.api_key", None, STR + NONE, "Its API key.", secret=True
+    )
     model: Setting[str] = Setting("remote.model", "", STR, "The model there; empty: its first.")
     n_ctx: Setting[int | None] = Setting(
         "remote.n_ctx", None, INT + NONE, "Its context size; None asks the server.", minimum=1
@@ -251,6 +255,7 @@ SCHEMA: tuple[Setting[Any], ...] = tuple(
     s for group in GROUPS for s in vars(group).values() if isinstance(s, Setting)
 )
 BY_KEY: dict[str, Setting[Any]] = {s.key: s for s in SCHEMA}
+SECRET_KEYS: frozenset[str] = frozenset(s.key for s in SCHEMA if s.secret)
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(s.section for s in SCHEMA if s.section))
 
 

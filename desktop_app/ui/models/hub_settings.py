@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.errors import AppError
 from desktop_app.core.models.hub import DEFAULT_ENDPOINT, HubConfig
 from desktop_app.core.storage.settings import Settings
+from desktop_app.ui.core_text import shown
 from desktop_app.ui.models.fit import ERROR_COLOR
 
 
@@ -52,6 +53,9 @@ class HubSettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Hugging Face token"), self.token)
         form.addRow("", self.show_token)
+        self.secret_place = QLabel(shown(settings.secrets.where()))
+        self.secret_place.setWordWrap(True)
+        form.addRow("", self.secret_place)
         form.addRow(self.tr("Hub endpoint (mirror)"), self.endpoint)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
