@@ -21,6 +21,7 @@ import dataclasses
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 # The flow's events and the runner live beside it; re-exported so callers need one import.
 from desktop_app.core.controllers.chat_conversations import ChatConversations, prompt_messages
@@ -45,10 +46,11 @@ from desktop_app.core.controllers.chat_events import (
 )
 from desktop_app.core.controllers.runner import Runner, thread_runner
 from desktop_app.core.engine.events import Done, Error, Stats, Token, Warning_
-from desktop_app.core.engine.params import SamplingParams
+from desktop_app.core.engine.params import Message, SamplingParams
 from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.storage.conversations import Conversation, ConversationStore
 from desktop_app.core.storage.conversations import Message as StoredMessage
+from desktop_app.core.tasks.chat import answer_reserve
 
 __all__ = [
     "AnswerBegun",
@@ -57,6 +59,7 @@ __all__ = [
     "ChatSession",
     "ConversationOpened",
     "Deleted",
+    "DraftCounted",
     "Event",
     "Figures",
     "FiguresChanged",
@@ -74,6 +77,30 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 Listener = Callable[[Event], None]
+DRAFT_TIMEOUT_S = 60
+
+
+@dataclass(frozen=True)
+class DraftCounted:
+    """What the message being typed would cost, counted by the loaded model's tokenizer: its
+    own tokens, and the prompt it would make with the conversation so far (its template too)."""
+
+    text: str  # the text counted (stripped, as it would be sent)
+    tokens: int
+    prompt_tokens: int
+    n_ctx: int
+    reserve: int  # kept for the answer (fit_to_context's reserve)
+
+    @property
+    def left(self) -> int:
+        """The context left once the message is in."""
+        return max(0, self.n_ctx - self.prompt_tokens)
+
+    @property
+    def fits(self) -> bool:
+        """The whole conversation, this message and the answer's room fit as they are (else
+        the oldest turns are left out, or sending is refused, by the chat's context policy)."""
+        return self.prompt_tokens + self.reserve <= self.n_ctx
 
 
 class ChatSession(ChatConversations):
@@ -110,6 +137,7 @@ class ChatSession(ChatConversations):
         self._stop: Callable[[], None] | None = None
         self._handle_cancel: Callable[[], None] | None = None
         self._count = 0  # context count number: a count overtaken by a change is dropped
+        self._draft_count = 0  # the same for the message being typed
 
     # ---- editing -------------------------------------------------------------------------
 
@@ -125,6 +153,42 @@ class ChatSession(ChatConversations):
 
     def cancel_edit(self) -> None:
         self.editing = None
+
+    # ---- the message being typed ---------------------------------------------------------
+
+    def count_draft(self, text: str) -> None:
+        """Count `text` as the next message (or the edit), off the caller's thread:
+        DraftCounted follows. Nothing while an answer is being written (the engine is busy with
+        it; count again when it ends) or for an empty text; a count overtaken is dropped."""
+        text = text.strip()
+        with self._lock:
+            self._draft_count += 1
+            number, conv, editing = self._draft_count, self.conversation, self.editing
+            if conv is None or self.generating or not text:
+                return
+        kept = dataclasses.replace(
+            conv, messages=[m for m in conv.messages if editing is None or m.position < editing]
+        )
+        messages: list[Message] = [*prompt_messages(kept), {"role": "user", "content": text}]
+        max_tokens = SamplingParams.from_dict(conv.sampling or {}).max_tokens
+
+        def task(emit: Callable[[object], None], cancel: threading.Event) -> object:
+            engine = self._engine()
+            if engine.model_info is None:
+                return None
+            tokens = int(engine.count_tokens(text).result(timeout=DRAFT_TIMEOUT_S))
+            budget = engine.budget(messages, 0).result(timeout=DRAFT_TIMEOUT_S)
+            n_ctx = int(budget.n_ctx or engine.model_info.n_ctx)
+            reserve = answer_reserve(n_ctx, max_tokens)
+            return DraftCounted(text, tokens, int(budget.prompt_tokens), n_ctx, reserve)
+
+        def ended(result: object, error: BaseException | None) -> None:
+            if error is not None:
+                _log.info("could not count the message: %s", error)  # only for the label
+            if number == self._draft_count and isinstance(result, DraftCounted):
+                self._notify(result)
+
+        self.runner("chat-draft", task, lambda _event: None, ended)
 
     # ---- sending -------------------------------------------------------------------------
 
