@@ -29,6 +29,7 @@ from desktop_app.server.app import (
     ApiServer,
     ServeConfig,
 )
+from desktop_app.server.cors import normalize_origin
 
 API_KEY_ENV = env_name("API_KEY")
 
@@ -53,9 +54,12 @@ def add_parser(
     p.add_argument("--api-key", metavar="KEY",
                    help=f"require 'Authorization: Bearer KEY' (or set {API_KEY_ENV})")  # fmt: skip
     p.add_argument("--max-queue", type=int, default=DEFAULT_MAX_QUEUE, metavar="N",
-                   help=f"requests that may wait for the model; more get 429 (default {DEFAULT_MAX_QUEUE})")  # fmt: skip
+                   help=f"requests that may wait for the model; more get 503 (default {DEFAULT_MAX_QUEUE})")  # fmt: skip
     p.add_argument("--max-body-bytes", type=int, default=DEFAULT_MAX_BODY_BYTES, metavar="N",
                    help=f"largest request body; larger get 413 (default {DEFAULT_MAX_BODY_BYTES})")  # fmt: skip
+    p.add_argument("--cors", action="append", metavar="ORIGIN",
+                   help="let a web page at ORIGIN (e.g. http://localhost:3000) call the API; "
+                        "repeatable; default: no page may")  # fmt: skip
     p.add_argument("--no-warmup", dest="warm_up", action="store_false",
                    help="skip the short generation after the load that makes the first request as fast as the next")  # fmt: skip
     p.add_argument("-q", "--quiet", action="store_true", help="no line per request on standard error")  # fmt: skip
@@ -72,6 +76,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         max_queue=args.max_queue,
         max_body_bytes=args.max_body_bytes,
         warm_up=args.warm_up,
+        cors_origins=tuple(normalize_origin(o) for o in args.cors or ()),
     )
     config.validate()  # before the model loads: a refused address costs nothing
     model = resolve_model(args.model, settings)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from desktop_app.core.errors import AppError
 from desktop_app.server.access import check_bind
+from desktop_app.server.cors import normalize_origin
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -36,6 +37,7 @@ class ServeConfig:
     idle_timeout_s: float = 60.0  # a kept-alive connection with no new request
     head_timeout_s: float = 10.0
     body_timeout_s: float = 30.0
+    cors_origins: tuple[str, ...] = ()  # web pages allowed to call the API (cors.py); none
     warm_up: bool = True  # one short generation after the load, before "Serving" (see ApiServer)
 
     @property
@@ -44,6 +46,9 @@ class ServeConfig:
 
     def validate(self) -> None:
         check_bind(self.host, self.api_key)
+        for origin in self.cors_origins:
+            if normalize_origin(origin) != origin:
+                raise ValueError(f"--cors {origin!r}: write it as {normalize_origin(origin)}")
         if self.max_queue < 0:
             raise ValueError("--max-queue must be 0 or more")
         if self.max_body_bytes < 1024:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from urllib.parse import unquote
@@ -22,6 +23,9 @@ MAX_LINE = 16 * 1024  # one request or header line (the StreamReader's limit)
 MAX_HEADERS = 100
 MAX_HEAD_BYTES = 64 * 1024
 SERVER_NAME = APP_NAME
+# headers every answer to the current request carries (CORS grants): set per request by the
+# server, read by `response_head`, so no handler can forget them
+EXTRA_HEADERS: ContextVar[tuple[tuple[str, str], ...]] = ContextVar("extra_headers", default=())
 
 
 @dataclass
@@ -200,6 +204,7 @@ def response_head(status: int, headers: list[tuple[str, str]]) -> bytes:
         reason = "Unknown"
     lines = [f"HTTP/1.1 {status} {reason}", f"Server: {SERVER_NAME}"]
     lines += [f"{name}: {value}" for name, value in headers]
+    lines += [f"{name}: {value}" for name, value in EXTRA_HEADERS.get()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 

@@ -2,7 +2,7 @@
 
 The engine answers one request at a time (EngineClient queues the rest). Admission counts the
 generation requests handed to it: one runs, up to `max_waiting` wait, and any more are refused
-at once with 429 and a Retry-After estimate, so a burst never grows memory or latency without
+at once with 503 and a Retry-After estimate, so a burst never grows memory or latency without
 bound. All of it runs on the event loop's thread, so it needs no lock.
 """
 

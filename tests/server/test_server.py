@@ -374,7 +374,7 @@ def test_idle_connections_cost_nothing_and_are_reaped(server: ServerProcess) -> 
             sock.close()
 
 
-def test_a_full_queue_answers_429_at_once(server: ServerProcess, client: OpenAI) -> None:
+def test_a_full_queue_answers_503_at_once(server: ServerProcess, client: OpenAI) -> None:
     running = raw_request(server, "/v1/completions", {**LONG, "stream": True})
     read_events(running, 2)  # it holds the engine
     box: dict[str, Any] = {}
@@ -394,9 +394,10 @@ def test_a_full_queue_answers_429_at_once(server: ServerProcess, client: OpenAI)
     try:
         wait_until(lambda: server.health()["queue"]["waiting"] == 1, 60, "the queued request")
         started = time.monotonic()
-        with pytest.raises(openai.RateLimitError) as caught:
+        with pytest.raises(openai.InternalServerError) as caught:
             client.chat.completions.create(model=server.model_id, messages=CHAT, max_tokens=3)
         assert time.monotonic() - started < 5  # refused at once, not queued
+        assert caught.value.status_code == 503
         assert error_of(caught.value)["code"] == "queue_full"
         assert int(caught.value.response.headers["retry-after"]) >= 1
         assert server.health()["counters"]["rejected_queue_full"] >= 1
