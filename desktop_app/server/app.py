@@ -3,7 +3,7 @@
 One asyncio loop on the main thread serves every connection; the one engine process does the
 work, one request at a time, behind `limits.Admission`. Requests run in this order: request
 head (limits, timeouts) → Host and API-key checks (`access`) → body (size-limited) → route →
-validation → admission (429 when the queue is full) → engine, watched for the client going
+validation → admission (503 when the queue is full) → engine, watched for the client going
 away (`endpoints`) → the answer, whole or streamed (`responses`).
 """
 
@@ -31,6 +31,7 @@ from desktop_app.server.config import (
     ServeError,
     url_host,
 )
+from desktop_app.server.cors import check_origin, preflight_headers
 from desktop_app.server.endpoints import Endpoints
 from desktop_app.server.errors import ApiError
 from desktop_app.server.http11 import ClientGone, Request
@@ -300,8 +301,22 @@ class ApiServer:
         self, request: Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> bool:
         """One request; True to keep the connection for the next."""
+        granted = http11.EXTRA_HEADERS.set(())
+        try:
+            return await self._answer(request, reader, writer)
+        finally:
+            http11.EXTRA_HEADERS.reset(granted)
+
+    async def _answer(
+        self, request: Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> bool:
         try:
             check_host(request, self.config.api_key)
+            http11.EXTRA_HEADERS.set(tuple(check_origin(request, self.config.cors_origins)))
+            if request.method == "OPTIONS" and "origin" in request.headers:
+                # an allowed page's preflight: it carries no key, by the browser's rules
+                await http11.send(writer, 204, b"", headers=dict(preflight_headers()))
+                return request.keep_alive
             if request.path != "/health":
                 check_key(request, self.config.api_key)
         except ApiError as exc:

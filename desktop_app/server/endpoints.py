@@ -271,11 +271,11 @@ class Endpoints:
             )
         if not self.admission.try_enter():
             self.counters.rejected_queue_full += 1
-            raise ApiError(
-                429,
+            raise ApiError(  # 503 as llama-server: the server is busy, not this client too fast
+                503,
                 f"The server is busy: {self.admission.waiting} requests are already waiting for "
                 f"the model (hearth serve --max-queue {self.admission.max_waiting}). Retry later.",
-                "rate_limit_error",
+                "server_error",
                 code="queue_full",
                 headers={"Retry-After": str(self.admission.retry_after())},
             )

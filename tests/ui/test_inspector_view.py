@@ -63,3 +63,23 @@ def test_the_inspector_says_why_a_file_is_not_a_model(qtbot: QtBot, tmp_path: Pa
         view.inspect(str(bad))
     assert view.title.text().startswith("Cannot inspect") and "notes.gguf" in view.title.text()
     assert view.picture.anatomy is None
+
+
+def test_the_loaded_model_shows_llama_cpps_figures_beside_the_estimate(
+    qtbot: QtBot, starter_model: Path
+) -> None:
+    from loaded_window import make_window
+
+    window = make_window(qtbot, starter_model)  # loaded at 2048 tokens, f16
+    view = window.models.inspector_view
+    with qtbot.waitSignal(view.inspected, timeout=30_000):
+        window.models.inspect(str(starter_model))
+    text = view.reported_text.text()
+    assert not view.reported_text.isHidden()
+    assert "2,048 tokens" in text
+    assert "KV cache: estimate 45.00 MiB · llama.cpp 45.00 MiB" in text  # exact
+    assert "Weights: estimate 92.10 MiB · llama.cpp 92.10 MiB" in text
+    with qtbot.waitSignal(window.service.unloaded, timeout=30_000):
+        window.service.unload()
+    qtbot.waitUntil(lambda: view.reported_text.isHidden(), timeout=5000)
+    window.close()

@@ -4,11 +4,14 @@ on a sample conversation, and give the memory a load would take at the chosen co
 Qt-free, so the Models pane's Inspector view and `hearth inspect` share it. The header is read
 off the caller's thread (a big vocabulary takes tens of milliseconds); the template is rendered
 on a worker with a time and size limit, because a model file is untrusted and a template that
-loops for ever must be reported, not waited on.
+loops for ever must be reported, not waited on. When the inspected file is the one loaded now,
+`reported` pairs the estimate at the load's own settings with what llama.cpp said it allocated,
+so a person sees how far to trust the estimate for files not loaded.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +19,7 @@ from typing import Any
 
 from desktop_app.core.controllers.runner import Emit, Listeners, Runner, thread_runner
 from desktop_app.core.engine.chat_template import ChatFormatter, TemplateError
+from desktop_app.core.engine.events import LoadedMemory, ModelInfo
 from desktop_app.core.engine.template_guard import TemplateBudgetError
 from desktop_app.core.errors import AppError
 from desktop_app.core.i18n import QT_TRANSLATE_NOOP
@@ -27,7 +31,9 @@ __all__ = [
     "InspectFailed",
     "Inspected",
     "InspectorController",
+    "LoadedChanged",
     "MemoryChanged",
+    "Reported",
     "render_sample",
 ]
 
@@ -58,6 +64,29 @@ class MemoryChanged:
     memory: Memory
 
 
+@dataclass(frozen=True)
+class LoadedChanged:
+    """Another model was loaded (or none is): the estimate-beside-reality lines change."""
+
+    info: ModelInfo | None
+
+
+@dataclass(frozen=True)
+class Reported:
+    """The estimate at the loaded model's own context, KV type, flash attention and micro-batch,
+    beside what llama.cpp allocated for it."""
+
+    estimate: Memory
+    real: LoadedMemory
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
 def render_sample(anatomy: Anatomy) -> tuple[str | None, str | None]:
     """The template on SAMPLE_CONVERSATION, or why not. The formatter bounds the render in
     time and size (engine/template_guard.py) and refuses a hostile template when it is made."""
@@ -86,7 +115,7 @@ def render_sample(anatomy: Anatomy) -> tuple[str | None, str | None]:
 
 class InspectorController(Listeners):
     """One model at a time; `inspect(path)` replaces it. Events: Inspected, InspectFailed,
-    MemoryChanged (after `set_context`)."""
+    MemoryChanged (after `set_context`), LoadedChanged (after `set_loaded`)."""
 
     def __init__(
         self, runner: Runner = thread_runner, ctx: int = 4096, kv_type: str = "f16"
@@ -103,10 +132,32 @@ class InspectorController(Listeners):
         self.problem: str | None = None
         self.error: str | None = None
         self.busy = False
+        self.loaded: ModelInfo | None = None
 
     @property
     def memory(self) -> Memory | None:
         return self.anatomy.memory(self.ctx, self.kv_type) if self.anatomy else None
+
+    @property
+    def reported(self) -> Reported | None:
+        """Estimate and reality, when the inspected file is the loaded one and llama.cpp's
+        figures are known (not for a remote server)."""
+        info, anatomy = self.loaded, self.anatomy
+        if info is None or info.memory is None or anatomy is None:
+            return None
+        if not _same_file(info.path, anatomy.path):
+            return None
+        real = info.memory
+        flash = real.flash_attn
+        if flash is None:
+            flash = info.flash_attn == "on" or info.kv_type not in ("f16", "f32", "bf16")
+        estimate = anatomy.memory(info.n_ctx, info.kv_type, ubatch=real.ubatch, flash_attn=flash)
+        return Reported(estimate, real)
+
+    def set_loaded(self, info: ModelInfo | None) -> None:
+        """The model loaded now (None: none); the GUI passes each load and unload."""
+        self.loaded = info
+        self._notify(LoadedChanged(info))
 
     def inspect(self, path: str) -> None:
         with self._lock:

@@ -146,6 +146,19 @@ class ClassifyReport:
 
 
 @dataclass(frozen=True)
+class LoadedMemory:
+    """What llama.cpp says a load allocated (read from its log, llama_log.parse_memory), in
+    bytes, so the inspector can show its estimate beside reality."""
+
+    weights_bytes: int  # the model buffers, every device
+    kv_cache_bytes: int
+    compute_bytes: int  # the scheduler's compute buffers, every device
+    output_bytes: int = 0  # the logits/embeddings output buffer
+    flash_attn: bool | None = None  # what llama.cpp chose ("auto" resolved); None: not logged
+    ubatch: int = 512  # the micro-batch the compute buffer was sized for
+
+
+@dataclass(frozen=True)
 class ModelInfo:
     """What a load produced: where layers went, the template in use, warnings to show."""
 
@@ -165,3 +178,4 @@ class ModelInfo:
     flash_attn: str = "auto"
     kv_type: str = "f16"
     n_vocab: int = 0  # tokens in the vocabulary; 0 where unknown (a remote server)
+    memory: LoadedMemory | None = None  # what llama.cpp allocated; None where unknown (remote)

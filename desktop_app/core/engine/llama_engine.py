@@ -26,7 +26,7 @@ from desktop_app.core.engine.events import (
     Warning_,
 )
 from desktop_app.core.engine.label_scores import ClassifyRequest
-from desktop_app.core.engine.llama_log import LlamaLog, parse_offloaded
+from desktop_app.core.engine.llama_log import LlamaLog, parse_memory, parse_offloaded
 from desktop_app.core.engine.llama_setup import (
     GGML_TYPES,
     AbortSwitch,
@@ -144,8 +144,7 @@ class LlamaEngine:
                 raise CancelledError("Loading was cancelled.") from None
             raise load_failure(exc, gguf, params, self._log.since_mark()) from None
 
-        self._llm = llm
-        self._gguf = gguf
+        self._llm, self._gguf = llm, gguf
         lines = self._log.since_mark()
         offloaded = parse_offloaded(lines)
         n_off, n_total = offloaded if offloaded else (0, gguf.n_layers + 1)
@@ -179,6 +178,7 @@ class LlamaEngine:
             flash_attn=flash_mode,
             kv_type=params.kv_type,
             n_vocab=llm.n_vocab(),
+            memory=parse_memory(lines, ubatch=min(params.n_batch, 512)),  # what llama.cpp took
         )
         return self._info
 

@@ -3,7 +3,8 @@
 A view over core/controllers/inspector.InspectorController: the stack picture and the memory
 bar (ui/models/anatomy_picture.py), the numbers in a form, the tensor types with their sizes,
 and the chat template with its rendering on a sample conversation. The context and KV type
-start at the load settings and can be changed here to see what another choice costs.
+start at the load settings and can be changed here to see what another choice costs. For the
+model loaded now, the estimate at the load's settings stands beside what llama.cpp allocated.
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ from desktop_app.core.controllers.inspector import (
     Inspected,
     InspectFailed,
     InspectorController,
+    LoadedChanged,
     MemoryChanged,
 )
+from desktop_app.core.engine.events import ModelInfo
 from desktop_app.core.gguf_facts import KV_CACHE_TYPES
 from desktop_app.core.models.anatomy import Anatomy
 from desktop_app.core.models.model_files import format_size
@@ -82,6 +85,10 @@ class InspectorView(QWidget):
         self.memory_bar = MemoryBar()
         self.memory_text = QLabel()
         self.memory_text.setWordWrap(True)
+        self.reported_text = QLabel()  # estimate beside llama.cpp's figures, for the loaded model
+        self.reported_text.setWordWrap(True)
+        self.reported_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reported_text.hide()
         self.facts = QFormLayout()
         self.facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         facts_box = QGroupBox(self.tr("Numbers"))
@@ -116,6 +123,7 @@ class InspectorView(QWidget):
         left.addLayout(memory_row)
         left.addWidget(self.memory_bar)
         left.addWidget(self.memory_text)
+        left.addWidget(self.reported_text)
         left.addStretch(1)
         body = QWidget()
         columns = QHBoxLayout(body)
@@ -156,6 +164,10 @@ class InspectorView(QWidget):
         self.kv_type.blockSignals(False)
         self._context_changed()
 
+    def set_loaded(self, info: ModelInfo | None = None) -> None:
+        """The model loaded now (the pane passes each load; None or no argument: unloaded)."""
+        self.controller.set_loaded(info if isinstance(info, ModelInfo) else None)
+
     def detach(self) -> None:
         self.controller.remove_listener(self._on_event)
 
@@ -183,7 +195,7 @@ class InspectorView(QWidget):
             self.memory_bar.set_memory(None)
             self.memory_text.clear()
             self.inspected.emit()
-        elif isinstance(event, MemoryChanged):
+        elif isinstance(event, MemoryChanged | LoadedChanged):
             self._show_memory()
 
     def _show(self, a: Anatomy) -> None:
@@ -216,6 +228,7 @@ class InspectorView(QWidget):
     def _show_memory(self) -> None:
         memory = self.controller.memory
         self.memory_bar.set_memory(memory)
+        self._show_reported()
         if memory is None:
             self.memory_text.clear()
             return
@@ -227,6 +240,28 @@ class InspectorView(QWidget):
         self.memory_text.setText(
             "&nbsp;&nbsp; ".join(items) + f"&nbsp;&nbsp; <b>{html.escape(total)}</b>"
         )
+
+    def _show_reported(self) -> None:
+        reported = self.controller.reported
+        self.reported_text.setVisible(reported is not None)
+        if reported is None:
+            self.reported_text.clear()
+            return
+        est, real = reported.estimate, reported.real
+        real_total = (
+            real.weights_bytes + real.kv_cache_bytes + real.compute_bytes + real.output_bytes
+        )
+        rows = (
+            (self.tr("KV cache"), est.kv_cache_bytes, real.kv_cache_bytes),
+            (self.tr("Compute buffer"), est.compute_bytes, real.compute_bytes + real.output_bytes),
+            (self.tr("Weights"), est.weights_bytes, real.weights_bytes),
+            (self.tr("Total"), est.total_bytes, real_total),
+        )
+        head = self.tr("Loaded now at {0} tokens, {1} KV cache: the estimate beside what "
+                       "llama.cpp allocated").format(f"{est.ctx:,}", est.kv_type)  # fmt: skip
+        lines = [self.tr("{0}: estimate {1} · llama.cpp {2}").format(name, mib(e), mib(r))
+                 for name, e, r in rows]  # fmt: skip
+        self.reported_text.setText("\n".join([head, *lines]))
 
     def _facts(self, a: Anatomy) -> list[tuple[str, str]]:
         ratio = a.gqa_ratio
@@ -261,3 +296,8 @@ class InspectorView(QWidget):
         for key, value in a.extra.items():
             rows.append((f"{key}:", value))
         return rows
+
+
+def mib(n: int) -> str:
+    """llama.cpp's own unit and precision, so its log and this line read alike."""
+    return f"{n / (1 << 20):.2f} MiB"

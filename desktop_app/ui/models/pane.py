@@ -132,6 +132,9 @@ class ModelsPane(QWidget):
         self.tabs.addTab(self.hub_view, self.tr("Search the Hub"))
         self.tabs.addTab(self.downloads_view, self.tr("Downloads"))
         self.inspector_view = InspectorView()
+        self.inspector_view.set_loaded(service.model_info)  # estimate beside llama.cpp's figures
+        service.loaded.connect(self.inspector_view.set_loaded)
+        service.unloaded.connect(self.inspector_view.set_loaded)
         self.tabs.addTab(self.inspector_view, self.tr("Inspector"))
 
         self.starter = StarterFetcher(self.controller, self)
