@@ -86,6 +86,23 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
                            = substr(conversations.title, 1, length(conversations.title) - 1))))
         """,
     ),
+    # 3: documents attached to a conversation (their extracted text, so an answer can use them
+    # after a restart without the original file), and the sources an answer cited in them.
+    (
+        """
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL
+                REFERENCES conversations (id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'text',
+            text TEXT NOT NULL,
+            created_at REAL NOT NULL
+        )
+        """,
+        "CREATE INDEX attachments_by_conversation ON attachments (conversation_id, id)",
+        "ALTER TABLE messages ADD COLUMN sources_json TEXT",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

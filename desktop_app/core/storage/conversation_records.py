@@ -15,6 +15,7 @@ __all__ = [
     "PREVIEW_CHARS",
     "ROLES",
     "TITLE_CHARS",
+    "Attachment",
     "Conversation",
     "ConversationSummary",
     "Message",
@@ -23,11 +24,13 @@ __all__ = [
     "check_role",
     "conversation_from_rows",
     "load_json",
+    "load_sources",
     "message_from_row",
     "number",
     "optional_str",
     "sampling_json",
     "shorten",
+    "sources_json",
     "stats_json",
     "summary_from_row",
     "title_from",
@@ -49,6 +52,20 @@ class Message:
     created_at: float
     finish_reason: str | None = None
     stats: dict[str, Any] | None = None
+    # an answer's citations: {"n", "attachment_id", "name", "start", "end", "cited"} records
+    sources: list[dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A document attached to a conversation, without its text (`chars` long; the store's
+    `attachments.text(id)` reads it), so opening a conversation stays cheap."""
+
+    id: int
+    name: str
+    kind: str
+    chars: int
+    created_at: float
 
 
 @dataclass(frozen=True)
@@ -69,6 +86,7 @@ class Conversation:
     model: str | None
     messages: list[Message] = field(default_factory=list)
     deleted_at: float | None = None
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -130,6 +148,29 @@ def stats_json(stats: Mapping[str, Any] | None) -> str | None:
     return _dump(dict(stats), "stats")
 
 
+def sources_json(sources: Sequence[Mapping[str, Any]] | None) -> str | None:
+    """An answer's citations as their column's JSON (None: the answer cited nothing)."""
+    if not sources:
+        return None
+    try:
+        return json.dumps([dict(s) for s in sources], ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"sources must be storable as JSON: {exc}") from exc
+
+
+def load_sources(text: str | None) -> list[dict[str, Any]] | None:
+    """Stored citations; None for NULL or a damaged value (never fail a whole load)."""
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(value, list):
+        return None
+    return [v for v in value if isinstance(v, dict)] or None
+
+
 def _dump(data: dict[str, Any], what: str) -> str:
     try:
         return json.dumps(data, ensure_ascii=False, allow_nan=False)
@@ -157,14 +198,18 @@ def message_from_row(row: Sequence[Any]) -> Message:
         created_at=row[4],
         finish_reason=row[5],
         stats=load_json(row[6]),
+        sources=load_sources(row[7]) if len(row) > 7 else None,
     )
 
 
 def conversation_from_rows(
-    row: Sequence[Any], message_rows: Sequence[Sequence[Any]]
+    row: Sequence[Any],
+    message_rows: Sequence[Sequence[Any]],
+    attachment_rows: Sequence[Sequence[Any]] = (),
 ) -> Conversation:
     """A `conversations` row (id, title, created_at, updated_at, system_prompt, sampling_json,
-    preset, context_policy, model, deleted_at) with its message rows in order."""
+    preset, context_policy, model, deleted_at) with its message rows in order, and its
+    attachments' (id, name, kind, chars, created_at)."""
     return Conversation(
         id=row[0],
         title=row[1],
@@ -177,6 +222,7 @@ def conversation_from_rows(
         model=row[8],
         deleted_at=row[9],
         messages=[message_from_row(r) for r in message_rows],
+        attachments=[Attachment(*r) for r in attachment_rows],
     )
 
 

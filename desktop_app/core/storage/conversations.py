@@ -11,6 +11,7 @@ Choices, each for the user's data:
 * Search matches substrings in any script, Chinese as well as English: FTS5 with trigrams where
   SQLite has it, LIKE otherwise (`conversation_search`).
 * Export to Markdown and JSON, import of the JSON (`conversation_export`).
+* Attached documents are kept as their text, beside the messages (`conversation_attachments`).
 * Delete is soft (`deleted_at`), so the UI can offer undo; `purge_deleted` removes for good.
 """
 
@@ -24,6 +25,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core.storage.conversation_attachments import (
+    ATTACHMENT_COLUMNS,
+    AttachmentStore,
+    insert_attachments,
+    remap_sources,
+)
 from desktop_app.core.storage.conversation_db import (
     SCHEMA_VERSION,
     ConversationDb,
@@ -39,6 +46,7 @@ from desktop_app.core.storage.conversation_export import (
 )
 from desktop_app.core.storage.conversation_records import (
     DEFAULT_TITLE,
+    Attachment,
     Conversation,
     ConversationSummary,
     Message,
@@ -48,6 +56,7 @@ from desktop_app.core.storage.conversation_records import (
     conversation_from_rows,
     load_json,
     sampling_json,
+    sources_json,
     stats_json,
     summary_from_row,
     title_from,
@@ -61,6 +70,7 @@ __all__ = [
     "PURGE_AFTER_S",
     "SCHEMA_VERSION",
     "SNIPPET_CHARS",
+    "Attachment",
     "Conversation",
     "ConversationStore",
     "ConversationStoreError",
@@ -86,6 +96,7 @@ class ConversationStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = ConversationDb(self.path, fts)
         self._conn = self._db.conn  # the open connection (tests read the file through it)
+        self.attachments = AttachmentStore(self._db)
 
     @property
     def uses_fts(self) -> bool:
@@ -168,11 +179,16 @@ class ConversationStore:
             if row is None:
                 raise KeyError(conv_id)
             message_rows = conn.execute(
-                "SELECT id, position, role, content, created_at, finish_reason, stats_json"
-                " FROM messages WHERE conversation_id = ? ORDER BY position",
+                "SELECT id, position, role, content, created_at, finish_reason, stats_json,"
+                " sources_json FROM messages WHERE conversation_id = ? ORDER BY position",
                 (conv_id,),
             ).fetchall()
-        return conversation_from_rows(row, message_rows)
+            attachment_rows = conn.execute(
+                f"SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE conversation_id = ?"
+                " ORDER BY id",
+                (conv_id,),
+            ).fetchall()
+        return conversation_from_rows(row, message_rows, attachment_rows)
 
     def rename(self, conv_id: int, title: str) -> None:
         """Rename without touching updated_at: a rename is not activity, so the order stays.
@@ -249,6 +265,7 @@ class ConversationStore:
         *,
         finish_reason: str | None = None,
         stats: Mapping[str, Any] | None = None,
+        sources: builtins.list[dict[str, Any]] | None = None,
     ) -> Message:
         """Add a message at the end, committed on return.
 
@@ -258,6 +275,7 @@ class ConversationStore:
         check_role(role)
         now = time.time()
         stats_text = stats_json(stats)
+        sources_text = sources_json(sources)
         with self._db.write() as conn:
             title = _require(conn, conv_id)
             first_user = role == "user" and _first_user_position(conn, conv_id) is None
@@ -267,8 +285,8 @@ class ConversationStore:
             ).fetchone()[0]
             cursor = conn.execute(
                 "INSERT INTO messages (conversation_id, position, role, content, created_at,"
-                " finish_reason, stats_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (conv_id, position, role, content, now, finish_reason, stats_text),
+                " finish_reason, stats_json, sources_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (conv_id, position, role, content, now, finish_reason, stats_text, sources_text),
             )
             new_title = title
             if first_user and _auto_title(conn, conv_id):
@@ -287,6 +305,7 @@ class ConversationStore:
             created_at=now,
             finish_reason=finish_reason,
             stats=load_json(stats_text),
+            sources=[dict(x) for x in sources] if sources else None,
         )
 
     def truncate_from(self, conv_id: int, position: int) -> int:
@@ -348,15 +367,16 @@ class ConversationStore:
 
     def export_markdown(self, conv_id: int) -> str:
         """Readable export: title heading, system prompt, one heading per turn, content verbatim."""
-        return export_markdown(self.get(conv_id))
+        texts = {a.id: text for a, text in self.attachments.of(conv_id)}
+        return export_markdown(self.get(conv_id), texts)
 
     def export_json(self, conv_id: int) -> dict[str, Any]:
         """Everything needed to rebuild the conversation, tagged with a format and version."""
-        return export_json(self.get(conv_id))
+        return export_json(self.get(conv_id), self.attachments.of(conv_id))
 
     def import_json(self, data: Mapping[str, Any]) -> Conversation:
         """Add an exported conversation as a new one (new ids, not deleted), all or nothing."""
-        conversation, messages = import_rows(data)
+        conversation, messages, attachments = import_rows(data)
         with self._db.write() as conn:
             cursor = conn.execute(
                 "INSERT INTO conversations (title, created_at, updated_at, system_prompt,"
@@ -364,10 +384,12 @@ class ConversationStore:
                 conversation,
             )
             conv_id = cursor.lastrowid
+            assert conv_id is not None
+            new_ids = insert_attachments(conn, conv_id, attachments)
             conn.executemany(
                 "INSERT INTO messages (conversation_id, position, role, content, created_at,"
-                " finish_reason, stats_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(conv_id, *m) for m in messages],
+                " finish_reason, stats_json, sources_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(conv_id, *m[:-1], remap_sources(m[-1], new_ids)) for m in messages],
             )
         assert conv_id is not None
         return self.get(conv_id)
