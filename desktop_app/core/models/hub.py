@@ -35,7 +35,7 @@ from urllib.parse import quote, urlsplit
 from desktop_app.core.errors import AppError
 from desktop_app.core.i18n import QT_TRANSLATE_NOOP
 from desktop_app.core.models import net
-from desktop_app.core.models.hub_api import NOT_JSON, get_json, model_path
+from desktop_app.core.models.hub_api import get_json, model_path, wrong_shape
 from desktop_app.core.models.hub_errors import (
     HubConfigError,
     NetworkError,
@@ -199,7 +199,11 @@ class HubClient:
         params += [("expand", field) for field in _SEARCH_FIELDS]
         hits = get_json(self.config, "/api/models", params, abort=abort)
         if not isinstance(hits, list):
-            raise NetworkError(NOT_JSON.format(where=self.config.endpoint))
+            raise NetworkError(
+                wrong_shape(
+                    self.config.endpoint, hits, QT_TRANSLATE_NOOP("Hub", "a list of models")
+                )
+            )
         return [_summary(m) for m in hits if isinstance(m, dict) and isinstance(m.get("id"), str)]
 
     def repo_files(
@@ -216,7 +220,11 @@ class HubClient:
             repo_id=repo_id,
         )
         if not isinstance(info, dict):
-            raise NetworkError(NOT_JSON.format(where=self.config.endpoint))
+            raise NetworkError(
+                wrong_shape(
+                    self.config.endpoint, info, QT_TRANSLATE_NOOP("Hub", "an object with the files")
+                )
+            )
         files = []
         for s in info.get("siblings") or []:
             if not isinstance(s, dict) or not isinstance(s.get("rfilename"), str):

@@ -37,8 +37,10 @@ NO_REPO_TOKEN = QT_TRANSLATE_NOOP(
     "Hub", "No repo '{repo}' on {where}: check the name. If it is private, set a token in Settings."
 )
 NO_REVISION = QT_TRANSLATE_NOOP("Hub", "{repo} has no such revision.")
-NOT_JSON = QT_TRANSLATE_NOOP(
-    "Hub", "The Hub at {where} sent an answer that is not the Hub's (is the address right?)."
+WRONG_SHAPE = QT_TRANSLATE_NOOP(
+    "Hub",
+    "The Hub at {where} answered with JSON, but not the Hub's: {found} where the Hub sends "
+    "{expected} (is the address right?).",
 )
 NOT_JSON_SAID = QT_TRANSLATE_NOOP(
     "Hub",
@@ -129,3 +131,14 @@ def _raise_for(
     if status >= 500 or status == 429:
         raise NetworkError(BUSY.format(where=where, status=status), details=details)
     raise HubHTTPError(REFUSED.format(where=where, status=status), details=details)
+
+
+def wrong_shape(where: str, found: object, expected: str) -> str:
+    """WRONG_SHAPE for a parsed answer that is valid JSON of another kind (a proxy's {"error"})."""
+    kinds = {
+        dict: QT_TRANSLATE_NOOP("Hub", "an object"),
+        list: QT_TRANSLATE_NOOP("Hub", "a list"),
+        str: QT_TRANSLATE_NOOP("Hub", "a string"),
+    }
+    kind = kinds.get(type(found), QT_TRANSLATE_NOOP("Hub", "another value"))
+    return WRONG_SHAPE.format(where=where, found=kind, expected=expected)

@@ -16,6 +16,7 @@ ANSWERS = {
     "/html": ("text/html; charset=utf-8", b"<!DOCTYPE html>\n<html><head><title>Wi-Fi login"),
     "/bad": ("application/json", b'{"models": [1, 2,'),
     "/none": ("", b""),
+    "/shape": ("application/json", b'{"error": "Invalid credentials in Authorization header"}'),
 }
 
 
@@ -65,3 +66,13 @@ def test_an_answer_that_is_not_the_hubs_says_what_it_was(
         assert message.startswith(f"The Hub at {portal + where} answered, but not as the Hub does")
         assert said in message
         assert "Expecting" not in message and "Cannot reach" not in message
+
+
+def test_valid_json_of_the_wrong_shape_says_what_came_and_what_was_expected(portal: str) -> None:
+    config = HubConfig(endpoint=portal + "/shape", timeout=10)
+    with pytest.raises(NetworkError) as caught:
+        HubClient(config).search("x")
+    assert str(caught.value) == (
+        f"The Hub at {portal}/shape answered with JSON, but not the Hub's: an object where the "
+        "Hub sends a list of models (is the address right?)."
+    )
