@@ -35,18 +35,28 @@ def check_bind(host: str, api_key: str | None) -> None:
 
 
 def check_key(request: Request, key: str | None) -> None:
-    """A Bearer token equal to the server's key (compared in constant time), when it has one."""
+    """The server's key, sent as 'Authorization: Bearer KEY' (OpenAI's clients) or 'x-api-key:
+    KEY' (Anthropic's), compared in constant time. Every key a request presents must match: a
+    wrong one in either header is refused even when the other is right (no alias bypass)."""
     if not key:
         return
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    presented: list[str] = []
+    authorization = request.headers.get("authorization")
+    if authorization is not None:
+        scheme, _, token = authorization.partition(" ")
+        presented.append(token.strip() if scheme.lower() == "bearer" else "")
+    header_key = request.headers.get("x-api-key")
+    if header_key is not None:
+        presented.append(header_key.strip())
+    if not any(presented):
         raise ApiError(
             401,
-            "Missing API key: send 'Authorization: Bearer KEY'.",
+            "Missing API key: send 'Authorization: Bearer KEY' or 'x-api-key: KEY'.",
             code="invalid_api_key",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    if not hmac.compare_digest(token.strip().encode(), key.encode()):
+    matches = [hmac.compare_digest(p.encode(), key.encode()) for p in presented]
+    if not all(matches):
         raise ApiError(
             401,
             "Incorrect API key provided.",

@@ -23,6 +23,7 @@ from desktop_app.core.engine.params import ChatRequest, LoadParams, SamplingPara
 from desktop_app.core.errors import AppError
 from desktop_app.server import http11
 from desktop_app.server.access import check_bind, check_host, check_key, is_loopback
+from desktop_app.server.anthropic_api import for_path
 from desktop_app.server.config import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_QUEUE,
@@ -320,7 +321,7 @@ class ApiServer:
             if request.path != "/health":
                 check_key(request, self.config.api_key)
         except ApiError as exc:
-            await self._fail(reader, writer, exc)
+            await self._fail(reader, writer, for_path(exc, request.path))
             return False
         try:
             body = await http11.read_body(
@@ -329,15 +330,16 @@ class ApiServer:
         except ClientGone:
             return False
         except ApiError as exc:
-            await self._fail(reader, writer, exc)
+            await self._fail(reader, writer, for_path(exc, request.path))
             return False
         keep = request.keep_alive
         try:
             handler = self._api.route(request)
             return await handler(request, body, reader, writer) and keep
         except ApiError as exc:
+            shaped = for_path(exc, request.path)  # Anthropic's shape under /v1/messages
             await http11.send(
-                writer, exc.status, json_body(exc.body()), headers=exc.headers, keep_alive=keep
+                writer, exc.status, json_body(shaped.body()), headers=exc.headers, keep_alive=keep
             )
             return keep
 

@@ -19,6 +19,8 @@ from desktop_app.core.engine.handle import RequestHandle
 from desktop_app.core.engine.params import LoadParams, SamplingParams
 from desktop_app.core.errors import AppError
 from desktop_app.server import http11
+from desktop_app.server.anthropic_api import parse_messages
+from desktop_app.server.anthropic_stream import answer_message, answer_message_stream
 from desktop_app.server.errors import ApiError, bad_request, from_app_error
 from desktop_app.server.generation import ClientWatch, Generation
 from desktop_app.server.http11 import Request
@@ -38,6 +40,8 @@ __all__ = ["Endpoints", "Handler", "parse_json"]
 log = logging.getLogger("desktop_app.server")
 
 Handler = Callable[[Request, bytes, asyncio.StreamReader, asyncio.StreamWriter], Awaitable[bool]]
+# A generation's answer, whole or streamed (responses.py for OpenAI's shapes, anthropic_stream.py)
+Answer = Callable[[Job, str, Request, asyncio.StreamWriter, Generation], Awaitable[bool]]
 
 
 class Endpoints:
@@ -72,6 +76,7 @@ class Endpoints:
             ("POST", "/extras/tokenize/count"): self.count_tokens,  # llama-cpp-python's extension
             ("POST", "/tokenize"): self.tokenize,  # llama-server's shapes (tokenize_schema.py)
             ("POST", "/detokenize"): self.detokenize,
+            ("POST", "/v1/messages"): self.messages,  # Anthropic's API (anthropic_api.py)
         }
 
     def route(self, request: Request) -> Handler:
@@ -234,8 +239,25 @@ class Endpoints:
         job = parse_completion(parse_json(request, body), self.defaults)
         return await self._generate(job, request, reader, writer)
 
+    async def messages(
+        self,
+        request: Request,
+        body: bytes,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> bool:
+        """Anthropic's Messages API, so Anthropic SDK clients can use the model."""
+        job = parse_messages(parse_json(request, body), self.defaults)
+        answers = (answer_message, answer_message_stream)
+        return await self._generate(job, request, reader, writer, answers)
+
     async def _generate(
-        self, job: Job, request: Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        self,
+        job: Job,
+        request: Request,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        answers: tuple[Answer, Answer] = (answer_whole, answer_stream),
     ) -> bool:
         self._admit(job.model)
         self.counters.requests += 1
@@ -248,10 +270,8 @@ class Endpoints:
         self.generations.add(generation)
         watch = ClientWatch(reader, generation)
         try:
-            if job.stream:
-                keep = await answer_stream(job, self.model_id, request, writer, generation)
-            else:
-                keep = await answer_whole(job, self.model_id, request, writer, generation)
+            answer = answers[1] if job.stream else answers[0]
+            keep = await answer(job, self.model_id, request, writer, generation)
         finally:
             watch.stop()
             if generation.final is None:

@@ -79,6 +79,7 @@ class Stats:
 class Done:
     finish_reason: str  # "stop" | "length" | "cancelled"
     text: str
+    stop_sequence: str | None = None  # the stop string that ended it (Anthropic's API says which)
 
 
 @dataclass(frozen=True)

@@ -340,7 +340,7 @@ class LlamaEngine:
                 pieces.append(tail)
                 yield Token(tail)
         yield generation_stats(llm, started, first_at, last_at, len(prompt), n_sampled, seed)
-        yield Done(finish, "".join(pieces))
+        yield Done(finish, "".join(pieces), stopper.matched)
 
     # ---- classification ------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ class StopMatcher:
         self._longest = max((len(s) for s in self.stops), default=0)
         self._held = ""
         self.stopped = False
+        self.matched: str | None = None  # the stop string that ended the text
 
     def feed(self, text: str) -> tuple[str, bool]:
         """Return (text safe to emit now, whether a stop string was hit)."""
@@ -23,6 +24,7 @@ class StopMatcher:
         if cut >= 0:
             self._held = ""
             self.stopped = True
+            self.matched = next(s for s in self.stops if buf.find(s) == cut)
             return buf[:cut], True
         keep = self._partial_suffix(buf)
         self._held = buf[len(buf) - keep :] if keep else ""
