@@ -22,6 +22,7 @@ from desktop_app.cli_common import (
     sampling_from,
 )
 from desktop_app.cli_output import err, note
+from desktop_app.core.engine.client import EngineClient
 from desktop_app.core.engine.events import Done, Error, Stats, Token, Warning_
 from desktop_app.core.engine.handle import RequestHandle
 from desktop_app.core.engine.params import ChatRequest, Message
@@ -97,12 +98,18 @@ def print_event(event: object, show_stats: bool) -> Done | None:
     return None
 
 
+# Ctrl+C in `run` ends the command: a step that does not check the cancel is not waited for
+RUN_CANCEL_GRACE_S = 0.5
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     sampling = sampling_from(args, settings)
     prompt = read_prompt(args.prompt)
     if args.system:
         check_text(args.system, "the system prompt")
     engine, _ = open_engine(args, settings, args.quiet)
+    if isinstance(engine, EngineClient):
+        engine.cancel_grace_s = RUN_CANCEL_GRACE_S
     try:
         messages: list[Message] = []
         if args.system:

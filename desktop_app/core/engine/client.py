@@ -57,6 +57,9 @@ class EngineClient:
         self._stopped_for: RequestHandle | None = None  # the cancel that ended the process
         self._event_at: float | None = None  # when the running request's last event came
         self._gap = 0.0  # the longest wait between its events: a slow model is not a stuck one
+        # how long a cancel may go unanswered before the process is ended; None: CANCEL_GRACE_S
+        # or twice the longest gap. A one-shot command sets a short one: it exits anyway.
+        self.cancel_grace_s: float | None = None
         self._closing = False
         self.log_path: Path | None = None
         self.model_info: ModelInfo | None = None
@@ -230,15 +233,23 @@ class EngineClient:
             process = self._process
         jobs.start(lambda _job: self._stop_if_deaf(handle, process), name="engine-cancel-watch")
 
+    @property
+    def _grace(self) -> float:
+        return CANCEL_GRACE_S if self.cancel_grace_s is None else self.cancel_grace_s
+
     def _stop_if_deaf(self, handle: RequestHandle, process: Any) -> None:
         """End the engine process when a cancel goes unanswered: no event for CANCEL_GRACE_S
         (or twice the request's longest wait between events, for a big model on a CPU), and
         in any case after CANCEL_LIMIT_S."""
         started = time.monotonic()
+        fixed = self.cancel_grace_s
         while not handle.wait(0.05):
             now = time.monotonic()
             last = max(started, self._event_at or started)
-            if now - last > max(CANCEL_GRACE_S, 2 * self._gap) or now - started > CANCEL_LIMIT_S:
+            if fixed is not None:
+                if now - started > fixed:
+                    break
+            elif now - last > max(CANCEL_GRACE_S, 2 * self._gap) or now - started > CANCEL_LIMIT_S:
                 break
         else:
             return
@@ -246,7 +257,7 @@ class EngineClient:
             if self._active is not handle or self._process is not process or self._closing:
                 return
             self._stopped_for = handle
-        log.warning("the engine did not answer a cancel within %.1f s: stopping it", CANCEL_GRACE_S)
+        log.warning("the engine did not answer a cancel within %.1f s: stopping it", self._grace)
         process.terminate()
         process.join(0.5)
         if process.is_alive():
@@ -291,7 +302,7 @@ class EngineClient:
         stopped = self._stopped_for
         error = EngineCrashedError(
             f"The engine was stopped: it did not end a cancelled request within "
-            f"{CANCEL_GRACE_S:g} s. A new engine can be started."
+            f"{self._grace:g} s. A new engine can be started."
             if stopped is not None
             else f"The engine stopped unexpectedly ({how}). A new engine can be started; "
             f"the log is at {self.log_path}.",

@@ -133,7 +133,7 @@ def test_the_engine_dies_with_its_parent_even_mid_step(tmp_path: Path, thread: s
                 parent.kill()
 
 
-def test_ctrl_c_ends_a_stuck_run_within_two_seconds(starter_model: Path, tmp_path: Path) -> None:
+def test_ctrl_c_ends_a_stuck_run_within_a_second(starter_model: Path, tmp_path: Path) -> None:
     env = {**os.environ, "HEARTH_ENGINE_STALL": "chat", "PYTHONUNBUFFERED": "1"}
     errors_path = tmp_path / "stderr.txt"
     with (
@@ -158,7 +158,7 @@ def test_ctrl_c_ends_a_stuck_run_within_two_seconds(starter_model: Path, tmp_pat
             if proc.poll() is None:
                 proc.kill()
     shown = errors_path.read_text()
-    assert took < 4.5, shown
+    assert took < 1.5, shown  # 0.5 s grace, the kill, and the interpreter's exit
     assert code == 130, shown
     assert STOPPED_TEXT in shown
     for engine in engines:
