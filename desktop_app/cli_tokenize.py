@@ -3,8 +3,9 @@
     hearth tokenize MODEL TEXT|- [--ids] [--json]
 
 The text alone is tokenized (no BOS/EOS, special-token text read as plain text): the same ids as
-llama-cpp-python's `Llama.tokenize(text, add_bos=False, special=False)`. The model is loaded in
-the engine process on the CPU with a small context, since only its vocabulary is used.
+llama-cpp-python's `Llama.tokenize(text, add_bos=False, special=False)`. Only the vocabulary is
+loaded (llama.cpp's vocab_only: no weights, no context memory, so a model too big for this
+computer can still be tokenized), in the engine process, since a malformed file can abort.
 
 A byte-level tokenizer splits a CJK character or an emoji over several tokens, so a token's bytes
 need not be UTF-8 on their own. Such a token is shown with the bytes that are not as `\\xNN`
@@ -21,12 +22,13 @@ import os
 import sys
 from typing import Any
 
-from desktop_app.cli_common import read_prompt, start_and_load
+from desktop_app.cli_common import read_prompt
+from desktop_app.core.engine import requests as rq
+from desktop_app.core.engine.client import EngineClient
 from desktop_app.core.models.resolve import resolve_model
-from desktop_app.core.settings_bridge import to_load_params
+from desktop_app.core.storage.paths import app_paths
 from desktop_app.core.storage.settings import Settings
 
-TOKENIZE_CTX = 256  # the smallest context llama.cpp is happy with; nothing is generated
 # Alternating backgrounds (black text), so neighbouring tokens are told apart on a terminal.
 _BACKGROUNDS = ("\x1b[30;43m", "\x1b[30;46m", "\x1b[30;42m", "\x1b[30;45m")
 _RESET = "\x1b[0m"
@@ -55,15 +57,7 @@ def add_parser(
 def run(args: argparse.Namespace, settings: Settings) -> int:
     text = read_prompt(args.text, "the text")
     model = resolve_model(args.model, settings)
-    params = to_load_params(
-        settings, model, n_ctx=TOKENIZE_CTX, n_gpu_layers=0, kv_type="f16", use_mlock=False
-    )
-    engine, _ = start_and_load(params, quiet=True)
-    try:
-        ids: list[int] = engine.tokenize(text).result()
-        pieces: list[bytes] = engine.token_pieces(ids).result()
-    finally:
-        engine.close()
+    ids, pieces = tokenize_file(str(model), text)
     tokens = [(i, piece_text(p)) for i, p in zip(ids, pieces, strict=True)]
     if args.json:
         print(json.dumps(to_json(tokens), ensure_ascii=False))
@@ -71,6 +65,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     print(show(tokens, colour=_colour(), ids=args.ids))
     print(summary(len(ids), len(text)))
     return 0
+
+
+def tokenize_file(path: str, text: str) -> tuple[list[int], list[bytes]]:
+    """The ids and pieces from the file's vocabulary alone, in a fresh engine process."""
+    engine = EngineClient(log_dir=app_paths().ensure().log_dir).start()
+    try:
+        ids, pieces = engine.submit(rq.TokenizeFile(path, text)).result()
+    finally:
+        engine.close()
+    return list(ids), list(pieces)
 
 
 def piece_text(piece: bytes) -> str:

@@ -70,6 +70,18 @@ class Tokenize:
 
 
 @dataclass(frozen=True)
+class TokenizeFile:
+    """Result((list[int], list[bytes])): `text`'s ids and pieces from the vocabulary of the file
+    at `model_path` alone (vocab.py); the model loaded now, if any, stays loaded."""
+
+    model_path: str
+    text: str
+    add_special: bool = False
+    parse_special: bool = False
+    op: ClassVar[str] = "tokenize_file"
+
+
+@dataclass(frozen=True)
 class Pieces:
     """Result(list[bytes]): each token's own bytes (a piece may hold part of a character)."""
 
@@ -126,6 +138,7 @@ EngineRequest = (
     | Budget
     | CountTokens
     | Tokenize
+    | TokenizeFile
     | Pieces
     | Detokenize
     | Render
@@ -148,5 +161,6 @@ __all__ = [
     "Render",
     "Shutdown",
     "Tokenize",
+    "TokenizeFile",
     "Unload",
 ]

@@ -80,6 +80,13 @@ def _tokenize(engine: LlamaEngine, request: rq.Tokenize, reply: Reply) -> None:
     reply(Result(tokens.tokenize(llm, request.text, request.add_special, request.parse_special)))
 
 
+def _tokenize_file(engine: LlamaEngine, request: rq.TokenizeFile, reply: Reply) -> None:
+    from desktop_app.core.engine import vocab
+
+    args = (request.model_path, request.text, request.add_special, request.parse_special)
+    reply(Result(vocab.tokenize_file(*args, log=engine._log)))
+
+
 def _pieces(engine: LlamaEngine, request: rq.Pieces, reply: Reply) -> None:
     from desktop_app.core.engine import tokens
 
@@ -117,6 +124,7 @@ HANDLERS: dict[type, Handler] = {
     rq.Budget: _budget,
     rq.CountTokens: _count,
     rq.Tokenize: _tokenize,
+    rq.TokenizeFile: _tokenize_file,
     rq.Pieces: _pieces,
     rq.Detokenize: _detokenize,
     rq.Render: _render,
