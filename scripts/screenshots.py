@@ -345,6 +345,15 @@ def models(lang: str, out: Path, model_arg: str, theme: str = "light") -> int:
     pane.inspect(str(model))
     loop.exec()
     snap(window, out, "models-inspector", suffix, wait)
+
+    # 6. the tokenizer: the English and the Chinese sample in the starter model's tokens
+    view = pane.tokenizer_view
+    wait_for(lambda: not window.service.loading)
+    window.load_model(str(model))
+    wait_for(lambda: window.service.model_info is not None)
+    pane.tabs.setCurrentWidget(view)
+    wait_for(lambda: all(s is not None for s in view.splits().values()), 60_000)
+    snap(window, out, "models-tokenizer", suffix, wait)
     window.close()
     hub.stop()
     app.processEvents()

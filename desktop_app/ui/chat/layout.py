@@ -78,6 +78,7 @@ class ChatLayout(QWidget):
     def _on_list_clicked(self, index: QModelIndex) -> None: ...
     def _list_menu(self, pos: Any) -> None: ...
     def _on_draft_changed(self) -> None: ...
+    def _count_draft(self) -> None: ...
     def _escape(self) -> None: ...
 
     # ---- building ------------------------------------------------------------------------
@@ -167,6 +168,13 @@ class ChatLayout(QWidget):
         self.input.setMaximumHeight(120)
         self.input.send_requested.connect(self.send)
         self.input.textChanged.connect(self._on_draft_changed)
+        # the message's tokens against the context left, counted a moment after typing stops
+        self.token_count = QLabel()
+        self.token_count.setAccessibleName(self.tr("Message length in tokens"))
+        self._token_timer = QTimer(self)
+        self._token_timer.setSingleShot(True)
+        self._token_timer.setInterval(300)
+        self._token_timer.timeout.connect(self._count_draft)
         self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))
         self.send_button.clicked.connect(self.send)
@@ -189,6 +197,7 @@ class ChatLayout(QWidget):
         ml.addWidget(self.transcript, 1)
         ml.addWidget(self.edit_banner)
         ml.addLayout(bottom)
+        ml.addWidget(self.token_count)
         return main
 
     def _focus_search(self) -> None:

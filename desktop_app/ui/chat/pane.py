@@ -28,6 +28,7 @@ from desktop_app.core.controllers.chat import (
     ChatSession,
     ConversationOpened,
     Deleted,
+    DraftCounted,
     Event,
     Figures,
     FiguresChanged,
@@ -49,6 +50,7 @@ from desktop_app.ui.engine_service import EngineService
 __all__ = ["ChatPane", "background_runner"]
 
 End = Callable[[object, BaseException | None], None]
+WARNING_COLOR = "#d03b2f"  # the message does not fit: readable on the light and dark palette
 
 
 def background_runner(
@@ -109,12 +111,15 @@ class ChatPane(ChatConversations):
         """Stop following the controller (this pane is being replaced)."""
         self.controller.remove_listener(self._on_event)
 
-    def _on_event(self, event: Event) -> None:
+    def _on_event(self, event: Event | DraftCounted) -> None:
         if isinstance(event, AnswerText):  # the hot path: once per frame while streaming
             self.transcript.append_tokens(event.text)
+        elif isinstance(event, DraftCounted):
+            self._show_draft_count(event)
         elif isinstance(event, ConversationOpened):
             self._show_conversation(event.conversation)
             self._show_draft()
+            self._token_timer.start()
         elif isinstance(event, MessageAdded):
             m = event.message
             self.transcript.add_message(ShownMessage(m.role, m.content, m.position))
@@ -146,6 +151,7 @@ class ChatPane(ChatConversations):
             )
 
     def _on_answer_ended(self, event: AnswerEnded) -> None:
+        self._token_timer.start()  # the conversation grew: less context is left
         if event.error is not None:
             note = event.error
         elif event.finish_reason == "cancelled":
@@ -191,6 +197,44 @@ class ChatPane(ChatConversations):
     def _on_draft_changed(self) -> None:
         if not self._showing_draft:
             self.controller.draft = self.input.toPlainText()
+        self._token_timer.start()
+
+    # ---- the message's token count --------------------------------------------------------
+
+    def _count_draft(self) -> None:
+        """Count the typed message with the model's tokenizer (off the GUI thread; an empty
+        message or no model: no count, and one still running is dropped)."""
+        text = self.input.toPlainText()
+        loaded = self.service.model_info is not None
+        if not text.strip() or not loaded:
+            self.token_count.clear()
+        self.controller.count_draft(text if loaded else "")
+
+    def _show_draft_count(self, count: DraftCounted) -> None:
+        if count.text != self.input.toPlainText().strip():
+            return  # typed on since: the next count follows
+        left, n_ctx = f"{count.left:,}", f"{count.n_ctx:,}"
+        if count.tokens == 1:
+            text = self.tr("1 token · {0} of {1} left").format(left, n_ctx)
+        else:
+            text = self.tr("{0} tokens · {1} of {2} left").format(f"{count.tokens:,}", left, n_ctx)
+        self.token_count.setText(text)
+        if count.fits:
+            self.token_count.setStyleSheet("")
+            self.token_count.setToolTip(
+                self.tr(
+                    "The message's tokens, counted with the model's tokenizer, and the context "
+                    "left once it is in, the conversation so far included."
+                )
+            )
+        else:
+            self.token_count.setStyleSheet(f"color: {WARNING_COLOR};")
+            self.token_count.setToolTip(
+                self.tr(
+                    "With the {0} tokens kept for the answer, this does not fit: the oldest "
+                    "messages are left out, or sending is refused, as the chat's settings say."
+                ).format(f"{count.reserve:,}")
+            )
 
     def _show_edit(self) -> None:
         editing = self.controller.editing is not None
@@ -241,11 +285,13 @@ class ChatPane(ChatConversations):
 
     def _on_model_changed(self, *_args: object) -> None:
         self._sync_buttons()
+        self._token_timer.start()
 
     def _on_model_loaded(self, *_args: object) -> None:
         """Another model, another tokenizer and context size: count the open chat again."""
         self._sync_buttons()
         self.controller.count_context()
+        self._token_timer.start()
 
     def _sync_buttons(self) -> None:
         busy = self.controller.generating
@@ -259,4 +305,5 @@ class ChatPane(ChatConversations):
         """Closing (or rebuilding) the window during an answer: stop it, keep what was written.
         A pending search is dropped: the store closes after this."""
         self._search_timer.stop()
+        self._token_timer.stop()
         self.controller.close()

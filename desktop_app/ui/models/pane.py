@@ -62,8 +62,9 @@ from desktop_app.ui.models.hub_view import HubView
 from desktop_app.ui.models.inspector_view import InspectorView
 from desktop_app.ui.models.library_view import LibraryView
 from desktop_app.ui.models.starter_fetch import StarterFetcher
+from desktop_app.ui.models.tokenizer_view import TokenizerView
 
-TAB_LIBRARY, TAB_CATALOG, TAB_HUB, TAB_DOWNLOADS, TAB_INSPECTOR = range(5)
+TAB_LIBRARY, TAB_CATALOG, TAB_HUB, TAB_DOWNLOADS, TAB_INSPECTOR, TAB_TOKENIZER = range(6)
 
 
 class ModelsPane(QWidget):
@@ -136,6 +137,8 @@ class ModelsPane(QWidget):
         service.loaded.connect(self.inspector_view.set_loaded)
         service.unloaded.connect(self.inspector_view.set_loaded)
         self.tabs.addTab(self.inspector_view, self.tr("Inspector"))
+        self.tokenizer_view = TokenizerView(service)
+        self.tabs.addTab(self.tokenizer_view, self.tr("Tokenizer"))
 
         self.starter = StarterFetcher(self.controller, self)
 
@@ -176,6 +179,7 @@ class ModelsPane(QWidget):
         """Stop following the controller (this pane is being replaced)."""
         self.controller.remove_listener(self._on_controller)
         self.inspector_view.detach()
+        self.tokenizer_view.detach()
 
     def inspect(self, path: str) -> None:
         """Models › Inspector on `path`, its memory at the load settings' context and KV type."""
