@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, NamedTuple, TypeAlias
 
 from desktop_app.core.errors import CorruptModelError, NotGGUFError, TruncatedModelError
+from desktop_app.core.i18n import QT_TRANSLATE_NOOP
 
 __all__ = [
     "BadHeader",
@@ -67,8 +68,10 @@ SCALAR_FORMATS: dict[int, str] = {
 I32, F32, STRING, ARRAY = 5, 6, 8, 9
 
 TOKENS_KEY = "tokenizer.ggml.tokens"
-RETRY = "Try downloading it again."
-BROKEN = "This conversion of the model is broken; look for another GGUF file of it."
+RETRY = QT_TRANSLATE_NOOP("Model file", "Try downloading it again.")
+BROKEN = QT_TRANSLATE_NOOP(
+    "Model file", "This conversion of the model is broken; look for another GGUF file of it."
+)
 
 U32 = struct.Struct("<I")
 U64 = struct.Struct("<Q")
@@ -78,35 +81,51 @@ def check_head(shown: str, head: bytes, file_size: int) -> None:
     """The cheap checks on the first bytes: empty, not GGUF, too short, wrong version."""
     if file_size == 0:
         raise TruncatedModelError(
-            f"{shown} is empty (0 bytes); the download probably failed.", details="size 0"
+            QT_TRANSLATE_NOOP(
+                "Model file", "{name} is empty (0 bytes); the download probably failed."
+            ).format(name=shown),
+            details="size 0",
         )
     if head[:4] != GGUF_MAGIC[: len(head)]:  # a shorter prefix of b"GGUF" is a cut-off GGUF
         what = describe_non_gguf(head)
         raise NotGGUFError(
-            f"{shown} is not a GGUF model file{': ' + what if what else ''}.",
+            (
+                QT_TRANSLATE_NOOP("Model file", "{name} is not a GGUF model file: {what}.")
+                if what
+                else QT_TRANSLATE_NOOP("Model file", "{name} is not a GGUF model file.")
+            ).format(name=shown, what=what),
             details=f"first bytes: {head[:16]!r}",
         )
     if file_size < HEADER_SIZE:
         raise TruncatedModelError(
-            f"{shown} is truncated: {file_size} bytes, too short even for a GGUF header; "
-            "the download is probably incomplete.",
+            QT_TRANSLATE_NOOP(
+                "Model file",
+                "{name} is truncated: {size} bytes, too short even for a GGUF header; "
+                "the download is probably incomplete.",
+            ).format(name=shown, size=file_size),
             details=f"size {file_size} < {HEADER_SIZE}",
         )
     (version,) = U32.unpack_from(head, 4)
     if version not in SUPPORTED_VERSIONS:
         if version & 0xFFFF == 0 and (version >> 24) in SUPPORTED_VERSIONS:
-            reason = "it is a big-endian GGUF file, which this computer cannot use"
+            reason = QT_TRANSLATE_NOOP(
+                "Model file", "it is a big-endian GGUF file, which this computer cannot use"
+            )
         elif version == 1:
-            reason = "it uses GGUF version 1, an early format llama.cpp no longer reads"
+            reason = QT_TRANSLATE_NOOP(
+                "Model file", "it uses GGUF version 1, an early format llama.cpp no longer reads"
+            )
         else:
-            reason = f"it declares GGUF version {version}, which is not supported"
-        hint = "Look for a current GGUF version of this model."
+            reason = QT_TRANSLATE_NOOP(
+                "Model file", "it declares GGUF version {version}, which is not supported"
+            ).format(version=version)
+        hint = QT_TRANSLATE_NOOP("Model file", "Look for a current GGUF version of this model.")
         raise corrupt(shown, reason, f"version {version}", hint)
     n_tensors, n_kv = struct.unpack_from("<QQ", head, 8)
     if n_tensors > MAX_COUNT or n_kv > MAX_COUNT:
         raise corrupt(
             shown,
-            "its header declares an impossible number of entries",
+            QT_TRANSLATE_NOOP("Model file", "its header declares an impossible number of entries"),
             f"n_tensors={n_tensors} n_kv={n_kv}",
         )
 
@@ -117,42 +136,65 @@ def describe_non_gguf(head: bytes) -> str:
     if stripped.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or (
         stripped.startswith(b"<") and b"<html" in stripped
     ):
-        return "it is a web page (HTML), probably an error page saved by a failed download"
+        return QT_TRANSLATE_NOOP(
+            "Model file",
+            "it is a web page (HTML), probably an error page saved by a failed download",
+        )
     if stripped.startswith(b"version https://git-lfs"):
-        return "it is a Git LFS pointer, not the model data; download the actual file"
+        return QT_TRANSLATE_NOOP(
+            "Model file", "it is a Git LFS pointer, not the model data; download the actual file"
+        )
     if head.startswith(b"PK\x03\x04"):
-        return "it is a ZIP archive (possibly a PyTorch checkpoint); llama.cpp needs a GGUF file"
+        return QT_TRANSLATE_NOOP(
+            "Model file",
+            "it is a ZIP archive (possibly a PyTorch checkpoint); llama.cpp needs a GGUF file",
+        )
     if head.startswith((b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05")):
-        return "it is a PyTorch/pickle checkpoint; llama.cpp needs a GGUF file"
+        return QT_TRANSLATE_NOOP(
+            "Model file", "it is a PyTorch/pickle checkpoint; llama.cpp needs a GGUF file"
+        )
     if len(head) >= 9 and head[8:9] == b"{" and U64.unpack_from(head, 0)[0] < 100_000_000:
-        return "it is a safetensors file; it must be converted to GGUF first"
+        return QT_TRANSLATE_NOOP(
+            "Model file", "it is a safetensors file; it must be converted to GGUF first"
+        )
     if head[:4] in (b"lmgg", b"fmgg", b"tjgg", b"ggml", b"ggmf", b"ggjt"):
-        return "it is an old GGML-format model, which llama.cpp no longer reads"
+        return QT_TRANSLATE_NOOP(
+            "Model file", "it is an old GGML-format model, which llama.cpp no longer reads"
+        )
     if stripped.startswith((b"{", b"[")):
-        return "it is a JSON text file"
+        return QT_TRANSLATE_NOOP("Model file", "it is a JSON text file")
     if head and b"\x00" not in head:
         try:
             head.decode("utf-8")
         except UnicodeDecodeError as e:
             if e.start < len(head) - 4:  # not just a character cut at the end of the sample
                 return ""
-        return "it is a text file"
+        return QT_TRANSLATE_NOOP("Model file", "it is a text file")
     return ""
 
 
 def corrupt(shown: str, reason: str, details: str = "", hint: str = RETRY) -> CorruptModelError:
     return CorruptModelError(
-        f"{shown} is damaged or is not a valid model: {reason}. {hint}", details=details
+        QT_TRANSLATE_NOOP(
+            "Model file", "{name} is damaged or is not a valid model: {reason}. {hint}"
+        ).format(name=shown, reason=reason, hint=hint),
+        details=details,
     )
 
 
 def truncated(shown: str, size: int, needed: int, where: str = "") -> TruncatedModelError:
     if where:  # the total size is unknown when the header itself is cut off
-        what = f"the file ends inside its {where}, after {size} bytes"
+        what = QT_TRANSLATE_NOOP(
+            "Model file", "the file ends inside its {where}, after {size} bytes"
+        ).format(where=where, size=size)
     else:
-        what = f"{size} bytes of {needed}"
+        what = QT_TRANSLATE_NOOP("Model file", "{size} bytes of {needed}").format(
+            size=size, needed=needed
+        )
     return TruncatedModelError(
-        f"{shown} is truncated: {what}; the download is probably incomplete.",
+        QT_TRANSLATE_NOOP(
+            "Model file", "{name} is truncated: {what}; the download is probably incomplete."
+        ).format(name=shown, what=what),
         details=f"file size {size}, needs at least {needed}",
     )
 
@@ -191,7 +233,10 @@ class HeaderReader:
         if end > self.file_size:
             raise EndOfFile(end)
         if end > MAX_HEADER_BYTES:
-            raise BadHeader("its metadata section is impossibly large", f"header reaches {end}")
+            raise BadHeader(
+                QT_TRANSLATE_NOOP("Model file", "its metadata section is impossibly large"),
+                f"header reaches {end}",
+            )
         want = min(self.file_size, MAX_HEADER_BYTES, max(end, 2 * len(self.buf), 1 << 20))
         self.f.seek(len(self.buf))
         self.buf += self.f.read(want - len(self.buf))
@@ -215,7 +260,10 @@ class HeaderReader:
         n = self.unpack(U64)
         if n > limit:
             raise BadHeader(
-                f"a {what} has an impossible length", f"string length {n} at {self.off}"
+                QT_TRANSLATE_NOOP("Model file", "a {what} has an impossible length").format(
+                    what=what
+                ),
+                f"string length {n} at {self.off}",
             )
         self.ensure(self.off + n)
         raw = self.buf[self.off : self.off + n]
@@ -226,7 +274,8 @@ class HeaderReader:
             if what == "value":  # tokenizer data may hold broken UTF-8; llama.cpp copes
                 return raw.decode("utf-8", errors="replace")
             raise BadHeader(
-                f"a {what} is not valid text", f"{raw[:64]!r} at {self.off - n}"
+                QT_TRANSLATE_NOOP("Model file", "a {what} is not valid text").format(what=what),
+                f"{raw[:64]!r} at {self.off - n}",
             ) from None
 
     def strings(self, count: int, keep: bool) -> list[bytes]:
@@ -240,7 +289,8 @@ class HeaderReader:
             (n,) = unpack(buf, off)
             if n > MAX_ITEM_LEN:
                 raise BadHeader(
-                    "a metadata string has an impossible length", f"length {n} at {off}"
+                    QT_TRANSLATE_NOOP("Model file", "a metadata string has an impossible length"),
+                    f"length {n} at {off}",
                 )
             off += 8 + n
             if keep:
@@ -258,15 +308,24 @@ class HeaderReader:
         if fmt is not None:
             return Value(self.scalar(fmt))
         if vtype == STRING:
-            return Value(self.string("value"))
+            return Value(self.string(QT_TRANSLATE_NOOP("Model file", "metadata value")))
         if vtype != ARRAY:
-            raise BadHeader("a metadata entry has an unknown type", f"value type {vtype}")
+            raise BadHeader(
+                QT_TRANSLATE_NOOP("Model file", "a metadata entry has an unknown type"),
+                f"value type {vtype}",
+            )
         if depth > 4:
-            raise BadHeader("a metadata array is nested too deeply", f"depth {depth}")
+            raise BadHeader(
+                QT_TRANSLATE_NOOP("Model file", "a metadata array is nested too deeply"),
+                f"depth {depth}",
+            )
         itype = self.unpack(U32)
         count = self.unpack(U64)
         if count > MAX_ARRAY_LEN:
-            raise BadHeader("a metadata array has an impossible length", f"array length {count}")
+            raise BadHeader(
+                QT_TRANSLATE_NOOP("Model file", "a metadata array has an impossible length"),
+                f"array length {count}",
+            )
         short = count <= SHORT_ARRAY_LEN
         ifmt = SCALAR_FORMATS.get(itype)
         if ifmt is not None:
@@ -285,7 +344,10 @@ class HeaderReader:
             for _ in range(count):
                 self.value(ARRAY, depth=depth + 1)
             return Value(None, count, itype)
-        raise BadHeader("a metadata array has an unknown element type", f"element type {itype}")
+        raise BadHeader(
+            QT_TRANSLATE_NOOP("Model file", "a metadata array has an unknown element type"),
+            f"element type {itype}",
+        )
 
 
 class Value(NamedTuple):
@@ -308,7 +370,10 @@ class TensorInfo:
 def alignment_of(meta: dict[str, MetadataValue]) -> int:
     a = meta.get("general.alignment", DEFAULT_ALIGNMENT)
     if not isinstance(a, int) or isinstance(a, bool) or a <= 0 or a & (a - 1):
-        raise BadHeader("its data alignment is invalid", f"general.alignment={a!r}")
+        raise BadHeader(
+            QT_TRANSLATE_NOOP("Model file", "its data alignment is invalid"),
+            f"general.alignment={a!r}",
+        )
     return a
 
 
@@ -317,11 +382,16 @@ def align(n: int, alignment: int) -> int:
 
 
 def read_tensor_info(h: HeaderReader) -> TensorInfo:
-    name = h.string("tensor name", MAX_NAME_LEN)
+    name = h.string(QT_TRANSLATE_NOOP("Model file", "tensor name"), MAX_NAME_LEN)
     label = repr(name[:64])
     n_dims = h.unpack(U32)
     if n_dims > MAX_DIMS:
-        raise BadHeader(f"tensor {label} has too many dimensions", f"n_dims={n_dims}")
+        raise BadHeader(
+            QT_TRANSLATE_NOOP("Model file", "tensor {label} has too many dimensions").format(
+                label=label
+            ),
+            f"n_dims={n_dims}",
+        )
     dims = [h.unpack(U64) for _ in range(n_dims)]
     raw_type = h.unpack(U32)
     offset = h.unpack(U64)
@@ -331,23 +401,43 @@ def read_tensor_info(h: HeaderReader) -> TensorInfo:
         block_size, type_size = gguf.GGML_QUANT_SIZES[qtype]
     except (ValueError, KeyError):
         raise BadHeader(
-            f"tensor {label} has an unknown data type", f"ggml type {raw_type}"
+            QT_TRANSLATE_NOOP("Model file", "tensor {label} has an unknown data type").format(
+                label=label
+            ),
+            f"ggml type {raw_type}",
         ) from None
     n_elements = 1
     for d in dims:
         n_elements *= d
     if any(d >= 1 << 63 for d in dims) or n_elements >= 1 << 63:
-        raise BadHeader(f"tensor {label} has an impossible shape", f"dims={dims}")
+        raise BadHeader(
+            QT_TRANSLATE_NOOP("Model file", "tensor {label} has an impossible shape").format(
+                label=label
+            ),
+            f"dims={dims}",
+        )
     if dims and dims[0] % block_size:
         raise BadHeader(
-            f"tensor {label} has a shape its data type cannot hold",
+            QT_TRANSLATE_NOOP(
+                "Model file", "tensor {label} has a shape its data type cannot hold"
+            ).format(label=label),
             f"dims={dims} block={block_size}",
         )
     if offset >= 1 << 63:
-        raise BadHeader(f"tensor {label} has an impossible offset", f"offset={offset}")
+        raise BadHeader(
+            QT_TRANSLATE_NOOP("Model file", "tensor {label} has an impossible offset").format(
+                label=label
+            ),
+            f"offset={offset}",
+        )
     n_bytes = n_elements * type_size // block_size
     if n_bytes > MAX_DATA_BYTES:
-        raise BadHeader(f"tensor {label} has an impossible size", f"dims={dims} bytes={n_bytes}")
+        raise BadHeader(
+            QT_TRANSLATE_NOOP("Model file", "tensor {label} has an impossible size").format(
+                label=label
+            ),
+            f"dims={dims} bytes={n_bytes}",
+        )
     return TensorInfo(name, raw_type, n_elements, n_bytes, offset, n_dims)
 
 

@@ -45,6 +45,7 @@ from desktop_app.core.gguf_header import (
     read_tensor_info,
     truncated,
 )
+from desktop_app.core.i18n import QT_TRANSLATE_NOOP
 
 __all__ = ["KV_CACHE_TYPES", "GGUFInfo", "MetadataValue", "inspect_gguf"]
 
@@ -61,11 +62,17 @@ def inspect_gguf(path: str | os.PathLike[str]) -> GGUFInfo:
     shown = p.name or str(p)
     if p.is_dir():
         raise ModelNotFoundError(
-            f"Model file not found: {shown} is a folder, not a model file.", details=str(p)
+            QT_TRANSLATE_NOOP(
+                "Model file", "Model file not found: {name} is a folder, not a model file."
+            ).format(name=shown),
+            details=str(p),
         )
     if p.exists() and not p.is_file():  # a pipe or device: opening it could block forever
         raise ModelNotFoundError(
-            f"Model file not found: {shown} is not a regular file.", details=str(p)
+            QT_TRANSLATE_NOOP(
+                "Model file", "Model file not found: {name} is not a regular file."
+            ).format(name=shown),
+            details=str(p),
         )
     try:
         with open(p, "rb") as f:
@@ -74,15 +81,25 @@ def inspect_gguf(path: str | os.PathLike[str]) -> GGUFInfo:
             check_head(shown, head, file_size)
             return _parse(p, shown, f, head, file_size)
     except FileNotFoundError:
-        raise ModelNotFoundError(f"Model file not found: {p}", details=str(p)) from None
+        raise ModelNotFoundError(
+            QT_TRANSLATE_NOOP("Model file", "Model file not found: {path}").format(path=p),
+            details=str(p),
+        ) from None
     except ModelFileError:
         raise
     except OSError as e:
         raise ModelFileError(
-            f"Cannot read the model file {shown}: {e.strerror or e}.", details=f"{p}: {e!r}"
+            QT_TRANSLATE_NOOP("Model file", "Cannot read the model file {name}: {reason}.").format(
+                name=shown, reason=e.strerror or e
+            ),
+            details=f"{p}: {e!r}",
         ) from None
     except Exception as e:  # any parser failure means a damaged file
-        raise corrupt(shown, "its header could not be read", f"{type(e).__name__}: {e}") from None
+        raise corrupt(
+            shown,
+            QT_TRANSLATE_NOOP("Model file", "its header could not be read"),
+            f"{type(e).__name__}: {e}",
+        ) from None
 
 
 def _parse(p: Path, shown: str, f: BinaryIO, head: bytes, file_size: int) -> GGUFInfo:
@@ -96,14 +113,17 @@ def _parse(p: Path, shown: str, f: BinaryIO, head: bytes, file_size: int) -> GGU
     item_types: dict[str, int] = {}
     tokens: list[bytes] | None = None
     tensors: list[TensorInfo] = []
-    where = "metadata"
+    where = QT_TRANSLATE_NOOP("Model file", "metadata")
     try:
         for _ in range(n_kv):
-            key = h.string("metadata key", MAX_NAME_LEN)
+            key = h.string(QT_TRANSLATE_NOOP("Model file", "metadata key"), MAX_NAME_LEN)
             vtype = h.unpack(U32)
             v = h.value(vtype, keep_strings=key == TOKENS_KEY)
             if key in meta or key in lengths:
-                raise BadHeader("a metadata key appears twice", f"duplicate key {key!r}")
+                raise BadHeader(
+                    QT_TRANSLATE_NOOP("Model file", "a metadata key appears twice"),
+                    f"duplicate key {key!r}",
+                )
             if v.length is not None and v.item_type is not None:
                 lengths[key] = v.length
                 item_types[key] = v.item_type
@@ -112,12 +132,15 @@ def _parse(p: Path, shown: str, f: BinaryIO, head: bytes, file_size: int) -> GGU
             if v.raw_strings is not None:
                 tokens = v.raw_strings
         alignment = alignment_of(meta)
-        where = "tensor list"
+        where = QT_TRANSLATE_NOOP("Model file", "tensor list")
         names: set[str] = set()
         for _ in range(n_tensors):
             t = read_tensor_info(h)
             if t.name in names:
-                raise BadHeader("a tensor appears twice", f"duplicate tensor {t.name[:64]!r}")
+                raise BadHeader(
+                    QT_TRANSLATE_NOOP("Model file", "a tensor appears twice"),
+                    f"duplicate tensor {t.name[:64]!r}",
+                )
             names.add(t.name)
             tensors.append(t)
         _check_vocab(meta, lengths, item_types, tokens)
@@ -133,12 +156,16 @@ def _parse(p: Path, shown: str, f: BinaryIO, head: bytes, file_size: int) -> GGU
         if t.offset != expected_offset:
             raise corrupt(
                 shown,
-                "its tensor table is inconsistent",
+                QT_TRANSLATE_NOOP("Model file", "its tensor table is inconsistent"),
                 f"tensor {t.name!r} at offset {t.offset}, expected {expected_offset}",
             )
         expected_offset += align(t.n_bytes, alignment)
     if expected_offset > MAX_DATA_BYTES:
-        raise corrupt(shown, "its tensors add up to an impossible size", f"{expected_offset}")
+        raise corrupt(
+            shown,
+            QT_TRANSLATE_NOOP("Model file", "its tensors add up to an impossible size"),
+            f"{expected_offset}",
+        )
     data_end = max((data_start + t.offset + t.n_bytes for t in tensors), default=data_start)
     if tensors and file_size < data_end:
         raise truncated(shown, file_size, data_end)
@@ -147,7 +174,7 @@ def _parse(p: Path, shown: str, f: BinaryIO, head: bytes, file_size: int) -> GGU
     if not isinstance(arch, str) or not arch:
         raise corrupt(
             shown,
-            "it does not say which model architecture it contains",
+            QT_TRANSLATE_NOOP("Model file", "it does not say which model architecture it contains"),
             "general.architecture missing or not a string",
         )
     return build_info(
@@ -163,16 +190,25 @@ def _check_vocab(
 ) -> None:
     """Vocabulary faults that make llama.cpp abort (GGML_ASSERT) or read out of bounds."""
     if TOKENS_KEY in meta and TOKENS_KEY not in lengths:
-        raise BadHeader("its vocabulary is not a list", f"{TOKENS_KEY} is not an array")
+        raise BadHeader(
+            QT_TRANSLATE_NOOP("Model file", "its vocabulary is not a list"),
+            f"{TOKENS_KEY} is not an array",
+        )
     if TOKENS_KEY not in lengths:
         return
     n_tokens = lengths[TOKENS_KEY]
     if item_types[TOKENS_KEY] != STRING or tokens is None:
-        raise BadHeader("its vocabulary is not a list of text tokens", f"{TOKENS_KEY} item type")
+        raise BadHeader(
+            QT_TRANSLATE_NOOP("Model file", "its vocabulary is not a list of text tokens"),
+            f"{TOKENS_KEY} item type",
+        )
     duplicate = _first_duplicate(tokens)
     if duplicate is not None:
         raise BadHeader(
-            "its vocabulary lists the same token twice, which makes llama.cpp crash",
+            QT_TRANSLATE_NOOP(
+                "Model file",
+                "its vocabulary lists the same token twice, which makes llama.cpp crash",
+            ),
             f"duplicate token {duplicate!r}",
             BROKEN,
         )
@@ -183,10 +219,13 @@ def _check_vocab(
     }
     for key, (item_type, min_len) in expected.items():
         if key in meta and key not in lengths:
-            raise BadHeader("its vocabulary is inconsistent", f"{key} is not an array")
+            raise BadHeader(
+                QT_TRANSLATE_NOOP("Model file", "its vocabulary is inconsistent"),
+                f"{key} is not an array",
+            )
         if key in lengths and (item_types[key] != item_type or lengths[key] < min_len):
             raise BadHeader(
-                "its vocabulary is inconsistent",
+                QT_TRANSLATE_NOOP("Model file", "its vocabulary is inconsistent"),
                 f"{key}: {lengths[key]} items of type {item_types[key]}, "
                 f"need {min_len} of type {item_type}",
                 BROKEN,
@@ -206,7 +245,9 @@ def _check_hparams(meta: dict[str, MetadataValue]) -> None:
     n_layer = get("block_count")
     if n_layer is not None and not 0 < n_layer <= MAX_LAYERS:
         raise BadHeader(
-            f"it declares {n_layer} layers (llama.cpp handles 1 to {MAX_LAYERS})",
+            QT_TRANSLATE_NOOP(
+                "Model file", "it declares {n} layers (llama.cpp handles 1 to {most})"
+            ).format(n=n_layer, most=MAX_LAYERS),
             f"block_count={n_layer}",
             BROKEN,
         )
@@ -222,7 +263,7 @@ def _check_hparams(meta: dict[str, MetadataValue]) -> None:
         ok = n_used == 0 and n_groups == 0
     if not ok:
         raise BadHeader(
-            "its mixture-of-experts settings are inconsistent",
+            QT_TRANSLATE_NOOP("Model file", "its mixture-of-experts settings are inconsistent"),
             f"experts={n_expert} used={n_used} groups={n_groups} group_used={n_group_used}",
             BROKEN,
         )
