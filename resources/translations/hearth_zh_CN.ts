@@ -627,6 +627,26 @@
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
+    <message>
+        <source>Message length in tokens</source>
+        <translation>消息长度（词元）</translation>
+    </message>
+    <message>
+        <source>1 token · {0} of {1} left</source>
+        <translation>1 个词元 · 剩余 {0} / {1}</translation>
+    </message>
+    <message>
+        <source>{0} tokens · {1} of {2} left</source>
+        <translation>{0} 个词元 · 剩余 {1} / {2}</translation>
+    </message>
+    <message>
+        <source>The message&apos;s tokens, counted with the model&apos;s tokenizer, and the context left once it is in, the conversation so far included.</source>
+        <translation>用模型的分词器统计的消息词元数，以及加入这条消息后剩余的上下文（已计入目前的对话）。</translation>
+    </message>
+    <message>
+        <source>With the {0} tokens kept for the answer, this does not fit: the oldest messages are left out, or sending is refused, as the chat&apos;s settings say.</source>
+        <translation>加上为回答预留的 {0} 个词元后放不下：将按对话设置省略最早的消息，或拒绝发送。</translation>
+    </message>
 </context>
 <context>
     <name>ConversationSettingsDialog</name>
@@ -1991,6 +2011,10 @@ from {1}</source>
     <message>
         <source>Inspector</source>
         <translation>模型解剖</translation>
+    </message>
+    <message>
+        <source>Tokenizer</source>
+        <translation>分词器</translation>
     </message>
 </context>
 <context>
@@ -3508,6 +3532,30 @@ To begin, get the small starter model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0)
         <source>Sliding window:</source>
         <translation>滑动窗口：</translation>
     </message>
+    <message>
+        <source>KV cache</source>
+        <translation>KV 缓存</translation>
+    </message>
+    <message>
+        <source>Compute buffer</source>
+        <translation>计算缓冲区</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Loaded now at {0} tokens, {1} KV cache: the estimate beside what llama.cpp allocated</source>
+        <translation>当前已加载（{0} 个词元，{1} KV 缓存）：估算值与 llama.cpp 实际分配的对照</translation>
+    </message>
+    <message>
+        <source>{0}: estimate {1} · llama.cpp {2}</source>
+        <translation>{0}：估算 {1} · llama.cpp {2}</translation>
+    </message>
 </context>
 <context>
     <name>StackPicture</name>
@@ -3852,6 +3900,34 @@ To begin, get the small starter model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0)
         <source>The Hub at {where} answered, but not as the Hub does (is the address right?): {kind} beginning “{start}”.</source>
         <translation>{where} 的模型中心有应答，但不是模型中心的应答（地址对吗？）：{kind}，开头为“{start}”。</translation>
     </message>
+    <message>
+        <source>The Hub at {where} answered with JSON, but not the Hub&apos;s: {found} where the Hub sends {expected} (is the address right?).</source>
+        <translation>{where} 处的 Hub 返回了 JSON，但不是 Hub 的格式：Hub 应发送{expected}，收到的却是{found}（地址是否正确？）。</translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation>一个对象</translation>
+    </message>
+    <message>
+        <source>a list</source>
+        <translation>一个列表</translation>
+    </message>
+    <message>
+        <source>a string</source>
+        <translation>一个字符串</translation>
+    </message>
+    <message>
+        <source>another value</source>
+        <translation>其他值</translation>
+    </message>
+    <message>
+        <source>a list of models</source>
+        <translation>模型列表</translation>
+    </message>
+    <message>
+        <source>an object with the files</source>
+        <translation>包含文件的对象</translation>
+    </message>
 </context>
 <context>
     <name>Downloads</name>
@@ -4080,6 +4156,326 @@ To begin, get the small starter model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0)
     <message>
         <source>The server has no {path} endpoint (llama-server and hearth serve have one).</source>
         <translation>该服务器没有 {path} 端点（llama-server 和 hearth serve 都有）。</translation>
+    </message>
+</context>
+<context>
+    <name>Secrets</name>
+    <message>
+        <source>Kept in the system keyring ({name}).</source>
+        <translation>保存在系统密钥环中（{name}）。</translation>
+    </message>
+    <message>
+        <source>No system keyring found: kept in {path}, readable only by you.</source>
+        <translation>未找到系统密钥环：保存在 {path}，仅你本人可读。</translation>
+    </message>
+    <message>
+        <source>The system keyring refused to keep the secret: {reason}</source>
+        <translation>系统密钥环拒绝保存该密钥：{reason}</translation>
+    </message>
+    <message>
+        <source>Could not save the secret to {path}: {reason}</source>
+        <translation>无法将密钥保存到 {path}：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>Model file</name>
+    <message>
+        <source>Try downloading it again.</source>
+        <translation>请重新下载。</translation>
+    </message>
+    <message>
+        <source>This conversion of the model is broken; look for another GGUF file of it.</source>
+        <translation>该模型的这个转换版本已损坏；请寻找它的另一个 GGUF 文件。</translation>
+    </message>
+    <message>
+        <source>Look for a current GGUF version of this model.</source>
+        <translation>请寻找该模型当前 GGUF 版本的文件。</translation>
+    </message>
+    <message>
+        <source>it is a web page (HTML), probably an error page saved by a failed download</source>
+        <translation>它是一个网页（HTML），可能是下载失败时保存下来的错误页面</translation>
+    </message>
+    <message>
+        <source>it is a Git LFS pointer, not the model data; download the actual file</source>
+        <translation>它是 Git LFS 指针，而不是模型数据；请下载实际文件</translation>
+    </message>
+    <message>
+        <source>it is a ZIP archive (possibly a PyTorch checkpoint); llama.cpp needs a GGUF file</source>
+        <translation>它是 ZIP 压缩包（可能是 PyTorch 检查点）；llama.cpp 需要 GGUF 文件</translation>
+    </message>
+    <message>
+        <source>it is a PyTorch/pickle checkpoint; llama.cpp needs a GGUF file</source>
+        <translation>它是 PyTorch/pickle 检查点；llama.cpp 需要 GGUF 文件</translation>
+    </message>
+    <message>
+        <source>it is a safetensors file; it must be converted to GGUF first</source>
+        <translation>它是 safetensors 文件；必须先转换为 GGUF</translation>
+    </message>
+    <message>
+        <source>it is an old GGML-format model, which llama.cpp no longer reads</source>
+        <translation>它是旧的 GGML 格式模型，llama.cpp 已不再读取</translation>
+    </message>
+    <message>
+        <source>it is a JSON text file</source>
+        <translation>它是 JSON 文本文件</translation>
+    </message>
+    <message>
+        <source>it is a text file</source>
+        <translation>它是文本文件</translation>
+    </message>
+    <message>
+        <source>tensor name</source>
+        <translation>张量名称</translation>
+    </message>
+    <message>
+        <source>it is a big-endian GGUF file, which this computer cannot use</source>
+        <translation>它是大端序 GGUF 文件，这台电脑无法使用</translation>
+    </message>
+    <message>
+        <source>its header declares an impossible number of entries</source>
+        <translation>其文件头声明的条目数不可能成立</translation>
+    </message>
+    <message>
+        <source>a metadata array has an unknown element type</source>
+        <translation>某个元数据数组的元素类型未知</translation>
+    </message>
+    <message>
+        <source>its data alignment is invalid</source>
+        <translation>其数据对齐方式无效</translation>
+    </message>
+    <message>
+        <source>it uses GGUF version 1, an early format llama.cpp no longer reads</source>
+        <translation>它使用 GGUF 第 1 版，这是 llama.cpp 已不再读取的早期格式</translation>
+    </message>
+    <message>
+        <source>{name} is damaged or is not a valid model: {reason}. {hint}</source>
+        <translation>{name} 已损坏或不是有效的模型：{reason}。{hint}</translation>
+    </message>
+    <message>
+        <source>the file ends inside its {where}, after {size} bytes</source>
+        <translation>文件在其{where}中途结束，只有 {size} 字节</translation>
+    </message>
+    <message>
+        <source>{size} bytes of {needed}</source>
+        <translation>{size} / {needed} 字节</translation>
+    </message>
+    <message>
+        <source>{name} is truncated: {what}; the download is probably incomplete.</source>
+        <translation>{name} 不完整：{what}；下载可能没有完成。</translation>
+    </message>
+    <message>
+        <source>its metadata section is impossibly large</source>
+        <translation>其元数据部分大得不可能</translation>
+    </message>
+    <message>
+        <source>a metadata entry has an unknown type</source>
+        <translation>某个元数据条目的类型未知</translation>
+    </message>
+    <message>
+        <source>a metadata array is nested too deeply</source>
+        <translation>某个元数据数组嵌套过深</translation>
+    </message>
+    <message>
+        <source>a metadata array has an impossible length</source>
+        <translation>某个元数据数组的长度不可能成立</translation>
+    </message>
+    <message>
+        <source>{name} is empty (0 bytes); the download probably failed.</source>
+        <translation>{name} 是空文件（0 字节）；下载可能失败了。</translation>
+    </message>
+    <message>
+        <source>{name} is truncated: {size} bytes, too short even for a GGUF header; the download is probably incomplete.</source>
+        <translation>{name} 不完整：只有 {size} 字节，连 GGUF 文件头都不够；下载可能没有完成。</translation>
+    </message>
+    <message>
+        <source>a metadata string has an impossible length</source>
+        <translation>某个元数据字符串的长度不可能成立</translation>
+    </message>
+    <message>
+        <source>metadata value</source>
+        <translation>元数据值</translation>
+    </message>
+    <message>
+        <source>tensor {label} has too many dimensions</source>
+        <translation>张量 {label} 的维度过多</translation>
+    </message>
+    <message>
+        <source>tensor {label} has an impossible shape</source>
+        <translation>张量 {label} 的形状不可能成立</translation>
+    </message>
+    <message>
+        <source>tensor {label} has a shape its data type cannot hold</source>
+        <translation>张量 {label} 的形状与其数据类型不符</translation>
+    </message>
+    <message>
+        <source>tensor {label} has an impossible offset</source>
+        <translation>张量 {label} 的偏移量不可能成立</translation>
+    </message>
+    <message>
+        <source>tensor {label} has an impossible size</source>
+        <translation>张量 {label} 的大小不可能成立</translation>
+    </message>
+    <message>
+        <source>{name} is not a GGUF model file: {what}.</source>
+        <translation>{name} 不是 GGUF 模型文件：{what}。</translation>
+    </message>
+    <message>
+        <source>{name} is not a GGUF model file.</source>
+        <translation>{name} 不是 GGUF 模型文件。</translation>
+    </message>
+    <message>
+        <source>it declares GGUF version {version}, which is not supported</source>
+        <translation>它声明的 GGUF 版本为 {version}，不受支持</translation>
+    </message>
+    <message>
+        <source>a {what} has an impossible length</source>
+        <translation>某个{what}的长度不可能成立</translation>
+    </message>
+    <message>
+        <source>tensor {label} has an unknown data type</source>
+        <translation>张量 {label} 的数据类型未知</translation>
+    </message>
+    <message>
+        <source>a {what} is not valid text</source>
+        <translation>某个{what}不是有效文本</translation>
+    </message>
+    <message>
+        <source>metadata</source>
+        <translation>元数据</translation>
+    </message>
+    <message>
+        <source>tensor list</source>
+        <translation>张量列表</translation>
+    </message>
+    <message>
+        <source>its tensors add up to an impossible size</source>
+        <translation>其张量总大小不可能成立</translation>
+    </message>
+    <message>
+        <source>it does not say which model architecture it contains</source>
+        <translation>它没有说明包含哪种模型架构</translation>
+    </message>
+    <message>
+        <source>its vocabulary is not a list</source>
+        <translation>其词表不是列表</translation>
+    </message>
+    <message>
+        <source>its vocabulary is not a list of text tokens</source>
+        <translation>其词表不是文本词元列表</translation>
+    </message>
+    <message>
+        <source>its vocabulary lists the same token twice, which makes llama.cpp crash</source>
+        <translation>其词表两次列出同一个词元，这会导致 llama.cpp 崩溃</translation>
+    </message>
+    <message>
+        <source>its mixture-of-experts settings are inconsistent</source>
+        <translation>其混合专家（MoE）设置前后矛盾</translation>
+    </message>
+    <message>
+        <source>its header could not be read</source>
+        <translation>无法读取其文件头</translation>
+    </message>
+    <message>
+        <source>metadata key</source>
+        <translation>元数据键</translation>
+    </message>
+    <message>
+        <source>its tensor table is inconsistent</source>
+        <translation>其张量表前后矛盾</translation>
+    </message>
+    <message>
+        <source>its vocabulary is inconsistent</source>
+        <translation>其词表前后矛盾</translation>
+    </message>
+    <message>
+        <source>Model file not found: {name} is a folder, not a model file.</source>
+        <translation>找不到模型文件：{name} 是文件夹，不是模型文件。</translation>
+    </message>
+    <message>
+        <source>Model file not found: {name} is not a regular file.</source>
+        <translation>找不到模型文件：{name} 不是普通文件。</translation>
+    </message>
+    <message>
+        <source>a metadata key appears twice</source>
+        <translation>某个元数据键出现了两次</translation>
+    </message>
+    <message>
+        <source>a tensor appears twice</source>
+        <translation>某个张量出现了两次</translation>
+    </message>
+    <message>
+        <source>it declares {n} layers (llama.cpp handles 1 to {most})</source>
+        <translation>它声明有 {n} 层（llama.cpp 支持 1 到 {most} 层）</translation>
+    </message>
+    <message>
+        <source>Model file not found: {path}</source>
+        <translation>找不到模型文件：{path}</translation>
+    </message>
+    <message>
+        <source>Cannot read the model file {name}: {reason}.</source>
+        <translation>无法读取模型文件 {name}：{reason}。</translation>
+    </message>
+</context>
+<context>
+    <name>TokenizerView</name>
+    <message>
+        <source>Hover a token to see its id. · marks a space, ⏎ a new line; a dotted underline marks one character made of several tokens.</source>
+        <translation>鼠标悬停在词元上可查看其 ID。· 表示空格，⏎ 表示换行；点状下划线表示由多个词元组成的一个字符。</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>Load a model to see how its tokenizer splits these texts into tokens.</source>
+        <translation>加载模型后，即可查看其分词器如何把这些文本切分成词元。</translation>
+    </message>
+    <message>
+        <source>{0} splits text with a vocabulary of {1} tokens.</source>
+        <translation>{0} 用包含 {1} 个词元的词表切分文本。</translation>
+    </message>
+    <message>
+        <source>Tokens of {0}.</source>
+        <translation>{0} 的词元。</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>未加载模型。</translation>
+    </message>
+    <message>
+        <source>Cannot tokenize: {0}</source>
+        <translation>无法分词：{0}</translation>
+    </message>
+    <message>
+        <source>{0} tokens · {1} characters · {2} characters per token</source>
+        <translation>{0} 个词元 · {1} 个字符 · 每个词元 {2} 个字符</translation>
+    </message>
+    <message>
+        <source>(colours for the first {0})</source>
+        <translation>（仅为前 {0} 个词元着色）</translation>
+    </message>
+    <message>
+        <source>The Chinese text costs {0}× the tokens of the English one.</source>
+        <translation>中文文本所用的词元是英文文本的 {0} 倍。</translation>
+    </message>
+</context>
+<context>
+    <name>TokenDisplay</name>
+    <message>
+        <source>Token {0}</source>
+        <translation>词元 {0}</translation>
+    </message>
+    <message>
+        <source>{0} tokens make “{1}”:</source>
+        <translation>“{1}”由 {0} 个词元组成：</translation>
+    </message>
+    <message>
+        <source>token {0}: bytes {1}</source>
+        <translation>词元 {0}：字节 {1}</translation>
     </message>
 </context>
 </TS>

@@ -51,3 +51,33 @@ def test_a_core_message_is_matched_to_its_template_and_nested_parts(qapp: object
 def test_format_specs_in_a_template_take_the_formatted_text(qapp: object, tmp_path: Path) -> None:
     template = QT_TRANSLATE_NOOP("TestCore", "{share:.0%} of {name} read")
     assert shown(template.format(share=0.5, name="a.txt")) == "50% of a.txt read"
+
+
+def test_a_damaged_model_file_is_explained_in_chinese(qapp: object, tmp_path: Path) -> None:
+    """The GGUF reader's messages nest (file, reason, hint): each part comes out translated."""
+    import struct
+
+    import pytest
+
+    from desktop_app.core.errors import AppError
+    from desktop_app.core.gguf_reader import inspect_gguf
+
+    qm = Path(__file__).resolve().parents[2] / "resources" / "translations" / "hearth_zh_CN.qm"
+    translator = QTranslator()
+    assert translator.load(str(qm))
+    cut = tmp_path / "cut.gguf"
+    # one metadata entry declared, and the file ends inside its key
+    cut.write_bytes(b"GGUF" + struct.pack("<IQQQ", 3, 0, 1, 40) + b"general.")
+    html = tmp_path / "page.gguf"
+    html.write_bytes(b"<!DOCTYPE html><html><body>Not found</body></html>" + b" " * 64)
+    QCoreApplication.installTranslator(translator)
+    try:
+        for path, words in ((cut, "不完整"), (html, "网页")):
+            with pytest.raises(AppError) as caught:
+                inspect_gguf(path)
+            said = shown(caught.value.message)
+            assert words in said, said
+            assert path.name in said
+            assert "download" not in said and "web page" not in said
+    finally:
+        QCoreApplication.removeTranslator(translator)
