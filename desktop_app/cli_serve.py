@@ -18,6 +18,7 @@ from desktop_app.cli_common import EXIT_INTERRUPTED, add_load_options, load_para
 from desktop_app.cli_output import note
 from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.environment import env_name, get_env
+from desktop_app.core.gguf_reader import inspect_gguf
 from desktop_app.core.models.resolve import resolve_model
 from desktop_app.core.settings_bridge import to_sampling_params
 from desktop_app.core.storage.paths import app_paths
@@ -60,6 +61,9 @@ def add_parser(
     p.add_argument("--cors", action="append", metavar="ORIGIN",
                    help="let a web page at ORIGIN (e.g. http://localhost:3000) call the API; "
                         "repeatable; default: no page may")  # fmt: skip
+    p.add_argument("--embedding-model", metavar="GGUF",
+                   help="a .gguf path or a name in the models folder for /v1/embeddings "
+                        "(default: the served model, in embedding mode)")  # fmt: skip
     p.add_argument("--no-warmup", dest="warm_up", action="store_false",
                    help="skip the short generation after the load that makes the first request as fast as the next")  # fmt: skip
     p.add_argument("-q", "--quiet", action="store_true", help="no line per request on standard error")  # fmt: skip
@@ -76,6 +80,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         max_queue=args.max_queue,
         max_body_bytes=args.max_body_bytes,
         warm_up=args.warm_up,
+        embedding_model=_embedding_model(args.embedding_model, settings),
         cors_origins=tuple(normalize_origin(o) for o in args.cors or ()),
     )
     config.validate()  # before the model loads: a refused address costs nothing
@@ -93,6 +98,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_INTERRUPTED
     finally:
         logging.getLogger("desktop_app.server").removeHandler(handler)
+
+
+def _embedding_model(name: str | None, settings: Settings) -> str | None:
+    """--embedding-model as a path, resolved as MODEL is (a path or a name in the models folder)
+    and checked before the server starts: a bad file is said now, not at the first request."""
+    if not name:
+        return None
+    path = resolve_model(name, settings)
+    inspect_gguf(path)
+    return str(path.resolve())
 
 
 def default_sampling(settings: Settings) -> SamplingParams:

@@ -85,6 +85,7 @@ class ApiServer:
             self.counters,
             self._engine_crashed,
         )
+        self._api.embedding_model = config.embedding_model
         self._connections: dict[asyncio.Task[Any], asyncio.StreamWriter] = {}
         self._idle_since: dict[asyncio.Task[Any], float] = {}  # waiting for a request head
         self._stop: asyncio.Event | None = None

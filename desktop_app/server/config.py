@@ -38,6 +38,7 @@ class ServeConfig:
     head_timeout_s: float = 10.0
     body_timeout_s: float = 30.0
     cors_origins: tuple[str, ...] = ()  # web pages allowed to call the API (cors.py); none
+    embedding_model: str | None = None  # a GGUF for /v1/embeddings; None: the served model
     warm_up: bool = True  # one short generation after the load, before "Serving" (see ApiServer)
 
     @property

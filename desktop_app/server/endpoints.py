@@ -21,13 +21,14 @@ from desktop_app.core.errors import AppError
 from desktop_app.server import http11
 from desktop_app.server.anthropic_api import parse_messages
 from desktop_app.server.anthropic_stream import answer_message, answer_message_stream
+from desktop_app.server.embeddings_api import embeddings_body, parse_embeddings
 from desktop_app.server.errors import ApiError, bad_request, from_app_error
 from desktop_app.server.generation import ClientWatch, Generation
 from desktop_app.server.http11 import Request
 from desktop_app.server.limits import Admission, Counters
+from desktop_app.server.models_api import model_entry
 from desktop_app.server.openai_schema import (
     Job,
-    model_object,
     parse_chat,
     parse_completion,
     parse_count,
@@ -68,6 +69,7 @@ class Endpoints:
         self.model_info: ModelInfo | None = None
         self.created = 0  # the model file's mtime, as OpenAI's `created`
         self.generations: set[Generation] = set()
+        self.embedding_model: str | None = None  # --embedding-model; None: the loaded model
         self.routes: dict[tuple[str, str], Handler] = {
             ("GET", "/health"): self.health,
             ("GET", "/v1/models"): self.models,
@@ -77,6 +79,7 @@ class Endpoints:
             ("POST", "/tokenize"): self.tokenize,  # llama-server's shapes (tokenize_schema.py)
             ("POST", "/detokenize"): self.detokenize,
             ("POST", "/v1/messages"): self.messages,  # Anthropic's API (anthropic_api.py)
+            ("POST", "/v1/embeddings"): self.embeddings,  # embeddings_api.py
         }
 
     def route(self, request: Request) -> Handler:
@@ -129,7 +132,7 @@ class Endpoints:
     ) -> bool:
         payload = {
             "object": "list",
-            "data": [model_object(self.model_id, self.created, self._n_ctx())],
+            "data": [model_entry(self.model_id, self.created, self.model_info)],
         }
         await http11.send(writer, 200, json_body(payload), keep_alive=request.keep_alive)
         return True
@@ -143,12 +146,9 @@ class Endpoints:
     ) -> bool:
         wanted = request.path.rstrip("/")[len("/v1/models/") :]
         self._check_model(wanted)
-        payload = model_object(self.model_id, self.created, self._n_ctx())
+        payload = model_entry(self.model_id, self.created, self.model_info)
         await http11.send(writer, 200, json_body(payload), keep_alive=request.keep_alive)
         return True
-
-    def _n_ctx(self) -> int | None:
-        return self.model_info.n_ctx if self.model_info else None
 
     async def count_tokens(
         self,
@@ -192,6 +192,28 @@ class Endpoints:
         ids = parse_detokenize(parse_json(request, body), n_vocab)
         content = await self._tokenizer_call(lambda: self.engine.detokenize(ids))
         payload = {"content": content}
+        await http11.send(writer, 200, json_body(payload), keep_alive=request.keep_alive)
+        return True
+
+    async def embeddings(
+        self,
+        request: Request,
+        body: bytes,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> bool:
+        """OpenAI's embeddings, from a second context in embedding mode (core/engine/embeddings)."""
+        info = self.model_info if self.embedding_model is None else None  # ids of this vocabulary
+        job = parse_embeddings(parse_json(request, body), info.n_vocab if info else 0)
+        try:
+            result = await self._tokenizer_call(
+                lambda: self.engine.embed(job.inputs, self.embedding_model), job.model
+            )
+        except ApiError as exc:
+            if exc.code in ("context_length_exceeded", "invalid_input"):  # the input's fault
+                raise ApiError(400, exc.message, param="input", code=exc.code) from None
+            raise
+        payload = embeddings_body(job, result, self.model_id)
         await http11.send(writer, 200, json_body(payload), keep_alive=request.keep_alive)
         return True
 

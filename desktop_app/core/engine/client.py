@@ -187,6 +187,14 @@ class EngineClient:
         """Result(str): the tokens' text, as llama-server's /detokenize gives it."""
         return self.submit(rq.Detokenize(tuple(ids)))
 
+    def embed(
+        self, inputs: Sequence[str | Sequence[int]], model_path: str | None = None
+    ) -> RequestHandle:
+        """Result(Embeddings): a unit vector per text or token list (embeddings.py); from the
+        loaded model, or the embedding GGUF at `model_path`."""
+        items = tuple(i if isinstance(i, str) else tuple(i) for i in inputs)
+        return self.submit(rq.Embed(items, model_path))
+
     def render(self, messages: list[Message]) -> RequestHandle:
         return self.submit(rq.Render(tuple(messages)))
 

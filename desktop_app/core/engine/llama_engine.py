@@ -14,6 +14,7 @@ from typing import Any
 
 from desktop_app.core.engine import hardware
 from desktop_app.core.engine.chat_template import ChatFormatter, TemplateError
+from desktop_app.core.engine.embeddings import Embedder
 from desktop_app.core.engine.events import (
     ClassifyReport,
     ContextBudget,
@@ -71,6 +72,7 @@ class LlamaEngine:
         self._formatter: ChatFormatter | None = None
         self._abort = AbortSwitch(cancel_requested)
         self._score_cache = ScoreCache()  # calibration of the last classify prompt
+        self.embedder = Embedder(cancel_requested)  # embedding context, made on first use
 
     # ---- loading -------------------------------------------------------------------------
 
@@ -180,6 +182,7 @@ class LlamaEngine:
             n_vocab=llm.n_vocab(),
             memory=parse_memory(lines, ubatch=min(params.n_batch, 512)),  # what llama.cpp took
         )
+        self.embedder.use(params.model_path, params.n_ctx, params.threads)
         return self._info
 
     def unload(self) -> None:
@@ -191,6 +194,7 @@ class LlamaEngine:
         self._gguf = None
         self._formatter = None
         self._score_cache.clear()
+        self.embedder.close()
 
     close = unload
 

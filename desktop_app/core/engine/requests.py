@@ -98,6 +98,16 @@ class Detokenize:
 
 
 @dataclass(frozen=True)
+class Embed:
+    """Result(Embeddings): a unit vector per input (a text or token ids), from a second context
+    in embedding mode on the loaded model, or on the GGUF at `model_path` (embeddings.py)."""
+
+    inputs: tuple[str | tuple[int, ...], ...]
+    model_path: str | None = None
+    op: ClassVar[str] = "embed"
+
+
+@dataclass(frozen=True)
 class Render:
     """Result(str): the messages through the model's chat template."""
 
@@ -141,6 +151,7 @@ EngineRequest = (
     | TokenizeFile
     | Pieces
     | Detokenize
+    | Embed
     | Render
     | Hardware
     | Shutdown
@@ -154,6 +165,7 @@ __all__ = [
     "CountTokens",
     "Crash",
     "Detokenize",
+    "Embed",
     "EngineRequest",
     "Hardware",
     "Load",

@@ -99,6 +99,10 @@ def _detokenize(engine: LlamaEngine, request: rq.Detokenize, reply: Reply) -> No
     reply(Result(tokens.detokenize(engine.require(), request.ids)))
 
 
+def _embed(engine: LlamaEngine, request: rq.Embed, reply: Reply) -> None:
+    reply(Result(engine.embedder.embed(request.inputs, request.model_path)))
+
+
 def _render(engine: LlamaEngine, request: rq.Render, reply: Reply) -> None:
     reply(Result(engine.render(request.messages)))
 
@@ -127,6 +131,7 @@ HANDLERS: dict[type, Handler] = {
     rq.TokenizeFile: _tokenize_file,
     rq.Pieces: _pieces,
     rq.Detokenize: _detokenize,
+    rq.Embed: _embed,
     rq.Render: _render,
     rq.Hardware: _hardware,
 }
