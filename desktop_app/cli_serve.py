@@ -43,7 +43,7 @@ def add_parser(
         "serve",
         help="serve a model through a local OpenAI-compatible API",
         description="Serve a model at http://HOST:PORT/v1 (chat completions, completions, "
-        "models; streaming, logprobs). Listens on 127.0.0.1 unless told otherwise; any other "
+        "embeddings, models; streaming, logprobs; Anthropic-style /v1/messages too). Listens on 127.0.0.1 unless told otherwise; any other "
         "address needs an API key. Ctrl+C stops.",
     )
     p.add_argument("model", metavar="MODEL", nargs="?",
@@ -53,7 +53,7 @@ def add_parser(
     p.add_argument("--port", type=int, default=DEFAULT_PORT,
                    help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")  # fmt: skip
     p.add_argument("--api-key", metavar="KEY",
-                   help=f"require 'Authorization: Bearer KEY' (or set {API_KEY_ENV})")  # fmt: skip
+                   help=f"require 'Authorization: Bearer KEY' or 'x-api-key: KEY' (or set {API_KEY_ENV})")  # fmt: skip
     p.add_argument("--max-queue", type=int, default=DEFAULT_MAX_QUEUE, metavar="N",
                    help=f"requests that may wait for the model; more get 503 (default {DEFAULT_MAX_QUEUE})")  # fmt: skip
     p.add_argument("--max-body-bytes", type=int, default=DEFAULT_MAX_BODY_BYTES, metavar="N",
