@@ -9,7 +9,7 @@ language and theme, since translators and palettes are set at start-up. Runs its
 when there is no display (Debian: apt install xvfb).
 
     python scripts/screenshots.py [--out docs/screenshots] [--model PATH] [--lang en]
-        [--theme dark] [--only models]
+        [--theme dark] [--only models|chat]
 """
 
 from __future__ import annotations
@@ -35,7 +35,9 @@ def main() -> int:
     ap.add_argument("--model", type=Path)
     ap.add_argument("--lang", choices=["en", "zh_CN"], action="append")
     ap.add_argument("--theme", choices=["light", "dark"], action="append")
-    ap.add_argument("--only", choices=["all", "models"], default="all", help="one set of shots")
+    ap.add_argument(
+        "--only", choices=["all", "models", "chat"], default="all", help="one set of shots"
+    )
     args = ap.parse_args()
     if not os.environ.get("DISPLAY") and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
         xvfb = shutil.which("xvfb-run")
@@ -172,6 +174,26 @@ def one(lang: str, out: Path, model_arg: str, theme: str = "light", only: str = 
     if chat.controller.generating:
         chat.stop()
         until(chat.answer_ended, 30_000)
+
+    # 3b. the next message being typed: its tokens against the context left, under the input
+    chat.input.setPlainText(
+        "Can you also show how to read it line by line and count the words in each line?"
+        if lang == "en"
+        else "能再演示一下如何逐行读取文件，并统计每一行的词数吗？"
+    )
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.timeout.connect(lambda: loop.quit() if chat.token_count.text() else None)
+    timer.start(50)
+    QTimer.singleShot(30_000, loop.quit)
+    loop.exec()
+    timer.stop()
+    snap(window, out, "chat-typing", suffix, wait)
+    chat.input.clear()
+    if only == "chat":
+        window.close()
+        app.processEvents()
+        return 0
 
     # 4. summarize: a document read in parts, with the parts tree and the summary
     summarize = window.summarize

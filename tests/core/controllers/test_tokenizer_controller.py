@@ -18,8 +18,8 @@ from desktop_app.core.controllers.tokenizer import (
     NoModel,
     Piece,
     Split,
-    TokenizeFailed,
     Tokenized,
+    TokenizeFailed,
     TokenizerController,
     chunks_of,
     split_text,
@@ -90,7 +90,9 @@ def test_a_character_over_two_tokens_is_one_chunk_of_two(engine: EngineClient) -
 
 
 def test_chunks_of_handles_bytes_that_never_make_a_character() -> None:
-    chunks = chunks_of([Piece(1, b"a"), Piece(2, b"\xe4\xb8"), Piece(3, b"\x96b"), Piece(4, b"\xe4")])
+    chunks = chunks_of(
+        [Piece(1, b"a"), Piece(2, b"\xe4\xb8"), Piece(3, b"\x96b"), Piece(4, b"\xe4")]
+    )
     assert [c.text for c in chunks] == ["a", "世b", "\ufffd"]
     assert [[p.id for p in c.pieces] for c in chunks] == [[1], [2, 3], [4]]
 
