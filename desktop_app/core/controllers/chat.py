@@ -24,11 +24,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 # The flow's events and the runner live beside it; re-exported so callers need one import.
-from desktop_app.core.controllers.chat_conversations import ChatConversations, prompt_messages
+from desktop_app.core.controllers.chat_conversations import prompt_messages
+from desktop_app.core.controllers.chat_documents import ChatDocuments, Grounded
 from desktop_app.core.controllers.chat_events import (
     AnswerBegun,
     AnswerEnded,
     AnswerText,
+    AttachFailed,
+    AttachmentsChanged,
     ConversationOpened,
     Deleted,
     Event,
@@ -50,12 +53,15 @@ from desktop_app.core.engine.params import Message, SamplingParams
 from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.storage.conversations import Conversation, ConversationStore
 from desktop_app.core.storage.conversations import Message as StoredMessage
+from desktop_app.core.tasks.attachments import Placement, cite
 from desktop_app.core.tasks.chat import answer_reserve
 
 __all__ = [
     "AnswerBegun",
     "AnswerEnded",
     "AnswerText",
+    "AttachFailed",
+    "AttachmentsChanged",
     "ChatSession",
     "ConversationOpened",
     "Deleted",
@@ -103,7 +109,7 @@ class DraftCounted:
         return self.prompt_tokens + self.reserve <= self.n_ctx
 
 
-class ChatSession(ChatConversations):
+class ChatSession(ChatDocuments):
     """One chat's flow and state; a pane renders it and forwards the user's actions.
 
     `engine()` gives the engine to use now (the local one or a remote server, whichever is
@@ -137,6 +143,9 @@ class ChatSession(ChatConversations):
         self._stop: Callable[[], None] | None = None
         self._handle_cancel: Callable[[], None] | None = None
         self._count = 0  # context count number: a count overtaken by a change is dropped
+        # attached documents: the last answer's placement, the parts cut so far
+        self.placement: Placement | None = None
+        self._parts = {}
         self._draft_count = 0  # the same for the message being typed
 
     # ---- editing -------------------------------------------------------------------------
@@ -275,11 +284,17 @@ class ChatSession(ChatConversations):
             self.answer_text = ""
             self._answer_cid = conv.id
             self._stats = None
+            self.placement = None
         self._notify(GenerationStarted(conv.id))
 
         def task(emit: Callable[[object], None], cancel: threading.Event) -> object:
+            engine, prompt = self._engine(), messages
+            if conv.attachments:  # the documents go in whole, or the question's parts
+                placed = self.ground(engine, conv, messages, sampling.max_tokens)
+                emit(Grounded(placed))
+                prompt = placed.messages
             return fit_and_stream(
-                self._engine(), messages, sampling, conv.context_policy, emit, cancel,
+                engine, prompt, sampling, conv.context_policy, emit, cancel,
                 self._set_handle_cancel,
             )  # fmt: skip
 
@@ -311,6 +326,9 @@ class ChatSession(ChatConversations):
                 out = FiguresChanged(self.figures)
             elif isinstance(event, Warning_):
                 out = Notice(event.message)
+            elif isinstance(event, Grounded):
+                self.placement = event.placement
+                return
             else:
                 return
         if isinstance(event, Fitted):
@@ -323,6 +341,7 @@ class ChatSession(ChatConversations):
                 return
             cid, begun, position = self._answer_cid, self.answer_begun, self.answer_position
             partial, stats = self.answer_text, self._stats
+            parts = self.placement.parts if self.placement is not None else ()
             self._end_generation()
         assert cid is not None
         if error is not None:
@@ -338,6 +357,7 @@ class ChatSession(ChatConversations):
                 stored = self.store.append_message(  # the store keeps Stats as a plain record
                     cid, "assistant", text, finish_reason=reason,
                     stats=dataclasses.asdict(stats) if stats else None,
+                    sources=cite(text, parts) if parts else None,
                 )  # fmt: skip
         else:
             assert isinstance(result, Error)

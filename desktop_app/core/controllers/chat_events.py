@@ -16,7 +16,7 @@ from desktop_app.core.controllers.runner import Emit
 from desktop_app.core.engine.events import Done, Error, Stats
 from desktop_app.core.engine.params import ChatRequest, Message, SamplingParams
 from desktop_app.core.engine.protocol import Engine
-from desktop_app.core.storage.conversations import Conversation
+from desktop_app.core.storage.conversations import Attachment, Conversation
 from desktop_app.core.storage.conversations import Message as StoredMessage
 from desktop_app.core.tasks.chat import fit_to_context
 
@@ -221,6 +221,22 @@ class AnswerEnded:
 
 
 @dataclass(frozen=True)
+class AttachmentsChanged:
+    """A document was attached to (or taken off) the conversation."""
+
+    conversation_id: int
+    attachments: list[Attachment]
+
+
+@dataclass(frozen=True)
+class AttachFailed:
+    """A file could not be attached; `message` says why (nothing was stored)."""
+
+    name: str
+    message: str
+
+
+@dataclass(frozen=True)
 class GenerationFailed:
     """Ended before any answer: the context could not be fitted, the engine failed, or it was
     stopped first (`message` empty)."""
@@ -241,4 +257,6 @@ Event = (
     | FiguresChanged
     | AnswerEnded
     | GenerationFailed
+    | AttachmentsChanged
+    | AttachFailed
 )

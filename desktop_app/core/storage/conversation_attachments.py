@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import builtins
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from desktop_app.core.storage.conversation_db import ConversationDb
+from desktop_app.core.storage.conversation_export import import_rows
 from desktop_app.core.storage.conversation_records import Attachment, load_sources, sources_json
 
-__all__ = ["ATTACHMENT_COLUMNS", "AttachmentStore", "insert_attachments", "remap_sources"]
+__all__ = [
+    "ATTACHMENT_COLUMNS",
+    "AttachmentStore",
+    "insert_attachments",
+    "insert_export",
+    "remap_sources",
+]
 
 # what a Conversation's `attachments` list is built from (conversation_from_rows)
 ATTACHMENT_COLUMNS = "id, name, kind, length(text), created_at"
@@ -98,3 +105,23 @@ def remap_sources(sources_text: str | None, new_ids: Sequence[int]) -> str | Non
         if isinstance(index, int) and 0 <= index < len(new_ids):
             s["attachment_id"] = new_ids[index]
     return sources_json(sources)
+
+
+def insert_export(conn: Any, data: Mapping[str, Any]) -> int:
+    """Add an exported conversation (checked first: a bad one adds nothing) with its messages
+    and attachments inside the caller's transaction; its new id. Here because the cited
+    sources must be pointed at the attachments' new ids."""
+    conversation, messages, attachments = import_rows(data)
+    cursor = conn.execute(
+        "INSERT INTO conversations (title, created_at, updated_at, system_prompt,"
+        " sampling_json, preset, context_policy, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        conversation,
+    )
+    conv_id = int(cursor.lastrowid)
+    new_ids = insert_attachments(conn, conv_id, attachments)
+    conn.executemany(
+        "INSERT INTO messages (conversation_id, position, role, content, created_at,"
+        " finish_reason, stats_json, sources_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(conv_id, *m[:-1], remap_sources(m[-1], new_ids)) for m in messages],
+    )
+    return conv_id

@@ -28,8 +28,7 @@ from typing import Any
 from desktop_app.core.storage.conversation_attachments import (
     ATTACHMENT_COLUMNS,
     AttachmentStore,
-    insert_attachments,
-    remap_sources,
+    insert_export,
 )
 from desktop_app.core.storage.conversation_db import (
     SCHEMA_VERSION,
@@ -42,7 +41,6 @@ from desktop_app.core.storage.conversation_export import (
     EXPORT_VERSION,
     export_json,
     export_markdown,
-    import_rows,
 )
 from desktop_app.core.storage.conversation_records import (
     DEFAULT_TITLE,
@@ -376,22 +374,8 @@ class ConversationStore:
 
     def import_json(self, data: Mapping[str, Any]) -> Conversation:
         """Add an exported conversation as a new one (new ids, not deleted), all or nothing."""
-        conversation, messages, attachments = import_rows(data)
         with self._db.write() as conn:
-            cursor = conn.execute(
-                "INSERT INTO conversations (title, created_at, updated_at, system_prompt,"
-                " sampling_json, preset, context_policy, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                conversation,
-            )
-            conv_id = cursor.lastrowid
-            assert conv_id is not None
-            new_ids = insert_attachments(conn, conv_id, attachments)
-            conn.executemany(
-                "INSERT INTO messages (conversation_id, position, role, content, created_at,"
-                " finish_reason, stats_json, sources_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(conv_id, *m[:-1], remap_sources(m[-1], new_ids)) for m in messages],
-            )
-        assert conv_id is not None
+            conv_id = insert_export(conn, data)
         return self.get(conv_id)
 
 

@@ -43,7 +43,7 @@ __all__ = [
 
 MAX_FILE_BYTES = 64 * 2**20  # read nothing larger (a PDF's text is far smaller than its file)
 MAX_CHARS = 1_000_000  # about a long book: above this, retrieval and storage stop being instant
-TOP_K = 6  # parts given per question, at most
+TOP_K = 4  # parts given per question, at most (a small model is misled by more)
 MARKER_TOKENS = 16  # what a part's "[n] (name, characters a–b)" line costs, about
 MARGIN = 32  # tokens kept free beyond the answer's reserve (the count is exact, the answer not)
 MIN_OVERLAP = 0.2  # of the answer's terms, for an uncited part to stand in as its source

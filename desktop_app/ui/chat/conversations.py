@@ -1,4 +1,6 @@
-"""The Chat pane's conversation actions: the sidebar's list, new, open, rename, delete, export.
+"""The Chat pane's conversation actions: the sidebar's list, new, open, rename, delete, export,
+and the open conversation's attached documents (attach by button, drop or `/attach PATH`; open
+one at a cited span; take one off).
 
 Each action is forwarded to the `ChatSession` (the pane's `controller`), which changes the store
 and reports back; the pane renders those events (pane.py). Only what needs a person's answer (a
@@ -12,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from desktop_app.core.controllers.chat import ChatSession
 from desktop_app.core.storage.conversations import Conversation, ConversationStore
+from desktop_app.ui.chat.attachments import SourceView, dropped_files
 from desktop_app.ui.chat.layout import ChatLayout
 from desktop_app.ui.chat.list_model import ID_ROLE
 from desktop_app.ui.dialogs import ConversationSettingsDialog, RenameDialog
@@ -26,6 +30,7 @@ class ChatConversations(ChatLayout):
 
     controller: ChatSession
     store: ConversationStore
+    source_view: SourceView | None = None  # the document last opened at a source
 
     @property
     def conversation(self) -> Conversation | None:
@@ -122,3 +127,52 @@ class ChatConversations(ChatLayout):
             self.controller.update_settings(
                 system_prompt=system, sampling=sampling, preset=preset, context_policy=policy
             )
+
+    # ---- attached documents --------------------------------------------------------------
+
+    def attach_file(self, path: str | None = None) -> None:
+        """Attach a file to the open conversation (asked for when `path` is None); the bar
+        shows it once read, or the status bar says why it could not be."""
+        if self.conversation is None:
+            return
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Attach a document"))
+            if not path:
+                return
+        self.status_message.emit(self.tr("Reading {0}…").format(Path(path).name), 3000)
+        self.controller.attach(path)
+
+    def attach_files(self, paths: list[str]) -> None:
+        for path in paths:
+            self.attach_file(path)
+
+    def remove_attachment(self, attachment_id: int) -> None:
+        self.controller.remove_attachment(attachment_id)
+
+    def open_attachment(self, attachment_id: int, start: int = 0, end: int = 0) -> None:
+        """Open an attached document, highlighting characters start..end (a cited span)."""
+        try:
+            text = self.controller.document_text(attachment_id)
+        except KeyError:
+            self.status_message.emit(self.tr("That document is no longer attached."), 4000)
+            return
+        names = {a.id: a.name for a in (self.conversation.attachments if self.conversation else [])}
+        view = SourceView(names.get(attachment_id, self.tr("Document")), text, self)
+        view.show_span(start, end)
+        self.source_view = view  # kept for tests; a new one replaces it
+        view.setModal(False)
+        view.show()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = dropped_files(event.mimeData())
+        if files:
+            event.acceptProposedAction()
+            self.attach_files(files)
+        else:
+            super().dropEvent(event)

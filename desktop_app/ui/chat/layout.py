@@ -27,14 +27,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.ui.chat.attachments import AttachmentBar, dropped_files
 from desktop_app.ui.chat.list_model import ConversationListModel
 from desktop_app.ui.chat.transcript import Transcript
 
 
 class MessageInput(QPlainTextEdit):
-    """The message box: Ctrl+Enter sends, Enter alone starts a new line."""
+    """The message box: Ctrl+Enter sends, Enter alone starts a new line; a file dropped on it
+    is attached (files_dropped), not pasted as its path."""
 
     send_requested = Signal()
+    files_dropped = Signal(list)  # local paths
+
+    def insertFromMimeData(self, source: Any) -> None:
+        files = dropped_files(source)
+        if files:
+            self.files_dropped.emit(files)
+            return
+        super().insertFromMimeData(source)
 
     def keyPressEvent(self, event: Any) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
@@ -64,6 +74,7 @@ class ChatLayout(QWidget):
     context_used = Signal(int, int)  # tokens the prompt (and answer) take, context size
     answer_ended = Signal(object)  # chat.AnswerEnded: text, finish_reason, error, stored
     answer_failed = Signal(str)  # ended before any answer (empty when stopped first)
+    attach_failed = Signal(str)  # a file could not be attached: why
 
     # ---- the pane's slots ----------------------------------------------------------------
 
@@ -80,6 +91,10 @@ class ChatLayout(QWidget):
     def _on_draft_changed(self) -> None: ...
     def _count_draft(self) -> None: ...
     def _escape(self) -> None: ...
+    def attach_file(self, path: str | None = None) -> None: ...
+    def attach_files(self, paths: list[str]) -> None: ...
+    def open_attachment(self, attachment_id: int, start: int = 0, end: int = 0) -> None: ...
+    def remove_attachment(self, attachment_id: int) -> None: ...
 
     # ---- building ------------------------------------------------------------------------
 
@@ -159,6 +174,10 @@ class ChatLayout(QWidget):
         self.transcript = Transcript()
         self.transcript.edit_requested.connect(self.begin_edit)
         self.transcript.copied.connect(lambda text: self.status_message.emit(text, 2000))
+        self.transcript.source_requested.connect(self.open_attachment)
+        self.attachment_bar = AttachmentBar()
+        self.attachment_bar.open_requested.connect(self.open_attachment)
+        self.attachment_bar.remove_requested.connect(self.remove_attachment)
         self.edit_banner = QLabel()
         self.edit_banner.setVisible(False)
         self.edit_banner.setStyleSheet("color: #b06000;")
@@ -168,6 +187,7 @@ class ChatLayout(QWidget):
         self.input.setMaximumHeight(120)
         self.input.send_requested.connect(self.send)
         self.input.textChanged.connect(self._on_draft_changed)
+        self.input.files_dropped.connect(self.attach_files)
         # the message's tokens against the context left, counted a moment after typing stops
         self.token_count = QLabel()
         self.token_count.setAccessibleName(self.tr("Message length in tokens"))
@@ -183,8 +203,13 @@ class ChatLayout(QWidget):
         self.stop_button.clicked.connect(self.stop)
         self.regen_button = QPushButton(self.tr("Regenerate"))
         self.regen_button.clicked.connect(self.regenerate)
+        self.attach_button = QPushButton(self.tr("Attach…"))
+        self.attach_button.setToolTip(
+            self.tr("Attach a document (or drop a file here, or type /attach PATH)")
+        )
+        self.attach_button.clicked.connect(lambda: self.attach_file())
         buttons = QVBoxLayout()
-        for b in (self.send_button, self.stop_button, self.regen_button):
+        for b in (self.send_button, self.stop_button, self.regen_button, self.attach_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         bottom = QHBoxLayout()
@@ -196,6 +221,7 @@ class ChatLayout(QWidget):
         ml.addLayout(head)
         ml.addWidget(self.transcript, 1)
         ml.addWidget(self.edit_banner)
+        ml.addWidget(self.attachment_bar)
         ml.addLayout(bottom)
         ml.addWidget(self.token_count)
         return main

@@ -25,6 +25,8 @@ from desktop_app.core.controllers.chat import (
     AnswerBegun,
     AnswerEnded,
     AnswerText,
+    AttachFailed,
+    AttachmentsChanged,
     ChatSession,
     ConversationOpened,
     Deleted,
@@ -45,6 +47,7 @@ from desktop_app.core.storage.conversations import Conversation, ConversationSto
 from desktop_app.ui.background import gui_runner
 from desktop_app.ui.chat.conversations import ChatConversations
 from desktop_app.ui.chat.transcript import ShownMessage
+from desktop_app.ui.core_text import shown
 from desktop_app.ui.engine_service import EngineService
 
 __all__ = ["ChatPane", "background_runner"]
@@ -82,6 +85,7 @@ class ChatPane(ChatConversations):
         self.controller = session or ChatSession(store, lambda: service.client, background_runner)
         self._showing_draft = False
         self._build()
+        self.setAcceptDrops(True)  # a file dropped on the chat is attached (conversations.py)
         # bound methods, not lambdas: Qt drops them with this pane (the service outlives it)
         service.loaded.connect(self._on_model_loaded)
         service.unloaded.connect(self._on_model_changed)
@@ -149,6 +153,11 @@ class ChatPane(ChatConversations):
             self.undo_offered.emit(
                 self.tr("Deleted “{0}”").format(event.title), event.conversation_id
             )
+        elif isinstance(event, AttachmentsChanged):
+            self.attachment_bar.set_attachments(event.attachments)
+        elif isinstance(event, AttachFailed):
+            self.attach_failed.emit(shown(event.message))
+            self.status_message.emit(shown(event.message), 8000)
 
     def _on_answer_ended(self, event: AnswerEnded) -> None:
         self._token_timer.start()  # the conversation grew: less context is left
@@ -159,7 +168,8 @@ class ChatPane(ChatConversations):
         else:
             note = ""
         if self.conversation is not None and self.conversation.id == event.conversation_id:
-            self.transcript.end_answer(event.text, event.position, note)
+            sources = event.stored.sources if event.stored is not None else None
+            self.transcript.end_answer(event.text, event.position, note, sources)
             self._show_title()
         self._sync_buttons()
         self.answer_ended.emit(event)
@@ -167,8 +177,9 @@ class ChatPane(ChatConversations):
     def _show_conversation(self, conv: Conversation) -> None:
         self._show_title()
         self.transcript.set_messages(
-            [ShownMessage(m.role, m.content, m.position) for m in conv.messages]
+            [ShownMessage(m.role, m.content, m.position, m.sources or []) for m in conv.messages]
         )
+        self.attachment_bar.set_attachments(conv.attachments)
         self._show_edit()
         self.refresh_list()
         self._sync_buttons()
@@ -248,6 +259,10 @@ class ChatPane(ChatConversations):
 
     def send(self) -> None:
         text = self.input.toPlainText().strip()
+        if text.startswith("/attach ") or text == "/attach":
+            self.attach_file(text[len("/attach") :].strip() or None)  # no path: ask for one
+            self.input.clear()
+            return
         if not text or self.conversation is None or self.controller.generating:
             return
         if self.service.model_info is None:

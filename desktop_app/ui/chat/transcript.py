@@ -4,14 +4,17 @@ While an answer streams it is shown with the finished answer's markdown rules, r
 GUI thread block by block (`live_answer.LiveAnswer`); when it completes nothing is rendered
 again but its last block. Every message is appended through `rich_text.append_html`, so a
 message looks the same just finished and reopened later. No remote resource is ever loaded:
-loadResource answers nothing, and links open only on click, outside.
+loadResource answers nothing, and links open only on click, outside. An answer that drew on an
+attached document lists its sources under it; a click on one asks the pane to open the document
+at that span (`source_requested`).
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -38,12 +41,14 @@ class ShownMessage:
     role: str
     content: str
     position: int
+    sources: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Transcript(QTextBrowser):
     edit_requested = Signal(int)  # position of a user message
     copied = Signal(str)  # what was copied, for a status notice
     answer_shown = Signal()  # a finished answer is on screen in its final form
+    source_requested = Signal(int, int, int)  # attachment id, start, end: a cited span
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -116,13 +121,22 @@ class Transcript(QTextBrowser):
     def streamed_text(self) -> str:
         return self._live.text if self._live is not None else ""
 
-    def end_answer(self, text: str, position: int, note: str = "") -> None:
-        """Show the answer's final form (soon: `answer_shown` says when), then `note`."""
+    def end_answer(
+        self,
+        text: str,
+        position: int,
+        note: str = "",
+        sources: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Show the answer's final form (soon: `answer_shown` says when), its sources, then
+        `note`."""
         live = self._live
         if live is None or live.done:
             return
-        self._messages.append(ShownMessage("assistant", text, position))
-        live.finish(text, self._note_html(note) if note else "")
+        shown = ShownMessage("assistant", text, position, list(sources or []))
+        self._messages.append(shown)
+        tail = self._sources_html(shown) + (self._note_html(note) if note else "")
+        live.finish(text, tail)
 
     def add_notice(self, text: str) -> None:
         self._complete_live()
@@ -195,6 +209,30 @@ class Transcript(QTextBrowser):
         """Header and body apart, as a streamed answer's are: the same blocks either way."""
         self._append(self._header_html(m.role, m.position))
         self._append(self._body_html(m))
+        if m.sources:
+            self._append(self._sources_html(m))
+
+    def _sources_html(self, m: ShownMessage) -> str:
+        """“Sources: [1] notes.txt 120–480 …”, each a link to its span; a part the model did
+        not cite but whose words the answer shares is marked so ("likely")."""
+        if not m.sources:
+            return ""
+        links = []
+        for i, s in enumerate(m.sources):
+            label = self.tr("[{0}] {1}, characters {2}–{3}").format(
+                s.get("n", i + 1), html.escape(str(s.get("name", ""))), s.get("start"), s.get("end")
+            )
+            if not s.get("cited", True):
+                label += " " + self.tr("(likely source, not cited)")
+            links.append(f'<a href="src:{m.position}:{i}">{label}</a>')
+        title = self.tr("Sources:")
+        return f'<p style="font-size:small">{title} {" &nbsp; ".join(links)}</p>'
+
+    def sources_of(self, position: int) -> list[dict[str, Any]]:
+        for m in self._messages:
+            if m.position == position:
+                return m.sources
+        return []
 
     def _note_html(self, text: str) -> str:
         return f'<p style="color:#b06000"><i>{html.escape(text)}</i></p>'
@@ -224,5 +262,19 @@ class Transcript(QTextBrowser):
                 self.copied.emit(self.tr("Message copied"))
         elif scheme == "msg-edit" and rest.isdigit():
             self.edit_requested.emit(int(rest))
+        elif scheme == "src":
+            self._open_source(rest)
         elif scheme in ("http", "https", "mailto"):
             QDesktopServices.openUrl(url)  # the user clicked it; the app itself fetches nothing
+
+    def _open_source(self, rest: str) -> None:
+        position, _, index = rest.partition(":")
+        if not (position.isdigit() and index.isdigit()):
+            return
+        sources = self.sources_of(int(position))
+        if int(index) < len(sources):
+            s = sources[int(index)]
+            try:
+                self.source_requested.emit(int(s["attachment_id"]), int(s["start"]), int(s["end"]))
+            except (KeyError, TypeError, ValueError):
+                return
