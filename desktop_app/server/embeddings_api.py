@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import base64
 import struct
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
 from desktop_app.core.engine.embeddings import Embeddings, EmbedInput
 from desktop_app.server.errors import ApiError, bad_request
 
-__all__ = ["EmbeddingJob", "embeddings_body", "parse_embeddings"]
+__all__ = ["EmbeddingJob", "embeddings_body", "input_errors", "parse_embeddings"]
 
 MAX_INPUTS = 2048  # OpenAI's limit on inputs per request
 MAX_INPUT_CHARS = 200_000
@@ -114,6 +115,17 @@ def check_dimensions(job: EmbeddingJob, n_embd: int) -> None:
             f"dimensions must be this model's width, {n_embd}: vectors are not shortened here.",
             param="dimensions",
         )
+
+
+async def input_errors(call: Awaitable[Embeddings]) -> Embeddings:
+    """The engine's answer; an input it could not embed (too long, no tokens, an id outside
+    the vocabulary) is a 400 naming `input`."""
+    try:
+        return await call
+    except ApiError as exc:
+        if exc.code in ("context_length_exceeded", "invalid_input"):
+            raise ApiError(400, exc.message, param="input", code=exc.code) from None
+        raise
 
 
 def embeddings_body(job: EmbeddingJob, result: Embeddings, model_id: str) -> dict[str, Any]:

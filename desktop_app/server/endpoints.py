@@ -8,6 +8,7 @@ cycle; this owns what the API says, and the state it says it from.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -21,7 +22,7 @@ from desktop_app.core.errors import AppError
 from desktop_app.server import http11
 from desktop_app.server.anthropic_api import parse_messages
 from desktop_app.server.anthropic_stream import answer_message, answer_message_stream
-from desktop_app.server.embeddings_api import embeddings_body, parse_embeddings
+from desktop_app.server.embeddings_api import embeddings_body, input_errors, parse_embeddings
 from desktop_app.server.errors import ApiError, bad_request, from_app_error
 from desktop_app.server.generation import ClientWatch, Generation
 from desktop_app.server.http11 import Request
@@ -43,6 +44,8 @@ log = logging.getLogger("desktop_app.server")
 Handler = Callable[[Request, bytes, asyncio.StreamReader, asyncio.StreamWriter], Awaitable[bool]]
 # A generation's answer, whole or streamed (responses.py for OpenAI's shapes, anthropic_stream.py)
 Answer = Callable[[Job, str, Request, asyncio.StreamWriter, Generation], Awaitable[bool]]
+ANSWERS: dict[str, tuple[Answer, Answer]] = {"messages": (answer_message, answer_message_stream)}
+OPENAI_ANSWERS: tuple[Answer, Answer] = (answer_whole, answer_stream)
 
 
 class Endpoints:
@@ -205,14 +208,8 @@ class Endpoints:
         """OpenAI's embeddings, from a second context in embedding mode (core/engine/embeddings)."""
         info = self.model_info if self.embedding_model is None else None  # ids of this vocabulary
         job = parse_embeddings(parse_json(request, body), info.n_vocab if info else 0)
-        try:
-            result = await self._tokenizer_call(
-                lambda: self.engine.embed(job.inputs, self.embedding_model), job.model
-            )
-        except ApiError as exc:
-            if exc.code in ("context_length_exceeded", "invalid_input"):  # the input's fault
-                raise ApiError(400, exc.message, param="input", code=exc.code) from None
-            raise
+        submit = functools.partial(self.engine.embed, job.inputs, self.embedding_model)
+        result = await input_errors(self._tokenizer_call(submit, job.model))
         payload = embeddings_body(job, result, self.model_id)
         await http11.send(writer, 200, json_body(payload), keep_alive=request.keep_alive)
         return True
@@ -270,16 +267,10 @@ class Endpoints:
     ) -> bool:
         """Anthropic's Messages API, so Anthropic SDK clients can use the model."""
         job = parse_messages(parse_json(request, body), self.defaults)
-        answers = (answer_message, answer_message_stream)
-        return await self._generate(job, request, reader, writer, answers)
+        return await self._generate(job, request, reader, writer)
 
     async def _generate(
-        self,
-        job: Job,
-        request: Request,
-        reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter,
-        answers: tuple[Answer, Answer] = (answer_whole, answer_stream),
+        self, job: Job, request: Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> bool:
         self._admit(job.model)
         self.counters.requests += 1
@@ -292,7 +283,7 @@ class Endpoints:
         self.generations.add(generation)
         watch = ClientWatch(reader, generation)
         try:
-            answer = answers[1] if job.stream else answers[0]
+            answer = ANSWERS.get(job.kind, OPENAI_ANSWERS)[job.stream]
             keep = await answer(job, self.model_id, request, writer, generation)
         finally:
             watch.stop()

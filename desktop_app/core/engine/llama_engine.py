@@ -56,6 +56,7 @@ from desktop_app.core.errors import (
 )
 from desktop_app.core.gguf_reader import GGUFInfo, inspect_gguf
 
+Messages = list[Message] | tuple[Message, ...]
 # Sequences in the context: classification scores this many texts per decode (scoring.py).
 PARALLEL_SEQUENCES = 8
 
@@ -72,7 +73,7 @@ class LlamaEngine:
         self._formatter: ChatFormatter | None = None
         self._abort = AbortSwitch(cancel_requested)
         self._score_cache = ScoreCache()  # calibration of the last classify prompt
-        self.embedder = Embedder(cancel_requested)  # embedding context, made on first use
+        self.embedder = Embedder(cancel_requested)  # its life follows load/unload (worker.py)
 
     # ---- loading -------------------------------------------------------------------------
 
@@ -182,7 +183,6 @@ class LlamaEngine:
             n_vocab=llm.n_vocab(),
             memory=parse_memory(lines, ubatch=min(params.n_batch, 512)),  # what llama.cpp took
         )
-        self.embedder.use(params.model_path, params.n_ctx, params.threads)
         return self._info
 
     def unload(self) -> None:
@@ -194,7 +194,6 @@ class LlamaEngine:
         self._gguf = None
         self._formatter = None
         self._score_cache.clear()
-        self.embedder.close()
 
     close = unload
 
@@ -221,9 +220,7 @@ class LlamaEngine:
     def count_tokens(self, text: str) -> int:
         return len(self.require().tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
-    def budget(
-        self, messages: list[Message] | tuple[Message, ...], max_tokens: int
-    ) -> ContextBudget:
+    def budget(self, messages: Messages, max_tokens: int) -> ContextBudget:
         llm = self.require()
         return ContextBudget(len(self.tokenize_prompt(messages)), max_tokens, llm.n_ctx())
 

@@ -47,11 +47,15 @@ class _ProgressSender:
 
 def _load(engine: LlamaEngine, request: rq.Load, reply: Reply) -> None:
     progress = _ProgressSender(lambda fraction: reply(Progress(fraction)))
-    reply(Result(engine.load(request.params, progress)))
+    engine.embedder.close()  # the embedding context follows the loaded model (embeddings.py)
+    info = engine.load(request.params, progress)
+    engine.embedder.use(request.params.model_path, info.n_ctx, request.params.threads)
+    reply(Result(info))
 
 
 def _unload(engine: LlamaEngine, _request: rq.Unload, reply: Reply) -> None:
     engine.unload()
+    engine.embedder.close()
     reply(Result(None))
 
 
@@ -100,6 +104,7 @@ def _detokenize(engine: LlamaEngine, request: rq.Detokenize, reply: Reply) -> No
 
 
 def _embed(engine: LlamaEngine, request: rq.Embed, reply: Reply) -> None:
+    engine.require()  # a model is loaded (a failed load leaves none)
     reply(Result(engine.embedder.embed(request.inputs, request.model_path)))
 
 
@@ -264,4 +269,5 @@ def engine_main(
         finally:
             current[0] = 0
     engine.close()
+    engine.embedder.close()
     conn.close()
