@@ -68,7 +68,8 @@ def anthropic_error(error: ApiError) -> AnthropicError:
 
 def for_path(error: ApiError, path: str) -> ApiError:
     """The error in the shape the route's clients read: Anthropic's under /v1/messages."""
-    if path.rstrip("/").startswith(MESSAGES_PATH):
+    path = path.rstrip("/")
+    if path == MESSAGES_PATH or path.startswith(MESSAGES_PATH + "/"):
         return anthropic_error(error)
     return error
 
