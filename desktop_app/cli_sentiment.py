@@ -1,12 +1,18 @@
 """`hearth sentiment`: label one text or a file of texts, with the model's probabilities.
 
     hearth sentiment "I love it" [--labels positive,negative,neutral] [--reason]
-    hearth sentiment --file data.csv --column text [-o out.csv] [--no-calibrate]
+    hearth sentiment --file data.csv --column text [-o out.csv] [--calibration batch]
+    hearth sentiment --file dev.csv --column text --gold label     (evaluation mode)
+    hearth sentiment "Is it broken?" --preset yes-no --instruction "Answer {labels}: ..."
 
 Progress goes to standard error; results to standard output (a table, or CSV with --csv) or,
 with -o, to a CSV file (the original columns plus label, one probability column per label, the
 margin and whether it is unsure). The margin is the top probability minus the second; below
 --unsure-below (default: the app's setting, 0.10 unless changed) a result is marked unsure.
+Calibration (core/tasks/calibration.py): contextual, batch, domain or none; "automatic" (the
+default) takes the best on the dev set for the texts' language. With --gold COLUMN the results
+are compared with that column: accuracy, macro-F1, the confusion matrix and the reliability
+bins with the expected calibration error follow the results (on standard error with --csv).
 Ctrl+C stops the batch and keeps (and writes) what was scored. Exit status 130 then.
 """
 
@@ -28,6 +34,8 @@ from desktop_app.cli_common import (
 from desktop_app.cli_output import note as _note
 from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.storage.settings_schema import Sentiment
+from desktop_app.core.tasks.calibration import AUTOMATIC, CHOICES, LabelWords, pick_examples
+from desktop_app.core.tasks.label_presets import PRESET_NAMES, instruction_for, preset
 from desktop_app.core.tasks.sentiment import (
     DEFAULT_LABELS,
     ItemResult,
@@ -39,6 +47,7 @@ from desktop_app.core.tasks.sentiment import (
     read_table,
     result_rows,
 )
+from desktop_app.core.tasks.sentiment_eval import evaluate, report_lines
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -54,10 +63,27 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--column", metavar="NAME", help="the column with the texts (default: 'text')")
     p.add_argument("--sheet", metavar="NAME", help="XLSX sheet (default: the first)")
     p.add_argument("--no-header", action="store_true", help="the file's first row is data")
-    p.add_argument("--labels", default=",".join(DEFAULT_LABELS), metavar="A,B,...",
-                   help="labels, comma-separated (default: %(default)s)")  # fmt: skip
-    p.add_argument("--no-calibrate", action="store_true",
-                   help="skip contextual calibration (dividing by the prompt's own bias)")  # fmt: skip
+    p.add_argument("--labels", metavar="A,B,...",
+                   help="labels, comma-separated; 'positive|good' also scores 'good' for positive "
+                   f"(default: the preset's, {','.join(DEFAULT_LABELS)})")  # fmt: skip
+    p.add_argument("--preset", choices=PRESET_NAMES, default="sentiment",
+                   help="labels and instruction to start from (default: %(default)s)")  # fmt: skip
+    p.add_argument("--instruction", metavar="TEXT",
+                   help="the instruction the model reads; {labels} becomes the labels "
+                   "(default: the preset's)")  # fmt: skip
+    p.add_argument("--label-words", action="store_true",
+                   help="also score built-in words per label (good / 正面 for positive, ...)")  # fmt: skip
+    p.add_argument("--calibration", choices=CHOICES, default=AUTOMATIC,
+                   help="how the prompt's own bias is divided out (default: %(default)s, the "
+                   "best on the dev set for the texts' language)")  # fmt: skip
+    p.add_argument("--no-calibrate", action="store_true", help="the same as --calibration none")
+    p.add_argument("--gold", metavar="COLUMN",
+                   help="evaluation mode: compare with the labels in this column of --file")  # fmt: skip
+    p.add_argument("--examples-from", metavar="FILE",
+                   help="pick few-shot examples from a labelled file (its --column texts, "
+                   "labels in the --gold column or 'label')")  # fmt: skip
+    p.add_argument("--shots", type=int, default=1, metavar="K",
+                   help="with --examples-from: examples per label (default: %(default)s)")  # fmt: skip
     p.add_argument("--reason", action="store_true", help="add a one-sentence reason per text")
     p.add_argument("--unsure-below", type=_share, metavar="X",
                    help="mark a result unsure when its margin (top probability minus the second) "
@@ -114,7 +140,21 @@ def _share(text: str) -> float:
 def run(args: argparse.Namespace, settings: Any) -> int:
     if (args.text is None) == (args.file is None):
         raise ValueError("give either a TEXT or --file FILE")
-    labels = parse_labels(args.labels)
+    if args.gold and not args.file:
+        raise ValueError("--gold needs --file: the gold labels are a column of the file")
+    chosen = preset(args.preset)
+    words = LabelWords.parse(parse_labels(args.labels) if args.labels else chosen.labels)
+    if args.label_words:
+        words = words.with_built_in()
+    labels = words.labels
+    template = (
+        args.instruction
+        or args.system
+        or (None if args.preset == "sentiment" else chosen.instruction)
+    )
+    instruction = instruction_for(template, labels) if template else None
+    calibration = "none" if args.no_calibrate else args.calibration
+    examples = _examples(args, labels) if args.examples_from else []
     below = getattr(args, "unsure_below", None)
     if below is None:
         below = settings.value(Sentiment.unsure_below)
@@ -130,16 +170,19 @@ def run(args: argparse.Namespace, settings: Any) -> int:
         texts = table.texts
         if not texts:
             raise ValueError(f"{args.file} has no rows")
+        golds = _gold_column(table, args.gold) if args.gold else None
     else:
         texts = [sys.stdin.read() if args.text == "-" else args.text]
 
     engine, _ = open_engine(args, settings, args.quiet)
     try:
-        task = SentimentTask(engine, instruction=args.system, reason_sampling=reason_sampling)
+        task = SentimentTask(engine, instruction=instruction, reason_sampling=reason_sampling)
         results = task.classify_batch(
             texts,
             labels,
-            calibrate=not args.no_calibrate,
+            calibration=calibration,
+            words=words,
+            examples=examples,
             reason=args.reason,
             on_progress=_ProgressLine(args.quiet),
         )
@@ -168,15 +211,63 @@ def run(args: argparse.Namespace, settings: Any) -> int:
     else:
         _print_table(table, results, labels, below)
 
+    if args.gold and golds is not None:
+        lines = report_lines(evaluate(golds, results, labels))
+        for line in lines:
+            if args.csv or (args.output and args.quiet):
+                _note(line)
+            else:
+                print(line)
     errors = sum(1 for r in results if r.error)
+    if not task.probabilities:
+        _note(
+            "note: the server gives no probabilities (no logprobs): each label is its constrained "
+            "answer with probability 1, so calibration, margins and confidence say nothing here"
+        )
     if not args.quiet and report is not None:
         scored = report.n_scored
         rate = scored / report.total_s if report.total_s > 0 else 0.0
-        _note(f"[{scored} scored, {report.n_errors} errors, {rate:.1f} texts/s]")
+        how = f"calibration {task.last_method}" + (
+            f" ({calibration})" if calibration == AUTOMATIC else ""
+        )
+        _note(f"[{scored} scored, {report.n_errors} errors, {rate:.1f} texts/s, {how}]")
     if cancelled:
         _note("[stopped: the texts not reached are marked as not scored]")
         return EXIT_INTERRUPTED
     return 1 if errors == len(results) else 0
+
+
+def _gold_column(table: Table, column: str) -> list[str]:
+    for i, name in enumerate(table.columns):
+        if name == column or name.casefold() == column.casefold():
+            if i == table.text_column:
+                raise ValueError(f"--gold {column}: that is the text column")
+            return [row[i] for row in table.rows]
+    raise ValueError(f"no column named {column!r}; the columns are: {', '.join(table.columns)}")
+
+
+def _examples(args: argparse.Namespace, labels: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Few-shot examples picked from a labelled file (calibration.pick_examples)."""
+    try:
+        pool = read_table(args.examples_from, args.column)
+    except OSError as exc:
+        raise ValueError(f"cannot read {args.examples_from}: {exc.strerror or exc}") from None
+    golds = _gold_column(pool, args.gold or "label")
+    if args.file and not args.quiet and _same_file(args.file, args.examples_from):
+        _note("note: the examples come from the file being labelled; its scores are not fair")
+    examples = pick_examples(list(zip(pool.texts, golds, strict=True)), labels, max(1, args.shots))
+    if not examples:
+        raise ValueError(f"{args.examples_from} has no rows labelled {', '.join(labels)}")
+    return examples
+
+
+def _same_file(a: str, b: str) -> bool:
+    from pathlib import Path
+
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
 
 
 def _reason_sampling(args: argparse.Namespace) -> SamplingParams:

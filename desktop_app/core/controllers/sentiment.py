@@ -27,22 +27,22 @@ from desktop_app.core.controllers.sentiment_events import (
     CancelRequested,
     Event,
     Exported,
+    GoldChanged,
     Listener,
     OneEnded,
     OneStarted,
     Options,
     OptionsDraft,
-    Outcome,
     Progress,
     ReadFailed,
+    Readings,
     ReadStarted,
     ReasonDone,
     RowDone,
     RowsReset,
     TableLoaded,
     UnsureChanged,
-    label_counts,
-    unsure_counts,
+    guess_gold,
 )
 from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.tasks.sentiment import (
@@ -74,63 +74,7 @@ class _Scored:
     result: ItemResult
 
 
-class _Readings:
-    """What the controller's state says (for the views): the controller's queries, apart from
-    its flows."""
-
-    busy: str | None
-    run_options: Options | None
-    one_options: Options | None
-    results: list[ItemResult | None]
-    finished: bool
-    error: BaseException | None
-    exported: bool
-    unsure_below: float
-
-    @property
-    def running(self) -> bool:
-        return self.busy == "batch"
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        """The columns of the results: the labels of the last run."""
-        return self.run_options.labels if self.run_options is not None else ()
-
-    @property
-    def one_labels(self) -> tuple[str, ...]:
-        """The labels the one-text result is over."""
-        return self.one_options.labels if self.one_options is not None else ()
-
-    @property
-    def with_reason(self) -> bool:
-        return self.run_options is not None and self.run_options.reason
-
-    def has_results(self) -> bool:
-        return any(r is not None for r in self.results)
-
-    @property
-    def unsaved(self) -> bool:
-        """Results not yet exported (a view asks before throwing them away)."""
-        return not self.exported and self.has_results()
-
-    def counts(self) -> tuple[dict[str, int], int]:
-        """Texts per label, and texts without one (see `label_counts`)."""
-        return label_counts(self.results, failed=self.finished and self.error is not None)
-
-    def unsure_counts(self) -> dict[str, int]:
-        """Per label, how many of its texts are unsure (see `set_unsure_below`)."""
-        return unsure_counts(self.results, self.unsure_below)
-
-    def unsure(self, result: ItemResult | None) -> bool:
-        """Whether `result` is too close to call by the threshold set now."""
-        return result is not None and result.unsure(self.unsure_below)
-
-    def outcome(self) -> Outcome:
-        """The rows so far: labelled, with errors, not scored (see `Outcome.of`)."""
-        return Outcome.of(self.results, failed=self.finished and self.error is not None)
-
-
-class SentimentController(_Readings, Listeners):
+class SentimentController(Readings, Listeners):
     """The Sentiment feature's flows and state; a pane renders it and forwards actions.
 
     `engine()` gives the engine to use now (the local one or a remote server), or None when no
@@ -179,6 +123,10 @@ class SentimentController(_Readings, Listeners):
         self.flow = "one"  # "one" | "batch": the tab last looked at
         # a result whose margin (top minus second probability) is below this is "unsure"
         self.unsure_below = unsure_below
+        # evaluation mode: the column with the gold labels (None: no evaluation)
+        self.gold_column: int | None = None
+        self.method_used = ""  # the calibration the last run used ("automatic" resolved)
+        self.probabilities = True  # False: the server gave none (constrained answers)
 
     # ---- the batch file ------------------------------------------------------------------
 
@@ -209,6 +157,7 @@ class SentimentController(_Readings, Listeners):
             self.table = table
             self.table_path = path
             self.has_header = has_header
+            self.gold_column = guess_gold(table)
             self._reset_rows()
             self._notify(TableLoaded(path))
 
@@ -229,8 +178,25 @@ class SentimentController(_Readings, Listeners):
         if not 0 <= index < len(self.table.columns):
             return False
         self.table.text_column = index
+        if self.gold_column == index:
+            self.gold_column = None
         self._reset_rows()
         self._notify(RowsReset())
+        return True
+
+    def choose_gold(self, index: int | None) -> bool:
+        """Evaluate against column `index` (None: no evaluation); `GoldChanged` follows."""
+        table = self.table
+        if (
+            table is not None
+            and index is not None
+            and (not 0 <= index < len(table.columns) or index == table.text_column)
+        ):
+            return False
+        if index == self.gold_column:
+            return False
+        self.gold_column = index
+        self._notify(GoldChanged(index))
         return True
 
     def _reset_rows(self) -> None:
@@ -266,7 +232,7 @@ class SentimentController(_Readings, Listeners):
         self.exported = False
         self._stop = None
         asked = self._asked_to_stop = threading.Event()
-        task = SentimentTask(engine)
+        task = SentimentTask(engine, instruction=options.system())
 
         def work(emit: Emit, cancel: threading.Event) -> object:
             return _score_rows(
@@ -288,6 +254,8 @@ class SentimentController(_Readings, Listeners):
                 self.error = error or ValueError("the batch gave no results")
             self.busy = None
             self._stop = None
+            self.method_used = task.last_method
+            self.probabilities = task.probabilities
             self.finished = True
             self.seconds = time.perf_counter() - self._run_started
             self._notify(BatchEnded(self.error, self.outcome(), self.seconds))
@@ -382,10 +350,11 @@ class SentimentController(_Readings, Listeners):
         def work(_emit: Emit, _cancel: threading.Event) -> object:
             if engine is None:
                 raise NoModelError("no model is loaded")
-            return SentimentTask(engine).classify_one(
+            return SentimentTask(engine, instruction=options.system()).classify_one(
                 text,
                 options.labels,
-                calibrate=options.calibrate,
+                calibration=options.method,
+                words=options.words(),
                 examples=options.examples,
                 reason=options.reason,
             )
@@ -422,7 +391,8 @@ def _score_rows(
     results = task.classify_batch(
         texts,
         options.labels,
-        calibrate=options.calibrate,
+        calibration=options.method,
+        words=options.words(),
         examples=options.examples,
         on_progress=scored,
         cancel=stopped,

@@ -11,7 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.core.tasks.sentiment import DEFAULT_UNSURE_BELOW, NOT_SCORED, ItemResult
+from desktop_app.core.tasks.calibration import AUTOMATIC, LabelWords
+from desktop_app.core.tasks.label_presets import instruction_for
+from desktop_app.core.tasks.sentiment import DEFAULT_UNSURE_BELOW, NOT_SCORED, ItemResult, Table
+from desktop_app.core.tasks.sentiment_eval import Evaluation, evaluate
 
 __all__ = [
     "BatchEnded",
@@ -19,6 +22,7 @@ __all__ = [
     "CancelRequested",
     "Event",
     "Exported",
+    "GoldChanged",
     "Listener",
     "OneEnded",
     "OneStarted",
@@ -28,11 +32,13 @@ __all__ = [
     "Progress",
     "ReadFailed",
     "ReadStarted",
+    "Readings",
     "ReasonDone",
     "RowDone",
     "RowsReset",
     "TableLoaded",
     "UnsureChanged",
+    "guess_gold",
     "label_counts",
     "unsure_counts",
 ]
@@ -40,12 +46,34 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Options:
-    """What a run uses: the labels, few-shot examples, calibration, a reason per text."""
+    """What a run uses: the labels, few-shot examples, calibration, a reason per text, and the
+    instruction (None: the default for the labels; `{labels}` in it becomes the labels).
+
+    `calibration` is one of calibration.CHOICES ("automatic": the language's best on the dev
+    set); `calibrate=False` means none whatever it says. `label_words`: also score the
+    built-in words per label (calibration.BUILT_IN_WORDS)."""
 
     labels: tuple[str, ...]
     examples: tuple[tuple[str, str], ...] = ()
     calibrate: bool = True
     reason: bool = False
+    calibration: str = AUTOMATIC
+    instruction: str | None = None
+    label_words: bool = False
+
+    @property
+    def method(self) -> str:
+        """The calibration asked for (before "automatic" is resolved for the texts)."""
+        return self.calibration if self.calibrate else "none"
+
+    def words(self) -> LabelWords:
+        words = LabelWords.plain(self.labels)
+        return words.with_built_in() if self.label_words else words
+
+    def system(self) -> str | None:
+        """The instruction as the model reads it, or None for the default."""
+        text = (self.instruction or "").strip()
+        return instruction_for(text, self.labels) if text else None
 
 
 @dataclass(frozen=True)
@@ -59,6 +87,9 @@ class OptionsDraft:
     calibrate: bool
     reason: bool
     unsure_below: float = DEFAULT_UNSURE_BELOW
+    calibration: str = AUTOMATIC
+    instruction: str = ""
+    label_words: bool = False
 
 
 @dataclass
@@ -124,6 +155,84 @@ def unsure_counts(results: Sequence[ItemResult | None], below: float) -> dict[st
         if r is not None and r.label is not None and r.unsure(below):
             counts[r.label] = counts.get(r.label, 0) + 1
     return counts
+
+
+class Readings:
+    """What the controller's state says (for the views): the controller's queries, apart from
+    its flows."""
+
+    busy: str | None
+    run_options: Options | None
+    one_options: Options | None
+    results: list[ItemResult | None]
+    finished: bool
+    error: BaseException | None
+    exported: bool
+    unsure_below: float
+    table: Table | None
+    gold_column: int | None
+
+    @property
+    def running(self) -> bool:
+        return self.busy == "batch"
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The columns of the results: the labels of the last run."""
+        return self.run_options.labels if self.run_options is not None else ()
+
+    @property
+    def one_labels(self) -> tuple[str, ...]:
+        """The labels the one-text result is over."""
+        return self.one_options.labels if self.one_options is not None else ()
+
+    @property
+    def with_reason(self) -> bool:
+        return self.run_options is not None and self.run_options.reason
+
+    def has_results(self) -> bool:
+        return any(r is not None for r in self.results)
+
+    @property
+    def unsaved(self) -> bool:
+        """Results not yet exported (a view asks before throwing them away)."""
+        return not self.exported and self.has_results()
+
+    def counts(self) -> tuple[dict[str, int], int]:
+        """Texts per label, and texts without one (see `label_counts`)."""
+        return label_counts(self.results, failed=self.finished and self.error is not None)
+
+    def unsure_counts(self) -> dict[str, int]:
+        """Per label, how many of its texts are unsure (see `set_unsure_below`)."""
+        return unsure_counts(self.results, self.unsure_below)
+
+    def unsure(self, result: ItemResult | None) -> bool:
+        """Whether `result` is too close to call by the threshold set now."""
+        return result is not None and result.unsure(self.unsure_below)
+
+    def outcome(self) -> Outcome:
+        """The rows so far: labelled, with errors, not scored (see `Outcome.of`)."""
+        return Outcome.of(self.results, failed=self.finished and self.error is not None)
+
+    def evaluation(self) -> Evaluation | None:
+        """The results against the gold column (evaluation mode), once there are results."""
+        table, gold = self.table, self.gold_column
+        if table is None or gold is None or not self.labels or not self.has_results():
+            return None
+        golds = [row[gold] if gold < len(row) else "" for row in table.rows]
+        return evaluate(golds, self.results, self.labels)
+
+
+GOLD_NAMES = ("gold", "label", "labels", "sentiment", "class", "category", "target")
+
+
+def guess_gold(table: Table) -> int | None:
+    """A column that looks like gold labels (named "gold", "label", ...), not the texts."""
+    for name in GOLD_NAMES:
+        for i, column in enumerate(table.columns):
+            if column.strip().casefold() == name and i != table.text_column:
+                return i
+    return None
 
 
 # ---- events: what changed, for the views (called on the runner's thread) --------------------
@@ -210,6 +319,13 @@ class OneEnded:
 
 
 @dataclass(frozen=True)
+class GoldChanged:
+    """Evaluation mode: the gold column changed (None: no evaluation)."""
+
+    column: int | None
+
+
+@dataclass(frozen=True)
 class UnsureChanged:
     """The margin under which a result is unsure changed: every result reads anew."""
 
@@ -230,5 +346,6 @@ Event = (
     | OneStarted
     | OneEnded
     | UnsureChanged
+    | GoldChanged
 )
 Listener = Callable[[Event], None]

@@ -3,7 +3,8 @@
 A label is written several ways ("positive", "Positive", " positive"); their probabilities are
 summed. When every label has a one-token form (or at least distinct first tokens), the first
 token is enough; when two labels share a first token, each form is scored as its whole token
-sequence. The prompt is rendered once with a placeholder for the item and split there: the
+sequence (a multi-token form's first token that another label shares is dropped first where
+the label has another). The prompt is rendered once with a placeholder for the item and split there: the
 prefix is shared by all items, the tail follows each item's text.
 """
 
@@ -66,6 +67,14 @@ def plan_labels(
         # A one-token form is exact; a multi-token form's first token ("M" of "Mixed") is only
         # a guess, so it is used only for labels that have no one-token form.
         first_sets.append(single or {s[0] for s in seqs})
+    guesses = [not any(len(s) == 1 for s in forms) for forms in all_forms]
+    for i, firsts in enumerate(first_sets):
+        # a guessed first token another label also starts with (" 好评" and " 差评" both open
+        # with the byte token " \xe5") tells them apart no better than it; drop it where the
+        # label keeps another first token, so that one logits row still decides
+        if guesses[i]:
+            others = set().union(*(first_sets[j] for j in range(len(labels)) if j != i))
+            first_sets[i] = (firsts - others) or firsts
     distinct = all(
         not (first_sets[i] & first_sets[j])
         for i in range(len(labels))

@@ -1,34 +1,37 @@
 """Sentiment analysis: label probabilities per text from the engine, and batch files in and out.
 
 The probabilities are the model's own (its next-token distribution over the labels, see
-`core/engine/scoring.py`), not words parsed out of a generated answer. An optional one-sentence
-reason is a short ordinary chat request made after the label is known.
-
-Batch files: CSV/TSV (delimiter sniffed), XLSX (first or named sheet), TXT (one text per line).
-Text files may be UTF-8 (with or without BOM), UTF-16 (BOM) or GB18030; a row with bytes that fit
-none of them is kept and reported as that row's error, so the rest of the file still runs.
+`core/engine/scoring.py`), not words parsed out of a generated answer, calibrated by the method
+asked for (calibration.py: contextual, batch, domain or none; "automatic" picks the language's
+best on the dev set). A label may be scored by several words, summed. An optional one-sentence
+reason is a short ordinary chat request made after the label is known. Batch files are read by
+sentiment_files.py.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime
-import importlib
-import io
-import os
+import dataclasses
 import re
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-from desktop_app.core import text_decode
 from desktop_app.core.engine.events import ClassifyReport, Error, ItemScore, Result
-from desktop_app.core.engine.label_scores import ClassifyRequest
+from desktop_app.core.engine.label_scores import (
+    DEFAULT_CONTENT_FREE,
+    ClassifyRequest,
+    default_instruction,
+)
 from desktop_app.core.engine.params import ChatRequest, SamplingParams
 from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.errors import AppError, CancelledError
+from desktop_app.core.tasks.calibration import (
+    LabelWords,
+    batch_reference,
+    divide,
+    domain_inputs,
+    resolve,
+)
+from desktop_app.core.tasks.sentiment_files import TABLE_SUFFIXES, Table, decode_bytes, read_table
 from desktop_app.core.tasks.sentiment_results import (
     DEFAULT_LABELS,
     DEFAULT_UNSURE_BELOW,
@@ -40,13 +43,15 @@ from desktop_app.core.tasks.sentiment_results import (
     result_rows,
 )
 
-# The results and their CSV live in sentiment_results.py; they are imported from here too.
+# The results and their CSV (sentiment_results.py) and the batch files (sentiment_files.py)
+# are imported from here too.
 __all__ = [
     "DEFAULT_LABELS",
     "DEFAULT_UNSURE_BELOW",
     "NOT_SCORED",
     "TABLE_SUFFIXES",
     "ItemResult",
+    "LabelWords",
     "SentimentTask",
     "Table",
     "clean",
@@ -59,9 +64,8 @@ __all__ = [
     "result_rows",
 ]
 
-TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".xlsx", ".xlsm", ".txt")
-
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|[。！？]")
+NO_PROBABILITIES = "constrained"  # ClassifyReport.mode of a server that gave no probabilities
 
 Progress = Callable[[int, int, int, "ItemResult"], None]  # (done, total, index, result)
 Cancel = Callable[[], bool] | threading.Event
@@ -91,6 +95,13 @@ class SentimentTask:
             temperature=0.2, seed=0, max_tokens=60
         )
         self.last_report: ClassifyReport | None = None
+        self.last_method = ""  # the calibration the last request ran (after "automatic")
+
+    @property
+    def probabilities(self) -> bool:
+        """False after a request the server answered without probabilities (a remote server
+        without logprobs: each label chosen by a constrained answer has probability 1)."""
+        return self.last_report is None or self.last_report.mode != NO_PROBABILITIES
 
     def classify_one(
         self,
@@ -98,11 +109,20 @@ class SentimentTask:
         labels: Sequence[str] = DEFAULT_LABELS,
         *,
         calibrate: bool = True,
+        calibration: str = "contextual",
+        words: LabelWords | None = None,
         examples: Sequence[tuple[str, str]] = (),
         reason: bool = False,
     ) -> ItemResult:
+        """One text: batch and domain calibration have no batch to draw on (contextual)."""
         return self.classify_batch(
-            [text], labels, calibrate=calibrate, examples=examples, reason=reason
+            [text],
+            labels,
+            calibrate=calibrate,
+            calibration=calibration,
+            words=words,
+            examples=examples,
+            reason=reason,
         )[0]
 
     def classify_batch(
@@ -111,6 +131,8 @@ class SentimentTask:
         labels: Sequence[str] = DEFAULT_LABELS,
         *,
         calibrate: bool = True,
+        calibration: str = "contextual",
+        words: LabelWords | None = None,
         examples: Sequence[tuple[str, str]] = (),
         reason: bool = False,
         on_progress: Progress | None = None,
@@ -118,21 +140,79 @@ class SentimentTask:
     ) -> list[ItemResult]:
         """One result per text, in order. After a cancel, the texts not reached say NOT_SCORED.
 
-        `on_progress(done, total, index, result)` runs on this thread as each text is scored.
+        `calibration`: contextual | batch | domain | none | automatic (`calibrate=False` is
+        none). `words`: several words per label (their probabilities summed).
+        `on_progress(done, total, index, result)` runs on this thread as each text is scored
+        (with batch calibration, before it: the batch's mean is known only at the end).
         `cancel` (a callable or a threading.Event) is polled; the engine stops between texts.
         Reasons, if asked for, are fetched after all labels, one short chat request each.
         """
         cancelled = _cancel_check(cancel)
+        labels = tuple(label.strip() for label in labels)
+        method = resolve(calibration if calibrate else "none", texts)
+        self.last_method = method
+        words = words if words is not None and words.labels == labels else LabelWords.plain(labels)
+        content_free = domain_inputs(texts) if method == "domain" else DEFAULT_CONTENT_FREE
+        instruction = self.instruction or (default_instruction(labels) if words.several else None)
         request = ClassifyRequest(
             texts=tuple(texts),
-            labels=tuple(labels),
-            instruction=self.instruction,
+            labels=words.flat,
+            instruction=instruction,
             examples=tuple((t, lab) for t, lab in examples),
-            calibrate=calibrate,
+            calibrate=method in ("contextual", "domain"),
+            content_free=content_free,
         )
         request.validate()
         self.last_report = None
-        results: list[ItemResult] = [ItemResult(None, {}, NOT_SCORED) for _ in texts]
+        reference: list[float] | None = None
+        if words.several and request.calibrate:
+            # calibrate a label's summed words, by its words' summed content-free probabilities
+            reference = self._reference(request, words)
+            request = dataclasses.replace(request, calibrate=False)
+
+        def read(event: ItemScore) -> ItemResult:
+            if event.error is not None or event.label is None:
+                return ItemResult(None, {}, event.error or "no label")
+            if not words.several:
+                return ItemResult(event.label, dict(event.probs))
+            probs = words.combine(event.raw_probs or event.probs)
+            if reference is not None:
+                probs = divide(probs, labels, reference)
+            return _best(probs, labels)
+
+        results = self._run(request, read, on_progress, cancelled)
+        if method == "batch":
+            results = _batch_calibrated(results, labels)
+        if reason:
+            for i, item in enumerate(results):
+                if cancelled():
+                    break
+                if item.ok and item.label is not None:
+                    results[i] = ItemResult(
+                        item.label, item.probs, None, self.explain(texts[i], item.label)
+                    )
+        return results
+
+    def _reference(self, request: ClassifyRequest, words: LabelWords) -> list[float]:
+        """The content-free inputs' label distribution, each label's words summed (the engine
+        keeps it for the request that follows)."""
+        probe = dataclasses.replace(request, texts=("N/A",))
+        self._run(probe, lambda e: ItemResult(e.label, dict(e.probs), e.error), None, _never)
+        report = self.last_report
+        if report is None or report.calibration is None:
+            return [1.0 / len(words.labels)] * len(words.labels)
+        combined = words.combine(report.calibration)
+        return [combined[lab] for lab in words.labels]
+
+    def _run(
+        self,
+        request: ClassifyRequest,
+        read: Callable[[ItemScore], ItemResult],
+        on_progress: Progress | None,
+        cancelled: Callable[[], bool],
+    ) -> list[ItemResult]:
+        """Send one classify request and gather its ItemScore events, read by `read`."""
+        results: list[ItemResult] = [ItemResult(None, {}, NOT_SCORED) for _ in request.texts]
         handle = self._engine.classify(request)
         asked_to_stop = False
         done = 0
@@ -149,7 +229,7 @@ class SentimentTask:
                 asked_to_stop = True
                 continue
             if isinstance(event, ItemScore):
-                item = ItemResult(event.label, dict(event.probs), event.error)
+                item = read(event)
                 results[event.index] = item
                 done += 1
                 if on_progress is not None:
@@ -162,14 +242,6 @@ class SentimentTask:
                 if isinstance(event.error, CancelledError):
                     break  # cancelled while still queued: nothing was scored
                 raise event.error
-        if reason:
-            for i, item in enumerate(results):
-                if cancelled():
-                    break
-                if item.ok and item.label is not None:
-                    results[i] = ItemResult(
-                        item.label, item.probs, None, self.explain(texts[i], item.label)
-                    )
         return results
 
     def explain(self, text: str, label: str) -> str | None:
@@ -200,141 +272,25 @@ def first_sentence(text: str) -> str | None:
     return text[: end.end()] if end else text
 
 
+def _never() -> bool:
+    return False
+
+
+def _best(probs: dict[str, float], labels: Sequence[str]) -> ItemResult:
+    """A result whose label is the likeliest (the first of a tie)."""
+    best = max(labels, key=lambda lab: probs[lab])
+    return ItemResult(best, probs)
+
+
+def _batch_calibrated(results: list[ItemResult], labels: Sequence[str]) -> list[ItemResult]:
+    """Batch calibration: divide the batch's own mean label distribution out of every result."""
+    reference = batch_reference([r.probs for r in results if r.ok], labels)
+    return [_best(divide(r.probs, labels, reference), labels) if r.ok else r for r in results]
+
+
 def _cancel_check(cancel: Cancel | None) -> Callable[[], bool]:
     if cancel is None:
         return lambda: False
     if isinstance(cancel, threading.Event):
         return cancel.is_set
     return cancel
-
-
-# ---- reading batch files ----------------------------------------------------------------------
-
-
-@dataclass
-class Table:
-    """A batch file's rows (cells as text), its header and which column holds the texts."""
-
-    columns: list[str]
-    rows: list[list[str]]
-    text_column: int
-    encoding: str = ""
-
-    @property
-    def texts(self) -> list[str]:
-        return [row[self.text_column] for row in self.rows]
-
-
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Text and the codec used, by core/text_decode.py's rules (the same as for documents).
-
-    Lenient: a file no rule fits is read as UTF-8 with undecodable bytes kept as lone surrogates
-    (see `clean`), so that its other rows are still scored.
-    """
-    found = text_decode.decode(data, name="the batch file", lenient=True)
-    return found.text, found.codec
-
-
-def read_table(
-    path: str | os.PathLike[str],
-    column: str | int | None = None,
-    *,
-    sheet: str | None = None,
-    has_header: bool = True,
-) -> Table:
-    """Read a CSV/TSV, XLSX or TXT batch file. `column`: a header name, or a 0-based index;
-    default: a column named "text", else the first. TXT files have one text per (non-blank) line."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        columns, rows, encoding = _read_xlsx(path, sheet, has_header)
-    elif suffix == ".txt":
-        text, encoding = decode_bytes(path.read_bytes())
-        rows = [[line.strip()] for line in text.splitlines() if line.strip()]
-        columns = ["text"]
-    else:
-        text, encoding = decode_bytes(path.read_bytes())
-        columns, rows = _parse_delimited(text, suffix, has_header)
-    return Table(columns, rows, _pick_column(columns, column), encoding)
-
-
-def _parse_delimited(text: str, suffix: str, has_header: bool) -> tuple[list[str], list[list[str]]]:
-    sample = text[:65536]
-    dialect: Any
-    if suffix in (".tsv", ".tab"):
-        dialect = csv.excel_tab
-    else:
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
-        except csv.Error:
-            dialect = csv.excel
-    records = [row for row in csv.reader(io.StringIO(text, newline=""), dialect) if row]
-    return _shape(records, has_header)
-
-
-def _shape(records: list[list[str]], has_header: bool) -> tuple[list[str], list[list[str]]]:
-    if not records:
-        return ["text"], []
-    width = max(len(r) for r in records)
-    header = records[0] if has_header else []
-    rows = records[1:] if has_header else records
-    columns = [
-        (header[i].strip() if i < len(header) and header[i].strip() else f"column_{i + 1}")
-        for i in range(width)
-    ]
-    return columns, [r + [""] * (width - len(r)) for r in rows]
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_xlsx(
-    path: Path, sheet: str | None, has_header: bool
-) -> tuple[list[str], list[list[str]], str]:
-    openpyxl = importlib.import_module("openpyxl")
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except OSError:
-        raise
-    except Exception as exc:  # a zip that is not a workbook, a damaged one
-        raise ValueError(f"cannot read {path.name} as an Excel workbook: {exc}") from None
-    try:
-        if sheet and sheet not in book.sheetnames:
-            raise ValueError(
-                f"no sheet named {sheet!r}; the sheets are: {', '.join(book.sheetnames)}"
-            )
-        ws = book[sheet] if sheet else book.worksheets[0]
-        records = []
-        for values in ws.iter_rows(values_only=True):
-            row = [_cell(v) for v in values]
-            while row and not row[-1]:
-                row.pop()
-            if row:
-                records.append(row)
-    finally:
-        book.close()
-    columns, rows = _shape(records, has_header)
-    return columns, rows, "xlsx"
-
-
-def _pick_column(columns: list[str], column: str | int | None) -> int:
-    if column is None:
-        for i, name in enumerate(columns):
-            if name.casefold() == "text":
-                return i
-        return 0
-    if isinstance(column, int):
-        if not 0 <= column < len(columns):
-            raise ValueError(f"column {column} does not exist (the file has {len(columns)})")
-        return column
-    for i, name in enumerate(columns):
-        if name == column or name.casefold() == column.casefold():
-            return i
-    raise ValueError(f"no column named {column!r}; the columns are: {', '.join(columns)}")
