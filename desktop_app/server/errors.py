@@ -46,6 +46,8 @@ def from_app_error(error: AppError) -> ApiError:
         return ApiError(
             400, error.message, "invalid_request_error", "messages", "context_length_exceeded"
         )
+    if kind == "invalid_schema":  # a schema or tool that cannot become a grammar (grammar.py)
+        return ApiError(400, error.message, "invalid_request_error", None, "invalid_schema")
     if kind == "no_model":
         return ApiError(503, error.message, "server_error", None, "model_not_loaded")
     if kind == "engine_crashed":

@@ -1,26 +1,28 @@
-"""OpenAI's request and response shapes.
+"""OpenAI's request shapes.
 
 Requests are validated field by field into the engine's ChatRequest: a wrong type or an
 out-of-range value is a 400 that names the field (`param`) and says what is allowed. Fields this
-server cannot honour (tools, n > 1, logit_bias, JSON mode, echo) are refused, not ignored, since
-silently ignoring them would return answers the client did not ask for. Fields that change
-nothing here (user, metadata, store…) are ignored. Absent sampling fields take the app's
-sampling settings, as llama.cpp's server uses its own defaults.
+server cannot honour (n > 1, logit_bias, echo) are refused, not ignored, since silently ignoring
+them would return answers the client did not ask for. Fields that change nothing here (user,
+metadata, store…) are ignored. Absent sampling fields take the app's sampling settings, as
+llama.cpp's server uses its own defaults. Structured output and tools: structured.py.
 
-Responses are built by `Shaper`: completion objects, stream chunks, usage and logprobs.
+Responses are built by `Shaper` (shaper.py, re-exported here): completion objects, stream chunks,
+usage and logprobs; tool calls in answers: tool_calls.py.
 """
 
 from __future__ import annotations
 
-import secrets
-import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from desktop_app import APP_ID
-from desktop_app.core.engine.events import Stats, TokenLogprob
 from desktop_app.core.engine.params import ChatRequest, Message, SamplingParams
 from desktop_app.server.errors import ApiError, bad_request
+from desktop_app.server.shaper import Shaper, chat_logprobs, model_object, usage
+from desktop_app.server.structured import Structured, assistant_calls, parse_structured, tool_result
+
+__all__ = ["Job", "Shaper", "chat_logprobs", "model_object", "parse_chat", "parse_completion",
+           "parse_count", "usage"]  # fmt: skip
 
 MAX_STOP = 16
 MAX_TOP_LOGPROBS = 20
@@ -39,6 +41,7 @@ class Job:
     stream: bool = False
     include_usage: bool = False
     logprobs: bool = False
+    structured: Structured = field(default_factory=lambda: Structured(None))  # structured.py
 
 
 # ---- requests ---------------------------------------------------------------------------------
@@ -49,6 +52,7 @@ def parse_chat(body: Any, defaults: SamplingParams, n_ctx: int) -> Job:
     f = _object(body)
     messages = _messages(f.get("messages", _MISSING))
     _refuse_unsupported(f)
+    structured = parse_structured(f.data)
     logprobs = _bool(f, "logprobs") or False
     top = _int(f, "top_logprobs", 0, MAX_TOP_LOGPROBS)
     if top is not None and not logprobs:
@@ -58,7 +62,8 @@ def parse_chat(body: Any, defaults: SamplingParams, n_ctx: int) -> Job:
         max_tokens = _int(f, "max_tokens", 1, None)
     sampling = _sampling(f, defaults, max_tokens or n_ctx, (top or 0) if logprobs else None)
     stream, include_usage = _stream(f)
-    return Job("chat", ChatRequest(messages, sampling), _model(f), stream, include_usage, logprobs)
+    request = ChatRequest(messages, sampling, output=structured.output)
+    return Job("chat", request, _model(f), stream, include_usage, logprobs, structured)
 
 
 def parse_completion(body: Any, defaults: SamplingParams) -> Job:
@@ -66,6 +71,9 @@ def parse_completion(body: Any, defaults: SamplingParams) -> Job:
     f = _object(body)
     prompt = _prompt(f.get("prompt", _MISSING))
     _refuse_unsupported(f)
+    if f.get("tools") is not None:
+        raise bad_request("tools need /v1/chat/completions.", "tools")
+    structured = parse_structured(f.data)  # response_format: JSON or a schema
     if f.get("echo") not in (None, False):
         raise bad_request("echo is not supported by this server.", "echo")
     if f.get("suffix") not in (None, ""):
@@ -76,8 +84,9 @@ def parse_completion(body: Any, defaults: SamplingParams) -> Job:
     max_tokens = _int(f, "max_tokens", 1, None) or COMPLETION_DEFAULT_MAX_TOKENS
     sampling = _sampling(f, defaults, max_tokens, top)
     stream, include_usage = _stream(f)
-    request = ChatRequest((), sampling, prompt)
-    return Job("completion", request, _model(f), stream, include_usage, top is not None)
+    request = ChatRequest((), sampling, prompt, structured.output)
+    job = Job("completion", request, _model(f), stream, include_usage, top is not None, structured)
+    return job
 
 
 class _Fields:
@@ -118,16 +127,21 @@ def _messages(value: Any) -> tuple[Message, ...]:
             raise bad_request(
                 f"{where}.role is required (system, user or assistant).", f"{where}.role"
             )
+        if role == "tool":  # a call's result (structured.py)
+            content = _content(message.get("content", _MISSING), f"{where}.content", role)
+            out.append(tool_result(message, where, content))
+            continue
         if role not in ROLES:
-            if role in ("tool", "function"):
-                raise bad_request(
-                    f"{where}: tool messages are not supported by this server.", f"{where}.role"
-                )
             raise bad_request(
-                f"{where}.role must be system, user or assistant, not {role!r}.", f"{where}.role"
+                f"{where}.role must be system, user, assistant or tool, not {role!r}.",
+                f"{where}.role",
             )
         content = _content(message.get("content", _MISSING), f"{where}.content", role)
-        out.append({"role": ROLES[role], "content": content})
+        entry: Message = {"role": ROLES[role], "content": content}
+        calls = assistant_calls(message, where) if role == "assistant" else None
+        if calls is not None:
+            entry["tool_calls"] = calls
+        out.append(entry)
     return tuple(out)
 
 
@@ -173,14 +187,8 @@ def _refuse_unsupported(f: _Fields) -> None:
     n = _int(f, "n", 1, None)
     if n is not None and n != 1:
         raise bad_request("Only n=1 is supported (one answer per request).", "n")
-    for name in ("tools", "functions"):
-        if f.get(name):
-            raise bad_request("Tool and function calling are not supported by this server.", name)
-    if f.get("tool_choice") not in (None, "none", "auto"):
-        raise bad_request("Tool calling is not supported by this server.", "tool_choice")
-    fmt = f.get("response_format")
-    if fmt is not None and not (isinstance(fmt, dict) and fmt.get("type") == "text"):
-        raise bad_request('Only response_format {"type": "text"} is supported.', "response_format")
+    if f.get("functions") or f.get("function_call") is not None:  # replaced by tools in 2023
+        raise bad_request("functions (the old form) is not supported; send tools.", "functions")
     if f.get("logit_bias"):
         raise bad_request("logit_bias is not supported by this server.", "logit_bias")
     if f.get("audio") is not None:
@@ -283,135 +291,6 @@ def _number(f: _Fields, name: str, lo: float, hi: float) -> float | None:
     if not lo <= value <= hi:
         raise bad_request(f"{name} must be between {lo} and {hi}; got {value}.", name)
     return float(value)
-
-
-# ---- responses --------------------------------------------------------------------------------
-
-
-def usage(stats: Stats | None) -> dict[str, int]:
-    prompt = stats.prompt_tokens if stats else 0
-    completion = stats.completion_tokens if stats else 0
-    return {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": prompt + completion,
-    }
-
-
-def _text(token: bytes) -> str:
-    return token.decode("utf-8", errors="replace")
-
-
-def chat_logprobs(items: list[TokenLogprob]) -> dict[str, Any]:
-    """OpenAI's chat shape: {"content": [{token, logprob, bytes, top_logprobs}]}."""
-    return {
-        "content": [
-            {
-                "token": _text(t.token),
-                "logprob": t.logprob,
-                "bytes": list(t.token),
-                "top_logprobs": [
-                    {"token": _text(b), "logprob": lp, "bytes": list(b)} for b, lp in t.top
-                ],
-            }
-            for t in items
-        ],
-        "refusal": None,
-    }
-
-
-@dataclass
-class Shaper:
-    """Builds the JSON for one request: one id and creation time for the answer and its chunks."""
-
-    kind: str
-    model: str
-    id: str = ""
-    created: int = field(default_factory=lambda: int(time.time()))
-    _offset: int = 0  # text_offset of the next token (completions' logprobs)
-
-    def __post_init__(self) -> None:
-        if not self.id:
-            prefix = "chatcmpl-" if self.kind == "chat" else "cmpl-"
-            self.id = prefix + secrets.token_hex(12)
-
-    def _head(self, chunk: bool) -> dict[str, Any]:
-        if self.kind == "chat":
-            obj = "chat.completion.chunk" if chunk else "chat.completion"
-        else:
-            obj = "text_completion"
-        return {"id": self.id, "object": obj, "created": self.created, "model": self.model}
-
-    def completion_logprobs(self, items: list[TokenLogprob]) -> dict[str, Any]:
-        """The legacy shape: parallel lists, top alternatives as {token: logprob} (chosen included)."""
-        tokens, logprobs, tops, offsets = [], [], [], []
-        for t in items:
-            text = _text(t.token)
-            tokens.append(text)
-            logprobs.append(t.logprob)
-            top: dict[str, float] = {}
-            for b, lp in ((t.token, t.logprob), *t.top):
-                key = _text(b)
-                top[key] = max(lp, top.get(key, lp))
-            tops.append(top)
-            offsets.append(self._offset)
-            self._offset += len(text)
-        return {
-            "tokens": tokens,
-            "token_logprobs": logprobs,
-            "top_logprobs": tops,
-            "text_offset": offsets,
-        }
-
-    def answer(
-        self, text: str, finish: str, stats: Stats | None, items: list[TokenLogprob] | None
-    ) -> dict[str, Any]:
-        """The whole answer (stream false)."""
-        choice: dict[str, Any] = {"index": 0, "finish_reason": finish}
-        if self.kind == "chat":
-            choice["message"] = {"role": "assistant", "content": text, "refusal": None}
-            choice["logprobs"] = chat_logprobs(items) if items is not None else None
-        else:
-            choice["text"] = text
-            choice["logprobs"] = self.completion_logprobs(items) if items is not None else None
-        return {**self._head(False), "choices": [choice], "usage": usage(stats)}
-
-    def chunk(
-        self,
-        text: str | None,
-        items: list[TokenLogprob] | None = None,
-        finish: str | None = None,
-        *,
-        first: bool = False,
-    ) -> dict[str, Any]:
-        """One stream chunk. `items` is None when logprobs were not asked."""
-        choice: dict[str, Any] = {"index": 0}
-        if self.kind == "chat":
-            delta: dict[str, Any] = {}
-            if first:
-                delta["role"] = "assistant"
-            if text is not None:
-                delta["content"] = text
-            choice["delta"] = delta
-            choice["logprobs"] = chat_logprobs(items) if items is not None else None
-        else:
-            choice["text"] = text or ""
-            choice["logprobs"] = self.completion_logprobs(items) if items is not None else None
-        choice["finish_reason"] = finish
-        return {**self._head(True), "choices": [choice]}
-
-    def usage_chunk(self, stats: Stats | None) -> dict[str, Any]:
-        """stream_options.include_usage: a last chunk with no choices and the counts."""
-        return {**self._head(True), "choices": [], "usage": usage(stats)}
-
-
-def model_object(model_id: str, created: int, n_ctx: int | None) -> dict[str, Any]:
-    """A /v1/models entry; `context_length` (not OpenAI's) tells remote clients the context size."""
-    entry: dict[str, Any] = {"id": model_id, "object": "model", "created": created}
-    entry["owned_by"] = APP_ID
-    if n_ctx:
-        entry["context_length"] = n_ctx
-    return entry
 
 
 def parse_count(body: Any) -> tuple[str, str | None]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,17 +130,25 @@ class ChatFormatter:
 
     def render(
         self,
-        messages: list[Message] | tuple[Message, ...],
+        messages: Sequence[Mapping[str, Any]],
         time_limit: float = DEFAULT_TIME_LIMIT_S,
+        tools: list[dict[str, Any]] | None = None,
     ) -> str:
-        """The prompt for `messages`; TemplateError when the template fails or is stopped."""
+        """The prompt for `messages`; TemplateError when the template fails or is stopped.
+
+        `tools` (OpenAI's tool list) goes to the template as `tools`, as Hugging Face's
+        apply_chat_template passes it; messages may then hold tool calls (tool_prompt.py).
+        """
         input_chars = sum(len(str(m.get("content") or "")) for m in messages)
-        variables = {
+        variables: dict[str, Any] = {
             "messages": [dict(m) for m in messages],
             "add_generation_prompt": True,
             "bos_token": self.bos_token,
             "eos_token": self.eos_token,
         }
+        if tools is not None:
+            variables["tools"] = tools
+            input_chars += len(json.dumps(tools)) + sum(len(json.dumps(m)) for m in messages)
         try:
             return render_bounded(
                 _compile(self.template_text),
@@ -153,3 +162,20 @@ class ChatFormatter:
             raise
         except jinja2.TemplateError as exc:
             raise TemplateError(f"The model's chat template failed: {exc}") from exc
+
+
+_PROBE_TOOL = "hearth_probe_tool_7f3a"
+
+
+@functools.lru_cache(maxsize=8)
+def _renders_tools(formatter: ChatFormatter) -> bool:
+    tools = [{"type": "function", "function": {"name": _PROBE_TOOL, "parameters": {}}}]
+    try:
+        return _PROBE_TOOL in formatter.render(_PROBE[1:2], tools=tools)
+    except TemplateError:
+        return False
+
+
+def takes_tools(formatter: ChatFormatter) -> bool:
+    """Whether the template shows a `tools` list it is given (else the tools go in as text)."""
+    return formatter.source == "model" and _renders_tools(formatter)

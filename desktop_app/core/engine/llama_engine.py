@@ -26,6 +26,7 @@ from desktop_app.core.engine.events import (
     Token,
     Warning_,
 )
+from desktop_app.core.engine.grammar import constrain
 from desktop_app.core.engine.label_scores import ClassifyRequest
 from desktop_app.core.engine.llama_log import LlamaLog, parse_memory, parse_offloaded
 from desktop_app.core.engine.llama_setup import (
@@ -43,10 +44,11 @@ from desktop_app.core.engine.llama_setup import (
     tokenize_raw,
 )
 from desktop_app.core.engine.logprobs import LogprobReader
-from desktop_app.core.engine.params import ChatRequest, LoadParams, Message
+from desktop_app.core.engine.params import ChatRequest, LoadParams, Message, OutputFormat
 from desktop_app.core.engine.scoring import ScoreCache, classify_items
 from desktop_app.core.engine.stop import StopMatcher
 from desktop_app.core.engine.token_stream import TokenText, read_prompt
+from desktop_app.core.engine.tool_prompt import render_chat
 from desktop_app.core.errors import (
     AppError,
     CancelledError,
@@ -209,10 +211,10 @@ class LlamaEngine:
         assert self._formatter is not None
         return self._formatter.render(messages)
 
-    def tokenize_prompt(self, messages: list[Message] | tuple[Message, ...]) -> list[int]:
+    def tokenize_prompt(self, messages: Messages, output: OutputFormat | None = None) -> list[int]:
         llm = self.require()
         assert self._formatter is not None
-        text = self._formatter.render(messages)
+        text = render_chat(self._formatter, messages, output)  # with the tools, if any
         bos = self._formatter.bos_token
         add_bos = bool(llm._model.add_bos_token()) and not (bos and text.startswith(bos))
         return list(llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True))
@@ -241,10 +243,9 @@ class LlamaEngine:
         sampling = request.sampling
         sampling.validate()
         started = time.perf_counter()
-        raw = request.prompt is not None
-        prompt = (
-            tokenize_raw(llm, request.prompt) if raw else self.tokenize_prompt(request.messages)
-        )
+        constrained = constrain(llm, request.output)  # a bad schema fails here (grammar.py)
+        raw, messages, out = request.prompt is not None, request.messages, request.output
+        prompt = tokenize_raw(llm, request.prompt) if raw else self.tokenize_prompt(messages, out)
         n_ctx = llm.n_ctx()
         if len(prompt) >= n_ctx:
             raise PromptTooLongError(
@@ -292,7 +293,7 @@ class LlamaEngine:
             if self._cancel_requested():
                 finish = "cancelled"
             else:
-                tokens = llm.generate(
+                tokens = constrained.generate(  # llm.generate, under the grammar if one is asked
                     prompt,
                     top_k=sampling.top_k,
                     top_p=sampling.top_p,

@@ -26,6 +26,7 @@ __all__ = [
     "GpuLayers",
     "LoadParams",
     "Message",
+    "OutputFormat",
     "SamplingParams",
     "default_threads",
     "parse_gpu_layers",
@@ -133,6 +134,22 @@ class SamplingParams:
 
 
 Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": "..."}
+# An assistant message may carry "tool_calls" (their JSON text) and a "tool" message the
+# "tool_call_id" and "name" it answers: still strings, so a message stays plain text (tool_prompt.py).
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """The shape an answer must take, made into a llama.cpp grammar in the engine (grammar.py).
+
+    Schemas travel as JSON text, so the request pickles and compares as plain data.
+    """
+
+    kind: str  # "json_object" | "json_schema" | "tools"
+    schema: str = ""  # json_schema: the schema's JSON text
+    tools: str = ""  # tools: JSON text of [{"name", "description", "parameters"}]
+    tool_choice: str = "auto"  # tools: "auto" | "required" | "none" | the one function's name
+    parallel: bool = True  # tools: more than one call in an answer
 
 
 @dataclass(frozen=True)
@@ -142,6 +159,7 @@ class ChatRequest:
     messages: tuple[Message, ...]
     sampling: SamplingParams = field(default_factory=SamplingParams)
     prompt: str | None = None  # a raw prompt without the chat template (messages then unused)
+    output: OutputFormat | None = None  # JSON, a schema or tool calls; None: free text
 
     @classmethod
     def of(cls, messages: list[Message], **sampling: Any) -> ChatRequest:
