@@ -9,11 +9,20 @@ from pathlib import Path
 
 import anthropic
 import pytest
+from anthropic.types import MessageParam, TextBlock, TextBlockParam
 from server_process import API_KEY, ServerProcess
 
-QUESTION = [{"role": "user", "content": "Count from 1 to 20, separated by commas."}]
+QUESTION: list[MessageParam] = [
+    {"role": "user", "content": "Count from 1 to 20, separated by commas."}
+]
 # This SDK version has no sampling arguments; the server takes Anthropic's fields all the same.
-GREEDY = {"extra_body": {"temperature": 0.0, "top_k": 1}}
+GREEDY: dict[str, object] = {"temperature": 0.0, "top_k": 1}
+
+
+def text_of(message: anthropic.types.Message) -> str:
+    block = message.content[0]
+    assert isinstance(block, TextBlock)
+    return block.text
 
 
 @pytest.fixture(scope="module")
@@ -38,14 +47,14 @@ def test_whole_message(server: ServerProcess, client: anthropic.Anthropic) -> No
     message = client.messages.create(
         model=server.model_id,
         max_tokens=12,
-        messages=QUESTION,  # type: ignore[arg-type]
-        **GREEDY,  # type: ignore[arg-type]
+        messages=QUESTION,
+        extra_body=GREEDY,
     )
     assert message.type == "message" and message.role == "assistant"
     assert message.id.startswith("msg_")
     assert message.model == server.model_id
-    assert len(message.content) == 1 and message.content[0].type == "text"
-    assert message.content[0].text.strip()
+    assert len(message.content) == 1
+    assert text_of(message).strip()
     assert message.stop_reason == "max_tokens" and message.stop_sequence is None
     assert message.usage.output_tokens == 12
     assert message.usage.input_tokens > 10
@@ -53,27 +62,27 @@ def test_whole_message(server: ServerProcess, client: anthropic.Anthropic) -> No
         model=server.model_id,
         max_tokens=1,
         system="You are a terse assistant who answers in French. " * 8,
-        messages=QUESTION,  # type: ignore[arg-type]
+        messages=QUESTION,
     )
     assert with_system.usage.input_tokens > message.usage.input_tokens  # the system text is in
 
 
-def test_stream_matches_the_whole_answer(server: ServerProcess, client: anthropic.Anthropic) -> None:
-    asked = {
-        "model": server.model_id,
-        "max_tokens": 10,
-        "messages": QUESTION,
-        **GREEDY,
-        "system": [{"type": "text", "text": "Answer with numbers only."}],
-    }
-    whole = client.messages.create(**asked)  # type: ignore[call-overload]
+def test_stream_matches_the_whole_answer(
+    server: ServerProcess, client: anthropic.Anthropic
+) -> None:
+    system: list[TextBlockParam] = [{"type": "text", "text": "Answer with numbers only."}]
+    whole = client.messages.create(
+        model=server.model_id, max_tokens=10, messages=QUESTION, system=system, extra_body=GREEDY
+    )
     pieces: list[str] = []
-    with client.messages.stream(**asked) as stream:
+    with client.messages.stream(
+        model=server.model_id, max_tokens=10, messages=QUESTION, system=system, extra_body=GREEDY
+    ) as stream:
         for text in stream.text_stream:
             pieces.append(text)
         final = stream.get_final_message()
     assert len(pieces) > 1  # token by token, not one lump
-    assert "".join(pieces) == final.content[0].text == whole.content[0].text  # type: ignore[union-attr]
+    assert "".join(pieces) == text_of(final) == text_of(whole)
     assert final.stop_reason == "max_tokens"
     assert final.usage.output_tokens == 10
     assert final.usage.input_tokens == whole.usage.input_tokens > 0
@@ -99,13 +108,13 @@ def test_stop_sequence(server: ServerProcess, client: anthropic.Anthropic) -> No
     message = client.messages.create(
         model=server.model_id,
         max_tokens=60,
-        messages=QUESTION,  # type: ignore[arg-type]
-        **GREEDY,  # type: ignore[arg-type]
+        messages=QUESTION,
+        extra_body=GREEDY,
         stop_sequences=["5"],
     )
     assert message.stop_reason == "stop_sequence" and message.stop_sequence == "5"
-    assert "5" not in message.content[0].text  # type: ignore[union-attr]
-    assert "4" in message.content[0].text  # type: ignore[union-attr]
+    assert "5" not in text_of(message)
+    assert "4" in text_of(message)
 
 
 def test_the_key_in_either_header(server: ServerProcess) -> None:
@@ -137,7 +146,7 @@ def test_the_client_raises_authentication_error(server: ServerProcess) -> None:
         api_key="wrong", base_url=f"http://127.0.0.1:{server.port}", max_retries=0
     )
     with pytest.raises(anthropic.AuthenticationError):
-        wrong.messages.create(model=server.model_id, max_tokens=1, messages=QUESTION)  # type: ignore[arg-type]
+        wrong.messages.create(model=server.model_id, max_tokens=1, messages=QUESTION)
 
 
 @pytest.mark.parametrize(
@@ -168,4 +177,4 @@ def test_bad_requests_name_the_field(
 
 def test_an_unknown_model_is_not_found(server: ServerProcess, client: anthropic.Anthropic) -> None:
     with pytest.raises(anthropic.NotFoundError):
-        client.messages.create(model="claude-nope", max_tokens=1, messages=QUESTION)  # type: ignore[arg-type]
+        client.messages.create(model="claude-nope", max_tokens=1, messages=QUESTION)
