@@ -193,7 +193,7 @@ def test_logprobs(server: ServerProcess, client: OpenAI) -> None:
         ({"temperature": 5}, "temperature"),
         ({"top_logprobs": 30, "logprobs": True}, "top_logprobs"),
         ({"stop": [1, 2]}, "stop"),
-        ({"tools": [{"type": "function", "function": {"name": "f"}}]}, "tools"),
+        ({"tools": [{"type": "function"}]}, "tools[0].function"),  # tools: test_server_structured.py
         ({"grammar": 'root ::= "yes"'}, "grammar"),  # refused rather than silently ignored
     ],
 )  # fmt: skip
