@@ -222,3 +222,37 @@ def test_a_bad_schema_is_a_400_saying_why(
         client.chat.completions.create(model=server.model_id, messages=ASK, max_tokens=8, **asked)
     assert words in caught.value.message
     assert server.health()["status"] == "ok"
+
+
+def test_auto_leaves_a_plain_answer_free_and_a_call_parsed(
+    server: ServerProcess, client: OpenAI
+) -> None:
+    """The lazy grammar: text until the model opens a call; either way the answer is well formed."""
+    answer = client.chat.completions.create(
+        model=server.model_id, messages=ASK, tools=TOOLS, max_tokens=24, **GREEDY
+    )
+    choice = answer.choices[0]
+    for call in choice.message.tool_calls or []:
+        data: Any = call
+        json.loads(data.function.arguments)
+    if choice.message.tool_calls:
+        assert choice.finish_reason == "tool_calls"
+    else:
+        assert choice.message.content and "<tool_call>" not in choice.message.content
+        assert choice.finish_reason in ("stop", "length")
+
+
+def test_completions_take_a_json_response_format(server: ServerProcess, client: OpenAI) -> None:
+    status, _, body = server.request(
+        "POST",
+        "/v1/completions",
+        {
+            "prompt": "A cat as JSON: ",
+            "max_tokens": 60,
+            "temperature": 0,
+            "response_format": {"type": "json_object"},
+        },
+    )
+    assert status == 200, body
+    assert body["choices"][0]["finish_reason"] == "stop"
+    assert isinstance(json.loads(body["choices"][0]["text"]), dict)
