@@ -22,6 +22,7 @@ from desktop_app.core.errors import AppError
 from desktop_app.server import http11
 from desktop_app.server.anthropic_api import parse_messages
 from desktop_app.server.anthropic_stream import answer_message, answer_message_stream
+from desktop_app.server.classify import classify
 from desktop_app.server.embeddings_api import embeddings_body, input_errors, parse_embeddings
 from desktop_app.server.errors import ApiError, bad_request, from_app_error
 from desktop_app.server.generation import ClientWatch, Generation
@@ -83,6 +84,7 @@ class Endpoints:
             ("POST", "/detokenize"): self.detokenize,
             ("POST", "/v1/messages"): self.messages,  # Anthropic's API (anthropic_api.py)
             ("POST", "/v1/embeddings"): self.embeddings,  # embeddings_api.py
+            ("POST", "/v1/classify"): functools.partial(classify, self),  # classify.py
         }
 
     def route(self, request: Request) -> Handler:
