@@ -19,6 +19,7 @@ from desktop_app.core.controllers.sentiment import (
     BatchStarted,
     CancelRequested,
     Event,
+    GoldChanged,
     ReadFailed,
     ReadStarted,
     ReasonDone,
@@ -125,8 +126,11 @@ class BatchPanel(BatchRender):
             self.error_changed.emit(self.tr("Could not read the file: {0}").format(message))
             self.status_message.emit(message)
         elif isinstance(event, RowsReset):
+            self._show_gold()
             self._show_rows()
             self.sync(self._ready)
+        elif isinstance(event, GoldChanged):
+            self._show_gold()
         elif isinstance(event, UnsureChanged):
             self.model.set_unsure_below(event.below)
             self.chart.set_counts(*c.counts(), c.unsure_counts())
@@ -155,6 +159,7 @@ class BatchPanel(BatchRender):
             self.model.fail_rest(self._not_scored(event.error))
         self.chart.set_counts(*c.counts(), c.unsure_counts())
         self._show_progress()
+        self._show_evaluation()
         summary = self.progress_label.text()
         self._changed_busy()
         self.status_message.emit(summary)
@@ -230,6 +235,10 @@ class BatchPanel(BatchRender):
             self.column_combo.blockSignals(False)
             return
         self.controller.choose_column(index)
+
+    def _gold_chosen(self, index: int) -> None:
+        data = self.gold_combo.itemData(index)
+        self.controller.choose_gold(data if isinstance(data, int) else None)
 
     def _header_toggled(self, checked: bool) -> None:
         if self.controller.table is None:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.ui.core_text import shown
 from desktop_app.ui.sentiment.chart import LabelChart
+from desktop_app.ui.sentiment.evaluation import EvaluationView
 from desktop_app.ui.sentiment.labels import shown_label, unsure_text
 from desktop_app.ui.sentiment.options import as_hint
 from desktop_app.ui.sentiment.results_model import (
@@ -68,6 +69,9 @@ class BatchLayout(QWidget):
         raise NotImplementedError
 
     def _header_toggled(self, checked: bool) -> None:
+        raise NotImplementedError
+
+    def _gold_chosen(self, index: int) -> None:
         raise NotImplementedError
 
     def _build(self) -> None:
@@ -102,6 +106,20 @@ class BatchLayout(QWidget):
         row1b.addWidget(self.column_combo)
         row1b.addSpacing(12)
         row1b.addWidget(self.header_check)
+        # evaluation mode: a column of gold labels (evaluation.py)
+        self.gold_combo = QComboBox()
+        self.gold_combo.setAccessibleName(self.tr("Gold labels"))
+        self.gold_combo.setToolTip(self.tr("A column with the right labels: evaluate the results"))
+        self.gold_combo.setMinimumContentsLength(6)
+        self.gold_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.gold_combo.currentIndexChanged.connect(self._gold_chosen)
+        gold_label = QLabel(self.tr("Gold:"))
+        gold_label.setBuddy(self.gold_combo)
+        row1b.addSpacing(12)
+        row1b.addWidget(gold_label)
+        row1b.addWidget(self.gold_combo)
         row1b.addStretch(1)
 
         # the run
@@ -191,6 +209,10 @@ class BatchLayout(QWidget):
         cl = QVBoxLayout(chart_box)
         cl.setContentsMargins(8, 4, 8, 4)
         cl.addWidget(self.chart)
+        self.evaluation = EvaluationView()
+        charts = QHBoxLayout()
+        charts.addWidget(chart_box, 1)
+        charts.addWidget(self.evaluation, 1)
 
         layout = QVBoxLayout(self)
         layout.addLayout(row1)
@@ -199,7 +221,7 @@ class BatchLayout(QWidget):
         layout.addWidget(self.progress_label)
         layout.addLayout(row3)
         layout.addWidget(self.table_split, 1)
-        layout.addWidget(chart_box)
+        layout.addLayout(charts)
 
     # ---- the table -----------------------------------------------------------------------
 

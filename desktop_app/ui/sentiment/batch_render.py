@@ -44,6 +44,24 @@ class BatchRender(BatchLayout):
             self.column_combo.addItems(table.columns)
             self.column_combo.setCurrentIndex(table.text_column)
         self.column_combo.blockSignals(False)
+        self._show_gold()
+
+    def _show_gold(self) -> None:
+        """The gold column choice: none, or a column other than the texts'."""
+        c = self.controller
+        self.gold_combo.blockSignals(True)
+        self.gold_combo.clear()
+        self.gold_combo.addItem(self.tr("none"), None)
+        for i, name in enumerate(c.table.columns if c.table is not None else []):
+            if c.table is not None and i != c.table.text_column:
+                self.gold_combo.addItem(name, i)
+        self.gold_combo.setCurrentIndex(max(0, self.gold_combo.findData(c.gold_column)))
+        self.gold_combo.setEnabled(c.table is not None and self.gold_combo.count() > 1)
+        self.gold_combo.blockSignals(False)
+        self._show_evaluation()
+
+    def _show_evaluation(self) -> None:
+        self.evaluation.show_evaluation(self.controller.evaluation())
 
     def _show_rows(self) -> None:
         """The rows with the results so far, the chart, the label filter and the progress."""
@@ -58,6 +76,7 @@ class BatchRender(BatchLayout):
         self.chart.set_counts(*c.counts(), c.unsure_counts())
         self._fill_label_filter(c.labels)
         self._show_progress()
+        self._show_evaluation()
 
     def _show_progress(self) -> None:
         c = self.controller

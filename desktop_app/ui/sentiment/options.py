@@ -1,4 +1,5 @@
-"""The Sentiment pane's options: labels, few-shot examples, calibration and reasons.
+"""The Sentiment pane's options: labels, few-shot examples, the method (method.py:
+calibration, label words, instruction and presets) and reasons.
 
 What the user types is checked as they type (fewer than two labels, a label twice, an example
 whose label is not one of the labels) and a valid state is saved to the settings, so the
@@ -43,6 +44,7 @@ from desktop_app.core.controllers.sentiment import Options, OptionsDraft
 from desktop_app.core.errors import SettingsError
 from desktop_app.core.storage.settings import Settings
 from desktop_app.core.storage.settings_schema import Sentiment
+from desktop_app.core.tasks.label_presets import Preset
 from desktop_app.core.tasks.sentiment import DEFAULT_LABELS
 from desktop_app.ui.sentiment.labels import (
     model_label,
@@ -50,6 +52,7 @@ from desktop_app.ui.sentiment.labels import (
     shown_label,
     shown_labels_text,
 )
+from desktop_app.ui.sentiment.method import SentimentMethod
 
 _SPLIT = re.compile(r"[,，、;；\n]")  # Chinese users type full-width commas
 SAVE_DELAY_MS = 400
@@ -124,13 +127,8 @@ class SentimentOptions(QWidget):
         self.labels_hint.setWordWrap(True)
         self.labels_hint.setAccessibleName(self.tr("Labels check"))
 
-        self.calibrate = QCheckBox(self.tr("Calibrate"))
-        self.calibrate.setToolTip(
-            self.tr(
-                "Contextual calibration: measure how much the prompt alone favours each label "
-                "and divide that bias out. Usually more accurate."
-            )
-        )
+        self.method = SentimentMethod()  # calibration, label words, instruction (method.py)
+        self.method.preset_chosen.connect(self._preset)
         self.reason = QCheckBox(self.tr("One-sentence reason"))
         self.reason.setToolTip(
             self.tr(
@@ -191,7 +189,7 @@ class SentimentOptions(QWidget):
         layout.addWidget(self.labels_edit)
         layout.addWidget(self.labels_hint)
         layout.addSpacing(6)
-        layout.addWidget(self.calibrate)
+        layout.addWidget(self.method)
         layout.addWidget(self.reason)
         layout.addLayout(unsure_row)
         layout.addSpacing(10)
@@ -203,7 +201,7 @@ class SentimentOptions(QWidget):
 
         self._load()
         self.labels_edit.textChanged.connect(self._edited)
-        self.calibrate.toggled.connect(self._edited)
+        self.method.changed.connect(self._edited)
         self.reason.toggled.connect(self._edited)
         self.unsure.valueChanged.connect(self._unsure_edited)
         self.examples.itemChanged.connect(self._edited)
@@ -216,7 +214,7 @@ class SentimentOptions(QWidget):
         if not (isinstance(labels, list) and all(isinstance(x, str) for x in labels)):
             labels = list(DEFAULT_LABELS)
         self.labels_edit.setText(", ".join(shown_label(x) for x in labels))
-        self.calibrate.setChecked(bool(self.settings.get("sentiment.calibrate", True)))
+        self.method.load(self.settings)
         self.reason.setChecked(bool(self.settings.get("sentiment.reason", False)))
         self.unsure.setValue(round(self.settings.value(Sentiment.unsure_below) * 100))
         for pair in self.settings.get("sentiment.examples") or []:
@@ -233,7 +231,7 @@ class SentimentOptions(QWidget):
             self.settings.set("sentiment.labels", list(labels))
             examples = [[t, model_label(lab)] for t, lab in self._example_rows()]
             self.settings.set("sentiment.examples", examples)
-            self.settings.set("sentiment.calibrate", self.calibrate.isChecked())
+            self.method.save(self.settings)
             self.settings.set("sentiment.reason", self.reason.isChecked())
             self.settings.put(Sentiment.unsure_below, self.unsure_below())
             self.settings.save()
@@ -259,8 +257,15 @@ class SentimentOptions(QWidget):
         labels = self.labels()
         if labels is None or self.problem():
             return None
+        m = self.method
         return Options(
-            labels, tuple(self.examples_list()), self.calibrate.isChecked(), self.reason.isChecked()
+            labels,
+            tuple(self.examples_list()),
+            m.method() != "none",
+            self.reason.isChecked(),
+            m.method(),
+            m.instruction_text() or None,
+            m.label_words.isChecked(),
         )
 
     def draft(self) -> OptionsDraft:
@@ -268,21 +273,25 @@ class SentimentOptions(QWidget):
         return OptionsDraft(
             model_labels_text(self.labels_edit.text()),  # read again in another language
             tuple((t, model_label(lab)) for t, lab in self._example_rows()),
-            self.calibrate.isChecked(),
+            self.method.method() != "none",
             self.reason.isChecked(),
             self.unsure_below(),
+            self.method.method(),
+            self.method.instruction_text(),
+            self.method.label_words.isChecked(),
         )
 
     def show_draft(self, draft: OptionsDraft) -> None:
         """Show options typed in an earlier panel; saved like an edit, if they are valid."""
         if draft == self.draft():
             return
-        widgets = (self.labels_edit, self.calibrate, self.reason, self.unsure, self.examples)
+        widgets = (self.labels_edit, self.reason, self.unsure, self.examples)
         for widget in widgets:
             widget.blockSignals(True)
         try:
             self.labels_edit.setText(shown_labels_text(draft.labels_text))
-            self.calibrate.setChecked(draft.calibrate)
+            method = draft.calibration if draft.calibrate else "none"
+            self.method.show_choice(method, draft.label_words, draft.instruction)
             self.reason.setChecked(draft.reason)
             self.unsure.setValue(round(draft.unsure_below * 100))
             self.examples.setRowCount(0)
@@ -292,6 +301,10 @@ class SentimentOptions(QWidget):
             for widget in widgets:
                 widget.blockSignals(False)
         self._edited()
+
+    def _preset(self, preset: Preset) -> None:
+        """A preset's labels (the instruction is the method part's)."""
+        self.labels_edit.setText(", ".join(shown_label(x) for x in preset.labels))
 
     def examples_list(self) -> list[tuple[str, str]]:
         """Complete examples, with each label spelt as the model is asked about it."""
