@@ -209,7 +209,7 @@ class LlamaEngine:
     def render(self, messages: list[Message] | tuple[Message, ...]) -> str:
         self.require()
         assert self._formatter is not None
-        return self._formatter.render(messages)
+        return render_chat(self._formatter, messages, None)  # tool parts as the model sees them
 
     def tokenize_prompt(self, messages: Messages, output: OutputFormat | None = None) -> list[int]:
         llm = self.require()
