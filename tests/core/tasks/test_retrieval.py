@@ -59,3 +59,20 @@ def test_overlap_is_the_share_of_the_answer_s_terms_in_a_part() -> None:
     assert overlap("yeast and flour", EN[0]) == 0.0
     assert 0 < overlap("灯塔的光束", ZH[3]) <= 1.0
     assert overlap("", EN[0]) == 0.0
+
+
+def test_the_labelled_set_english_and_chinese() -> None:
+    """The set bench/retrieval.py measures: a question sharing words with its paragraph ranks
+    it first; a paraphrase with no shared word is BM25's known miss (at most 5 of 20)."""
+    from chat_documents_text import PARAGRAPHS_EN, PARAGRAPHS_ZH, QUESTIONS_EN, QUESTIONS_ZH
+
+    for paragraphs, questions, least in (
+        (PARAGRAPHS_EN, QUESTIONS_EN, 15),
+        (PARAGRAPHS_ZH, QUESTIONS_ZH, 10),
+    ):
+        bm25 = BM25(paragraphs)
+        first = [bm25.rank(q)[:1] == [want] for q, want in questions]
+        assert sum(first) >= least, [
+            q for (q, _), ok in zip(questions, first, strict=True) if not ok
+        ]
+        assert all(first[0::2]), "every question worded like its paragraph is found first"
