@@ -82,7 +82,7 @@ class TokenizerView(QWidget):
         self.hint.setWordWrap(True)
         grid = QGridLayout()
         grid.setRowStretch(1, 1)
-        grid.setRowStretch(2, 3)
+        grid.setRowStretch(2, 2)
         texts = self.controller.texts
         self.sides = {
             ENGLISH: TextSide(self.tr("English"), texts[ENGLISH], grid, 0),
