@@ -144,6 +144,7 @@ class ClassifyReport:
     llama_prompt_tokens: int  # llama.cpp's own count (n_p_eval: tokens of multi-token decodes)
     decodes: int
     total_s: float
+    item_tokens: int = 0  # of tokens_evaluated: the texts' own (text, template tail, label tokens)
 
 
 @dataclass(frozen=True)

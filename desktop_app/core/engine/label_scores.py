@@ -173,6 +173,7 @@ class Tally:
         tokens_evaluated: int = 0,
         llama_prompt_tokens: int = 0,
         decodes: int = 0,
+        item_tokens: int = 0,
     ) -> ClassifyReport:
         return ClassifyReport(
             labels=self.labels,
@@ -190,6 +191,7 @@ class Tally:
             llama_prompt_tokens=llama_prompt_tokens,
             decodes=decodes,
             total_s=total_s,
+            item_tokens=item_tokens,
         )
 
 

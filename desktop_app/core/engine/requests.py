@@ -44,6 +44,16 @@ class Classify:
 
 
 @dataclass(frozen=True)
+class MeasurePromptRate:
+    """Result(PromptRate): llama-bench's pp in this engine (prompt_rate.py), for the benches."""
+
+    n_tokens: int
+    repetitions: int = 5
+    warmup: bool = True
+    op: ClassVar[str] = "prompt_rate"
+
+
+@dataclass(frozen=True)
 class Budget:
     """Result(ContextBudget): the rendered prompt's tokens against the context."""
 
@@ -145,6 +155,7 @@ EngineRequest = (
     | Unload
     | Chat
     | Classify
+    | MeasurePromptRate
     | Budget
     | CountTokens
     | Tokenize
@@ -169,6 +180,7 @@ __all__ = [
     "EngineRequest",
     "Hardware",
     "Load",
+    "MeasurePromptRate",
     "Pieces",
     "Render",
     "Shutdown",

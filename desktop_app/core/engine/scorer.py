@@ -19,7 +19,10 @@ from desktop_app.core.engine.label_plan import LabelPlan
 from desktop_app.core.engine.label_scores import logsumexp
 from desktop_app.core.errors import GenerationError
 
-ABORT_MIN_TOKENS = 256  # arm llama.cpp's abort callback only for decodes at least this long
+# Arm llama.cpp's abort callback (a Python call per graph node, a few ms per decode) only for
+# decodes at least this long: a group of texts then stops mid-decode on a cancel, and the
+# one-token label continuations pay nothing.
+ABORT_MIN_TOKENS = 32
 
 
 class ScoringCancelled(Exception):
@@ -70,6 +73,7 @@ class Counters:
     tokens: int = 0
     prefix_evaluations: int = 0
     prefix_tokens_evaluated: int = 0
+    item_tokens: int = 0  # decoded for items: their tokens and the label continuations
 
 
 @dataclass
@@ -192,6 +196,7 @@ class Scorer:
             self.used_seqs.discard(seq)
         for seq in range(len(items)):
             self.reset_to_prefix(seq)
+        self.counters.item_tokens += sum(len(tokens) for tokens in items)
         outs: list[int] = []
         if len(items) == 1 and len(items[0]) > self.n_batch:
             tokens = items[0]
@@ -235,6 +240,7 @@ class Scorer:
                     self.batch.clear()
                     idx = self.batch.add(form[:-1], end, seq, "all")
                     self._decode()
+                    self.counters.item_tokens += len(form) - 1
                     for i, tok in zip(idx, form[1:], strict=True):
                         total += float(self._log_softmax_at(i)[tok])
                 totals.append(total)

@@ -103,6 +103,7 @@ def classify_items(
             f"{scorer.n_ctx}. Use fewer examples or load the model with a larger context."
         )
     calibration: tuple[float, ...] | None = None
+    calibration_tokens = 0
     cancelled = False
     tally = Tally(labels, len(request.texts))
 
@@ -173,6 +174,7 @@ def classify_items(
                     dists.append(softmax(res))
                 calibration = mean_distribution(dists)
                 cache.key, cache.calibration = key, calibration
+        calibration_tokens = scorer.counters.item_tokens  # the content-free inputs' share
         for index, res in run(encode_items(request.texts)):
             if isinstance(res, str):
                 yield tally.error(index, res)
@@ -200,6 +202,7 @@ def classify_items(
         llama_prompt_tokens=int(llama_cpp.llama_perf_context(llm.ctx).n_p_eval),
         decodes=scorer.counters.decodes,
         total_s=total_s,
+        item_tokens=scorer.counters.item_tokens - calibration_tokens,
     )
 
 

@@ -69,6 +69,19 @@ def _classify(engine: LlamaEngine, request: rq.Classify, reply: Reply) -> None:
         reply(Result(item) if isinstance(item, ClassifyReport) else item)
 
 
+def _prompt_rate(engine: LlamaEngine, request: rq.MeasurePromptRate, reply: Reply) -> None:
+    from desktop_app.core.engine import prompt_rate
+
+    rate = prompt_rate.measure(
+        engine.require(),
+        request.n_tokens,
+        request.repetitions,
+        engine._cancel_requested,
+        warmup=request.warmup,
+    )
+    reply(Result(rate))
+
+
 def _budget(engine: LlamaEngine, request: rq.Budget, reply: Reply) -> None:
     reply(Result(engine.budget(request.messages, request.max_tokens)))
 
@@ -130,6 +143,7 @@ HANDLERS: dict[type, Handler] = {
     rq.Unload: _unload,
     rq.Chat: _chat,
     rq.Classify: _classify,
+    rq.MeasurePromptRate: _prompt_rate,
     rq.Budget: _budget,
     rq.CountTokens: _count,
     rq.Tokenize: _tokenize,
