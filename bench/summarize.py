@@ -3,7 +3,10 @@
 The bound, measured in the same run with plain requests through the same engine: the time for
 llama.cpp to read every token of the document once (at its measured prompt speed) plus the time
 to write the final summary's tokens (at its measured generation speed). Map-reduce adds writing
-and re-reading the partial summaries; the goal is a wall time within 1.5x the bound. The engine's
+and re-reading the partial summaries, and the run checks its claims against the text (issue
+17: on, as always); the goal is a wall time within 1.25x the bound. Where the time goes is
+printed per stage: tokens read (and reused from the KV cache: the parts share their
+instruction), tokens written, and the time outside requests (counting, claims, coverage). The engine's
 resident memory is printed at the start, the peak during the run and the end, to show it stays
 flat (the KV cache is allocated at load; parts are counted one at a time).
 
@@ -29,6 +32,7 @@ from desktop_app.core.models.starter import ensure_starter_model
 from desktop_app.core.tasks.summarize import (
     STYLES,
     PartDone,
+    Plan,
     Progress,
     Summarizer,
     SummaryEvent,
@@ -136,6 +140,10 @@ def main() -> int:
         last_stage = [""]
 
         def on_event(event: SummaryEvent) -> None:
+            if isinstance(event, Plan):
+                print(
+                    f"plan: {event.mode}: {event.reason} {event.cost}", *event.cheaper, flush=True
+                )
             if isinstance(event, (Progress, PartDone)):
                 peak[0] = max(peak[0], rss_mib(pid))
             if isinstance(event, Progress) and event.stage != last_stage[0]:
@@ -163,6 +171,20 @@ def main() -> int:
         print(
             f"every request within the {n_ctx}-token context: yes; warnings: {len(result.warnings)}"
         )
+        for stage in ("map", "reduce", "final"):
+            rs = [r for r in result.requests if r.stage == stage]
+            if not rs:
+                continue
+            read_s = sum(r.evaluated / r.prompt_tps for r in rs if r.prompt_tps > 0)
+            write_s = sum(r.completion_tokens / r.gen_tps for r in rs if r.gen_tps > 0)
+            reused = sum(r.prompt_tokens - r.evaluated for r in rs if r.evaluated >= 0)
+            print(f"  where the time goes, {stage}: {len(rs)} request(s), read "
+                  f"{sum(r.evaluated for r in rs)} tokens ({reused} reused from the cache) in "
+                  f"{read_s:.1f} s, wrote {sum(r.completion_tokens for r in rs)} in {write_s:.1f} s")  # fmt: skip
+        outside = wall - sum(r.seconds for r in result.requests)
+        bad = sum(1 for c in result.claims if not c.supported)
+        print(f"  outside requests (counting, claims, coverage): {outside:.1f} s; "
+              f"{len(result.claims)} claims, {bad} not supported, coverage {result.coverage:.0%}")  # fmt: skip
         stalled = [
             r for r in result.requests if r.completion_tokens > 1 and r.gen_tps < write.gen_tps / 4
         ]
@@ -171,11 +193,11 @@ def main() -> int:
                   "another process was competing for the CPU; rerun on a quiet machine")  # fmt: skip
         print(f"wall {wall:.1f} s   bound {bound:.1f} s (read {n} tokens at {read.prompt_tps:.0f} "
               f"tok/s + write {final.completion_tokens} at {write.gen_tps:.1f} tok/s)   "
-              f"ratio {wall / bound:.2f}x (goal <= 1.5x)")  # fmt: skip
+              f"ratio {wall / bound:.2f}x (goal <= 1.25x)")  # fmt: skip
         print(f"engine RSS: start {rss_start:.0f} MiB, peak {peak[0]:.0f} MiB, end {rss_end:.0f} "
               f"MiB (change {rss_end - rss_start:+.0f} MiB)")  # fmt: skip
         print("\n" + result.summary[:600])
-        return 0 if wall / bound <= 1.5 else 1
+        return 0 if wall / bound <= 1.25 else 1
     finally:
         engine.close()
 

@@ -8,6 +8,7 @@ the main thread, which turns it into a cancel, and whatever was finished is stil
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import threading
 from dataclasses import replace
@@ -33,6 +34,7 @@ from desktop_app.core.tasks.summarize import (
     LANGUAGES,
     STYLES,
     SYSTEM,
+    Plan,
     Progress,
     Summarizer,
     SummaryEvent,
@@ -40,6 +42,7 @@ from desktop_app.core.tasks.summarize import (
     SummaryResult,
     Token,
 )
+from desktop_app.core.tasks.summary_export import as_json, claims_markdown
 
 
 def add_parser(
@@ -63,6 +66,8 @@ def add_parser(
     p.add_argument("-o", "--output", metavar="FILE", help="write the summary to FILE instead of standard output")  # fmt: skip
     p.add_argument("--model", metavar="MODEL", help="a .gguf path, a name in the models folder, or 'starter' (default: the default model)")  # fmt: skip
     p.add_argument("--parts", action="store_true", help="also write each part's partial summary")  # fmt: skip
+    p.add_argument("--json", action="store_true", help='print {"mode", "summary", "claims" (with source offsets), "coverage"} as JSON')  # fmt: skip
+    p.add_argument("--text-out", metavar="PATH", help="write the extracted text the claims' offsets index (UTF-8)")  # fmt: skip
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on standard error")
     add_engine_options(p)
     add_sampling_options(p)
@@ -81,11 +86,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     engine, info = open_engine(args, settings, args.quiet)
     try:
         summarizer = Summarizer(engine, info.n_ctx, sampling, system=args.system or SYSTEM)
-        streaming = not args.output
+        streaming = not args.output and not args.json
         cancel = threading.Event()
+        if args.text_out:
+            write_atomic(Path(args.text_out), doc.text)
 
         def on_event(event: SummaryEvent) -> None:
-            if isinstance(event, Progress):
+            if isinstance(event, Plan):
+                progress.plan(event)
+            elif isinstance(event, Progress):
                 progress.show(event)
             elif isinstance(event, Token) and streaming:
                 progress.end_line()
@@ -109,7 +118,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             raise job.error
         result = job.result
         assert isinstance(result, SummaryResult)
-        text = render_output(result, with_parts=args.parts)
+        if args.json:
+            text = json.dumps(as_json(result), ensure_ascii=False, indent=2) + "\n"
+        else:
+            text = render_output(result, with_parts=args.parts, source=doc.text)
         written = False
         if args.output:
             try:
@@ -123,6 +135,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 progress.note(f"wrote {args.output}")
         if args.output and not written:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
+            sys.stdout.flush()
+        elif not written and not streaming:
+            sys.stdout.write(text)
             sys.stdout.flush()
         elif not written:
             # The final summary was streamed; what is left is the tail (parts, partial output).
@@ -184,14 +199,23 @@ def _describe_run(result: SummaryResult) -> str:
     first = sum(1 for p in result.parts if p.level == 1)
     how = "one pass" if not result.levels else f"{first} parts, {result.levels} level(s)"
     n = len(result.requests)
-    return f"[{how}, {n} request{'' if n == 1 else 's'}, {duration(seconds)}]"
+    checked = ""
+    if result.claims:
+        bad = sum(1 for c in result.claims if not c.supported)
+        checked = (f", {len(result.claims)} claims ({bad} not supported by the text), "
+                   f"coverage {round(100 * result.coverage)}%")  # fmt: skip
+    return f"[{how}, {n} request{'' if n == 1 else 's'}, {duration(seconds)}{checked}]"
 
 
-def render_output(result: SummaryResult, *, with_parts: bool) -> str:
-    """The text to write: the summary, or on a cancel what was finished; parts on request."""
+def render_output(result: SummaryResult, *, with_parts: bool, source: str = "") -> str:
+    """The text to write: the summary and its claims with their quoted sources (from
+    `source`, the text summarized), or on a cancel what was finished; parts on request."""
     out: list[str] = []
     if result.summary:
         out.append(result.summary)
+        listed = claims_markdown(result, source) if source else ""
+        if listed:
+            out.append(listed.rstrip("\n"))
     elif result.cancelled:
         done = [p for p in result.parts if p.done and p.summary]
         if done:
@@ -241,6 +265,15 @@ class _ProgressLine:
         else:
             self.stream.write(line + "\n")
         self.stream.flush()
+
+    def plan(self, plan: Plan) -> None:
+        """Before the work: one pass or parts and why, what it costs, what would be cheaper."""
+        if self.quiet:
+            return
+        self.note(f"[{plan.mode}] {plan.reason}")
+        self.note(f"  cost: {plan.cost}")
+        for hint in plan.cheaper:
+            self.note(f"  cheaper: {hint}")
 
     def end_line(self) -> None:
         if self.open:

@@ -167,8 +167,50 @@ def test_paste_ctrl_enter_streams_then_copy_and_save(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     click(qtbot, pane.save_button)
     saved = target.with_suffix(".md")
-    assert saved.read_text(encoding="utf-8") == result.summary + "\n"
+    written = saved.read_text(encoding="utf-8")
+    assert written.startswith(result.summary + "\n\n## Sources")  # then the claims, quoted
+    assert "\n   > " in written and "Coverage:" in written
     assert messages[-1] == "Saved to bridge.md"
+
+
+def test_clicking_a_claim_highlights_its_source_and_the_strip_shows_coverage(
+    qtbot: QtBot, pane: SummarizePane
+) -> None:
+    text = SHORT_TEXT + "   \n\n" + chronicle(2, seed=1)  # normalised before the run
+    pane.resize(800, 600)
+    paste(qtbot, pane, text)
+    with qtbot.waitSignal(pane.summary_finished, timeout=RUN_TIMEOUT) as done:
+        click(qtbot, pane.summarize_button)
+    result = finished(done)
+    assert result.claims and result.mode == "whole"
+    view = pane.claims_view
+    assert view.isVisible() and not pane.output.isVisible()
+    assert view.count() == len(result.claims)
+    assert pane.coverage_strip.isVisible() and pane.coverage_label.isVisible()
+    assert f"{round(100 * result.coverage)}%" in pane.coverage_label.text()
+    for k, claim in enumerate(result.claims):  # unsupported ones say so, in colour and words
+        item = view.item(k)
+        assert ("Not supported" in item.toolTip()) == (not claim.supported)
+
+    k = len(result.claims) - 1
+    rect = view.visualItemRect(view.item(k))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    marked = pane.highlighted()
+    spans = result.claims[k].sources
+    assert len(marked) == len(spans)
+    box = pane.input.toPlainText()
+    source = pane.controller.run_text
+    for (a, b), span in zip(marked, spans, strict=True):
+        assert box[a:b] == source[span.start : span.end]  # the same sentence, in the box
+    cursor = pane.input.textCursor().position()
+    assert cursor == marked[0][0]
+
+    strip = pane.coverage_strip
+    first = result.sections[0]
+    y = round(strip.height() * (first.start + first.end) / 2 / len(source))
+    qtbot.mouseClick(strip, Qt.MouseButton.LeftButton, pos=QPoint(5, y))
+    ((a, b),) = pane.highlighted()
+    assert box[a:b] == source[first.start : first.end]
 
 
 def test_long_text_is_read_in_parts_shown_as_they_finish(qtbot: QtBot, pane: SummarizePane) -> None:

@@ -30,6 +30,7 @@ from desktop_app.core.tasks.summarize import (
     DEFAULT_SAMPLING,
     Advanced,
     PartDone,
+    Plan,
     Progress,
     Retrying,
     Summarizer,
@@ -38,6 +39,7 @@ from desktop_app.core.tasks.summarize import (
     SummaryResult,
     Token,
 )
+from desktop_app.core.tasks.summary_export import claims_markdown
 
 __all__ = [
     "MAX_COUNT_CHARS",
@@ -142,6 +144,9 @@ class SummarizeRun(Listeners):
         )
         self.retrying: str | None = None  # why the final answer is being asked again
         self._eta: tuple[float, float] | None = None  # (seconds left, when that was said)
+        self.plan: Plan | None = None  # one pass or parts, why, and the cost: said first
+        self.run_text = ""  # the text summarized: the claims' offsets index it
+        self.speeds: tuple[float, float] | None = None  # prompt, generation tok/s of the last run
         self.streamed = ""  # the final pass's text so far
         self.result: SummaryResult | None = None
         self.error: BaseException | None = None
@@ -240,8 +245,9 @@ class SummarizeRun(Listeners):
         if options is not None:
             self.options = options
         options = self.options
-        summarizer = Summarizer(engine, n_ctx, self.sampling)
+        summarizer = Summarizer(engine, n_ctx, self.sampling, speeds=self.speeds)
         self.running, self.cancelling = True, False
+        self.plan, self.run_text = None, text
         self.run_events, self.streamed = [], ""
         self.step, self.prompt_reported, self.retrying, self._eta = None, None, None, None
         self.result, self.error, self.saved_to = None, None, None
@@ -257,6 +263,9 @@ class SummarizeRun(Listeners):
     def _on_run_event(self, event: object) -> None:
         if isinstance(event, Token):
             self.streamed += event.text
+        elif isinstance(event, Plan):
+            self.plan = event
+            self.run_events.append(event)
         elif isinstance(event, PartDone):
             self.run_events.append(event)
         elif isinstance(event, Progress):
@@ -307,6 +316,8 @@ class SummarizeRun(Listeners):
             error = TypeError(f"the summarizer returned {result!r}")
         self.result = result if error is None else None  # type: ignore[assignment]
         self.error = error
+        if self.result is not None:
+            self.speeds = _speeds(self.result) or self.speeds
         self._notify(RunEnded(self.result, error, self.seconds))
 
     def cancel(self) -> None:
@@ -333,11 +344,33 @@ class SummarizeRun(Listeners):
         target = Path(path)
         if not target.suffix:
             target = target.with_suffix(".md")
-        body = (self.summary if text is None else text).replace("\r\n", "\n").rstrip("\n") + "\n"
+        body = (self.export_text() if text is None else text).replace("\r\n", "\n").rstrip(
+            "\n"
+        ) + "\n"
         write_atomic(target, body.encode("utf-8"))
         self.saved_to = target
         return target
 
+    def export_text(self, **labels: str) -> str:
+        """The summary as saved: its text, then its claims with their quoted sources (labels:
+        claims_markdown's, translated by the view)."""
+        result = self.result
+        if result is None or not result.summary:
+            return self.summary
+        listed = claims_markdown(result, self.run_text, **labels)
+        return f"{result.summary.rstrip()}\n\n{listed}" if listed else result.summary
+
     def with_seed(self, seed: int) -> None:
         """Fix the sampling seed (tests and benchmarks: the same summary every time)."""
         self.sampling = replace(self.sampling, seed=seed)
+
+
+def _speeds(result: SummaryResult) -> tuple[float, float] | None:
+    """The run's prompt and generation speeds (tokens/s), for the next run's plan."""
+    read = [(r.prompt_tokens, r.prompt_tps) for r in result.requests if r.prompt_tps > 0]
+    wrote = [(r.completion_tokens, r.gen_tps) for r in result.requests if r.gen_tps > 0]
+    if not read or not wrote:
+        return None
+    prompt = sum(n for n, _ in read) / sum(n / tps for n, tps in read)
+    gen = sum(n for n, _ in wrote) / max(1e-9, sum(n / tps for n, tps in wrote))
+    return (prompt, gen) if prompt > 0 and gen > 0 else None

@@ -16,10 +16,10 @@ from dataclasses import replace
 from typing import Literal
 
 from desktop_app.core.engine import events as ev
-from desktop_app.core.engine.handle import RequestHandle
-from desktop_app.core.engine.params import ChatRequest, Message, SamplingParams
+from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.errors import AppError
+from desktop_app.core.tasks import summary_plan
 from desktop_app.core.tasks.summary_checks import (
     PROSE_MADE_BULLETS,
     as_bullets,
@@ -27,6 +27,8 @@ from desktop_app.core.tasks.summary_checks import (
     script_of,
     wanted_script,
 )
+from desktop_app.core.tasks.summary_claims import build_claims, strip_citations
+from desktop_app.core.tasks.summary_coverage import coverage, paragraph_sections
 from desktop_app.core.tasks.summary_eta import RunProgress
 from desktop_app.core.tasks.summary_events import (
     Advanced,
@@ -35,11 +37,11 @@ from desktop_app.core.tasks.summary_events import (
     Progress,
     RequestRecord,
     Retrying,
-    Stage,
     SummaryEvent,
     SummaryResult,
     Token,
 )
+from desktop_app.core.tasks.summary_plan import Plan
 from desktop_app.core.tasks.summary_prompts import (
     DEFAULT_WORDS,
     LANGUAGES,
@@ -51,15 +53,24 @@ from desktop_app.core.tasks.summary_prompts import (
     answer_tokens,
     build_messages,
     mostly_cjk,
+    numbered,
 )
-from desktop_app.core.tasks.text_split import CountFn, split_by_tokens, split_counted
+from desktop_app.core.tasks.summary_requests import Cancelled, RunRequests
+from desktop_app.core.tasks.text_split import (
+    CountFn,
+    chars_per_token,
+    join_ranged,
+    range_of,
+    split_by_tokens,
+    split_counted,
+    split_spans,
+)
 
 # Tokens kept free beyond the measured prompt and the answer: the text's first and last tokens
 # can merge differently with the template around them than when counted alone.
 MARGIN = 16
 MAX_LEVELS = 6  # rounds of map/reduce before the final pass; each round at least halves the text
 MIN_PART_TOKENS = 64
-POLL_S = 0.05  # how often a waiting request checks the cancel flag
 
 DEFAULT_SAMPLING = SamplingParams(
     temperature=0.3, top_p=0.9, top_k=40, min_p=0.05, repeat_penalty=1.1, max_tokens=2048
@@ -70,10 +81,6 @@ class SummaryError(AppError):
     """The text cannot be summarized with this model and context (too small, empty answers)."""
 
     kind = "summary"
-
-
-class _Cancelled(Exception):
-    pass
 
 
 # ---- the summarizer ----------------------------------------------------------------------------
@@ -95,12 +102,14 @@ class Summarizer:
         *,
         part_answer_tokens: int | None = None,
         system: str = SYSTEM,
+        speeds: tuple[float, float] | None = None,
     ) -> None:
         self.engine = engine
         self.n_ctx = n_ctx
         self.sampling = sampling
         self.part_answer = part_answer_tokens or max(64, min(192, n_ctx // 20))
         self.system = system
+        self.speeds = speeds  # (prompt, generation) tokens/s measured before: the plan's time
         self._overheads: dict[tuple[str, SummaryOptions], int] = {}
 
     # ---- public ---------------------------------------------------------------------------
@@ -115,17 +124,17 @@ class Summarizer:
     ) -> SummaryResult:
         """Summarize `text`. Returns what was done so far, with cancelled=True, if `cancel` is set.
 
-        Engine errors (a crash, a model problem) raise their AppError.
+        Engine errors (a crash, a model problem) raise their AppError. The claims' source spans
+        and the parts' ranges are offsets into `text` as given (leading space included).
         """
         options = options or SummaryOptions()
         options.validate()
-        text = text.strip()
-        if not text:
+        if not text.strip():
             raise ValueError("There is no text to summarize.")
-        run = _Run(self, options, on_event, cancel or threading.Event(), text[:8000])
+        run = _Run(self, options, on_event, cancel or threading.Event(), text.strip()[:8000])
         try:
             run.execute(text)
-        except _Cancelled:
+        except Cancelled:
             run.result.cancelled = True
         return run.result
 
@@ -151,8 +160,10 @@ class Summarizer:
         return self._overheads[key]
 
 
-class _Run:
+class _Run(RunRequests):
     """The state of one summary: parts, records, speeds. Lives only during Summarizer.run."""
+
+    s: Summarizer
 
     def __init__(
         self,
@@ -179,30 +190,23 @@ class _Run:
         if self.on_event is not None:
             self.on_event(event)
 
-    def _count(self, text: str) -> int:
-        """Count on the engine, giving up at once on a cancel (the engine may be busy elsewhere)."""
-        if self.cancel.is_set():
-            raise _Cancelled
-        handle = self.s.engine.count_tokens(text)
-        while not handle.wait(0.1):
-            if self.cancel.is_set():
-                handle.cancel()
-                raise _Cancelled
-        value = handle.result()
-        assert isinstance(value, int)
-        return value
-
     # ---- the plan -------------------------------------------------------------------------
 
     def execute(self, text: str) -> None:
         n_ctx = self.s.n_ctx
-        one_room = n_ctx - self.s._overhead("one", self.options) - self.final_answer - MARGIN
-        if one_room >= MIN_PART_TOKENS and len(text) <= one_room * 12:
-            tokens = self._count(text)
+        self.text = text
+        body = text.strip()
+        one_overhead = self.s._overhead("one", self.options)
+        one_room = n_ctx - one_overhead - self.final_answer - MARGIN
+        if one_room >= MIN_PART_TOKENS and len(body) <= one_room * 12:
+            tokens = self._count(body)
             if tokens <= one_room:
-                self._final("one", text, tokens)
+                self._announce(summary_plan.whole(tokens, n_ctx, one_overhead, self.final_answer,
+                                                  self.s.speeds))  # fmt: skip
+                self._final("one", body, tokens)
                 return
-        part_room = n_ctx - self.s._overhead("map", self.options) - self.s.part_answer - MARGIN
+        map_overhead = self.s._overhead("map", self.options)
+        part_room = n_ctx - map_overhead - self.s.part_answer - MARGIN
         final_room = n_ctx - self.s._overhead("final", self.options) - self.final_answer - MARGIN
         reduce_room = n_ctx - self.s._overhead("reduce", self.options) - self.s.part_answer - MARGIN
         # Each reduce round must leave fewer partials than it read, and one partial must fit the
@@ -214,19 +218,29 @@ class _Run:
                 f"A {n_ctx}-token context leaves too little room to summarize in parts. "
                 "Load the model with a larger context, or ask for a shorter summary."
             )
-        pieces = split_counted(text, self._count, part_room)
-        del text  # from here on only the parts are kept
+        self.result.mode = "parts"
+        info = self.s.engine.model_info
+        plan = summary_plan.parts(
+            round(len(body) / chars_per_token(body, self._count)), n_ctx, one_room=one_room,
+            part_room=part_room, map_overhead=map_overhead, map_reused=map_overhead - 8,
+            part_answer=self.s.part_answer, final_answer=self.final_answer, speeds=self.s.speeds,
+            trained_ctx=getattr(info, "n_ctx_train", None) or None,
+        )  # fmt: skip
+        self._announce(plan)
+        spans = split_spans(text, self._count, part_room)
+        pieces = [(text[a:b], tokens, (a, b)) for a, b, tokens in spans]
         level = self.result.levels = 1
         current = self._summarize_parts(pieces, "map", level)
         while True:
             self.result.levels = level
-            combined = "\n\n".join(p.summary.strip() for p in current if p.summary.strip())
+            kept = [p for p in current if p.summary.strip()]
+            combined = numbered([p.summary.strip() for p in kept])
             if not combined:
                 raise SummaryError("The model returned empty summaries for every part.")
             # Partials are at most part_answer tokens each, so counting them all stays small.
             tokens = self._count(combined) if len(combined) <= final_room * 12 else final_room + 1
             if tokens <= final_room:
-                self._final("final", combined, tokens)
+                self._final("final", combined, tokens, [(p.start, p.end) for p in kept])
                 return
             level += 1
             if level > MAX_LEVELS:
@@ -234,21 +248,30 @@ class _Run:
                     "The partial summaries do not get shorter; try a larger context or a "
                     "shorter target length."
                 )
-            groups = split_counted(combined, self._count, max(MIN_PART_TOKENS, reduce_room))
-            current = self._summarize_parts(groups, "reduce", level)
+            joined, where = join_ranged([(p.summary.strip(), p.start, p.end) for p in kept])
+            groups = split_spans(joined, self._count, max(MIN_PART_TOKENS, reduce_room))
+            pieces = [(joined[a:b], n, range_of(where, a, b)) for a, b, n in groups]
+            current = self._summarize_parts(pieces, "reduce", level)
+
+    def _announce(self, plan: Plan) -> None:
+        self.result.plan = plan
+        self._emit(plan)
 
     def _summarize_parts(
-        self, pieces: list[tuple[str, int]], stage: Literal["map", "reduce"], level: int
+        self,
+        pieces: list[tuple[str, int, tuple[int, int]]],
+        stage: Literal["map", "reduce"],
+        level: int,
     ) -> list[Part]:
         start = len(self.result.parts)
-        parts = [Part(piece, tokens, level=level) for piece, tokens in pieces]
+        parts = [Part(piece, n, level=level, start=a, end=b) for piece, n, (a, b) in pieces]
         self.result.parts.extend(parts)
         n = len(parts)
         overhead = self.s._overhead(stage, self.options)
         written: list[int] = []
         for i, part in enumerate(parts):
             if self.cancel.is_set():
-                raise _Cancelled
+                raise Cancelled
             max_tokens = min(self.s.part_answer, max(48, part.tokens // 2))
             typical = sum(written) / len(written) if written else max_tokens * 0.6
             after = parts[i + 1 :]
@@ -273,16 +296,22 @@ class _Run:
             text, finish, stats = self._ask(messages, max_tokens, stage, level, stream=False)
             part.summary = text.strip()
             if finish == "cancelled":
-                raise _Cancelled
+                raise Cancelled
             part.done = True
             if stats is not None:
                 written.append(stats.completion_tokens)
             self._emit(PartDone(start + i, part.summary, level))
         return parts
 
-    def _final(self, stage: Literal["one", "final"], text: str, tokens: int) -> None:
+    def _final(
+        self,
+        stage: Literal["one", "final"],
+        text: str,
+        tokens: int,
+        cited: list[tuple[int, int]] | None = None,
+    ) -> None:
         if self.cancel.is_set():
-            raise _Cancelled
+            raise Cancelled
         overhead = self.s._overhead(stage, self.options)
         self._write_final(stage, text, tokens + overhead, self.options, insist=False)
         wanted = wanted_script(self.options.language, self.sample)
@@ -305,6 +334,17 @@ class _Run:
             self.result.summary, reshaped = as_bullets(self.result.summary)
             if reshaped:
                 self.result.warnings.append(PROSE_MADE_BULLETS)
+        self._attach_claims(cited or [])
+
+    def _attach_claims(self, cited: list[tuple[int, int]]) -> None:
+        """The summary's claims with their sources, checked, and the text's coverage."""
+        result, text = self.result, self.text
+        first = [p for p in result.parts if p.level == 1]
+        partials = [(p.summary, (p.start, p.end)) for p in first if p.summary]
+        result.claims = build_claims(result.summary, text, cited, partials)
+        result.summary = strip_citations(result.summary)
+        ranges = [(p.start, p.end) for p in first] or paragraph_sections(text)
+        result.coverage, result.sections = coverage(result.claims, ranges)
 
     def _write_final(
         self,
@@ -322,60 +362,7 @@ class _Run:
         summary, finish, _ = self._ask(messages, self.final_answer, "final", 0, stream=True)
         self.result.summary = summary.strip()
         if finish == "cancelled":
-            raise _Cancelled
-
-    # ---- one request ----------------------------------------------------------------------
-
-    def _ask(
-        self, messages: list[Message], max_tokens: int, stage: Stage, level: int, *, stream: bool
-    ) -> tuple[str, str, ev.Stats | None]:
-        """Run one chat request; cancel it in the engine as soon as the cancel flag is set.
-
-        Tokens of the final pass go to on_event as they come. A cancelled request still ends with
-        Done carrying the text written so far. Returns (text, finish reason, stats).
-        """
-        stop = tuple(dict.fromkeys((*self.s.sampling.stop, '"""')))  # the text's own fence
-        sampling = replace(self.s.sampling, max_tokens=max_tokens, stop=stop)
-        request = ChatRequest(tuple(messages), sampling)
-        handle = self.s.engine.chat(request)
-        try:
-            return self._follow(handle, max_tokens, stage, level, stream=stream)
-        except BaseException:
-            handle.cancel()  # a failing callback (or Ctrl+C on this thread) must not leave it running
-            raise
-
-    def _follow(
-        self, handle: RequestHandle, max_tokens: int, stage: Stage, level: int, *, stream: bool
-    ) -> tuple[str, str, ev.Stats | None]:
-        stats: ev.Stats | None = None
-        asked_to_stop = False
-        while True:
-            if self.cancel.is_set() and not asked_to_stop:
-                handle.cancel()
-                asked_to_stop = True
-            try:
-                event = handle.next_event(timeout=POLL_S)
-            except TimeoutError:
-                continue
-            if isinstance(event, ev.Token):
-                if stream:
-                    self._emit(Token(event.text))
-                self.progress.wrote()
-            elif isinstance(event, ev.PromptProgress):
-                self.progress.read(event)
-            elif isinstance(event, ev.Warning_):
-                self.result.warnings.append(event.message)
-            elif isinstance(event, ev.Stats):
-                stats = event
-                self.progress.speeds.add(event)
-                record = RequestRecord(stage, level, event.prompt_tokens, max_tokens,
-                                       event.completion_tokens, event.total_s, event.prompt_tps,
-                                       event.gen_tps)  # fmt: skip
-                self.result.requests.append(record)
-            elif isinstance(event, ev.Done):
-                return event.text, event.finish_reason, stats
-            elif isinstance(event, ev.Error):
-                raise event.error
+            raise Cancelled
 
 
 __all__ = [
@@ -389,6 +376,7 @@ __all__ = [
     "Language",
     "Part",
     "PartDone",
+    "Plan",
     "Progress",
     "RequestRecord",
     "Retrying",

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from desktop_app.core.tasks.summary_claims import Claim
+from desktop_app.core.tasks.summary_coverage import Section
+from desktop_app.core.tasks.summary_plan import Mode, Plan
+
 Stage = Literal["map", "reduce", "final"]
 
 
@@ -21,6 +25,8 @@ class Part:
     summary: str = ""
     level: int = 1
     done: bool = False  # False: not reached, or cut off by a cancel
+    start: int = 0  # the characters of the summarized text it stands for: its own (level 1),
+    end: int = 0  # or those of the level-1 parts whose summaries it holds
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class RequestRecord:
     seconds: float
     prompt_tps: float
     gen_tps: float
+    evaluated: int = -1  # prompt tokens read, the rest reused from the KV cache (-1: unknown)
 
 
 @dataclass
@@ -45,6 +52,13 @@ class SummaryResult:
     cancelled: bool
     requests: list[RequestRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # English; core_text.shown translates
+    mode: Mode = "whole"
+    plan: Plan | None = None
+    # the summary's statements with their sources (offsets into the text given to run) and
+    # what share of the text they represent (summary_claims.py, summary_coverage.py)
+    claims: list[Claim] = field(default_factory=list)
+    coverage: float = 0.0
+    sections: list[Section] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -100,4 +114,4 @@ class PartDone:
     level: int = 1
 
 
-SummaryEvent = Progress | Advanced | Retrying | Token | PartDone
+SummaryEvent = Plan | Progress | Advanced | Retrying | Token | PartDone

@@ -107,10 +107,12 @@ def build_messages(
     if stage == "one":
         task = f"Summarize the text below. {_final_instructions(options)}"
     elif stage == "map":
+        # The same words for every part (no "part i of n"): the engine reuses the KV cache of a
+        # prompt's shared start, so each part after the first reads only its own text.
         task = (
-            f"Below is part {index} of {total} of a longer document. Summarize this part: keep "
-            f"its key facts, names, numbers and conclusions, in plain sentences, in at most "
-            f"{words} words. {language}"
+            "Below is one part of a longer document. Summarize this part: keep its key facts, "
+            f"names, numbers and conclusions, in plain sentences, in at most {words} words. "
+            f"{language}"
         )
     elif stage == "reduce":
         task = (
@@ -120,13 +122,19 @@ def build_messages(
         )
     else:
         task = (
-            "Below are summaries of the consecutive parts of one document, in order. Using only "
-            f"them, summarize the whole document. {_final_instructions(options)}"
+            "Below are numbered summaries of the consecutive parts of one document, in order. "
+            f"Using only them, summarize the whole document. {_final_instructions(options)} "
+            "End each point with the number of the part it comes from in brackets, like [2]."
         )
     user = f"{task}\n\n{_quoted(text)}"
     if insist:
         user += f"\n\n{_INSIST[options.language]}"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def numbered(summaries: list[str]) -> str:
+    """The partial summaries as the final pass reads them: "[1] ...", so it can cite them."""
+    return "\n\n".join(f"[{i}] {text}" for i, text in enumerate(summaries, 1))
 
 
 def answer_tokens(options: SummaryOptions, n_ctx: int, *, cjk: bool = False) -> int:

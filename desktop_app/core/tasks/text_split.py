@@ -40,6 +40,16 @@ def split_by_tokens(text: str, count: CountFn, max_tokens: int) -> list[str]:
 
 def split_counted(text: str, count: CountFn, max_tokens: int) -> list[tuple[str, int]]:
     """split_by_tokens, with each part's verified token count."""
+    return [
+        (text[start:end], tokens) for start, end, tokens in split_spans(text, count, max_tokens)
+    ]
+
+
+def split_spans(text: str, count: CountFn, max_tokens: int) -> list[tuple[int, int, int]]:
+    """split_counted as (start, end, tokens): each part is `text[start:end]`.
+
+    The offsets let a summary's statements point back into the text they came from.
+    """
     if max_tokens < 8:
         raise ValueError(f"parts must allow at least 8 tokens, not {max_tokens}")
     n = len(text)
@@ -47,7 +57,7 @@ def split_counted(text: str, count: CountFn, max_tokens: int) -> list[tuple[str,
     if pos >= n:
         return []
     ratio = _chars_per_token(text, count)
-    parts: list[tuple[str, int]] = []
+    parts: list[tuple[int, int, int]] = []
     while pos < n:
         chars = max(1, int(max_tokens * _FILL * ratio))
         # The last two parts share what is left, rather than a full part and a scrap whose
@@ -73,7 +83,7 @@ def split_counted(text: str, count: CountFn, max_tokens: int) -> list[tuple[str,
                 break
             shrunk = int(len(piece) * max_tokens / tokens * 0.95)
             chars = max(1, min(shrunk, end - pos - 1))
-        parts.append((piece, tokens))
+        parts.append((pos, pos + len(piece), tokens))
         ratio = 0.5 * ratio + 0.5 * len(piece) / max(tokens, 1)
         pos = _skip_space(text, end)
     return parts
@@ -110,3 +120,25 @@ def _cut(text: str, pos: int, chars: int) -> int:
         if last is not None and last.end() > pos:
             return last.end()
     return hi
+
+
+def chars_per_token(text: str, count: CountFn) -> float:
+    """Characters per token of `text`, from one count over up to three samples (for plans)."""
+    return _chars_per_token(text, count)
+
+
+def join_ranged(pieces: list[tuple[str, int, int]]) -> tuple[str, list[tuple[int, int, int, int]]]:
+    """Texts joined by blank lines for the next round, each with where it lies in the joined
+    text and the range of the source it stands for: (from, to, start, end)."""
+    texts, where, at = [], [], 0
+    for text, start, end in pieces:
+        texts.append(text)
+        where.append((at, at + len(text), start, end))
+        at += len(text) + 2
+    return "\n\n".join(texts), where
+
+
+def range_of(where: list[tuple[int, int, int, int]], a: int, b: int) -> tuple[int, int]:
+    """The source range of joined[a:b]: from the first piece it touches to the last."""
+    touched = [(start, end) for lo, hi, start, end in where if lo < b and hi > a]
+    return (touched[0][0], touched[-1][1]) if touched else (0, 0)

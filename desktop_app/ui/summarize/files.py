@@ -11,12 +11,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from desktop_app.core.storage.settings import SettingsError
-from desktop_app.ui.summarize.render import SummarizeRender
+from desktop_app.ui.summarize.claims import SummarizeClaims
 
 FILE_SUFFIXES = ("*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.pdf", "*.docx")
 
 
-class SummarizeFiles(SummarizeRender):
+class SummarizeFiles(SummarizeClaims):
     """Dialogs, clipboard and settings; pane.py adds the rest."""
 
     _last_dir: str
@@ -61,6 +61,16 @@ class SummarizeFiles(SummarizeRender):
     def summary_text(self) -> str:
         return self._summary
 
+    def export_text(self) -> str:
+        """What Save writes: the summary, then its claims with their quoted sources."""
+        if self.controller.result is None or not self.controller.result.claims:
+            return self._summary
+        return self.controller.export_text(
+            heading=self.tr("Sources"),
+            unsupported=self.tr("not supported by its source"),
+            coverage=self.tr("Coverage: {percent}% of the text"),
+        )
+
     def copy_summary(self) -> None:
         if not self._summary:
             return
@@ -80,7 +90,7 @@ class SummarizeFiles(SummarizeRender):
             if not path:
                 return None
         try:
-            target = self.controller.save(path, self._summary)
+            target = self.controller.save(path, self.export_text())
         except OSError as exc:
             name = Path(path).name if Path(path).suffix else Path(path).with_suffix(".md").name
             message = self.tr("Could not save {0}: {1}").format(name, exc.strerror or exc)

@@ -37,6 +37,10 @@ class SummarizeLayout(QWidget):
     figures_changed = Signal(str)  # the status bar's figures for this pane; "" for none
 
     settings: Settings
+    # made by SummarizeClaims._build_claims (claims.py), placed here
+    claims_view: QWidget
+    coverage_strip: QWidget
+    coverage_label: QLabel
 
     # ---- building ------------------------------------------------------------------------
 
@@ -203,7 +207,11 @@ class SummarizeLayout(QWidget):
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 6, 0)
         ll.addLayout(top)
-        ll.addWidget(self.input, 1)
+        source_row = QHBoxLayout()  # the coverage strip beside the text it maps
+        source_row.setSpacing(2)
+        source_row.addWidget(self.input, 1)
+        source_row.addWidget(self.coverage_strip)
+        ll.addLayout(source_row, 1)
         ll.addWidget(self.source_error)
         ll.addWidget(self.source_info)
         ll.addSpacing(4)
@@ -218,6 +226,8 @@ class SummarizeLayout(QWidget):
         ob.addWidget(self.stage_label)
         ob.addWidget(self.progress)
         ob.addWidget(self.output, 1)
+        ob.addWidget(self.claims_view, 1)
+        ob.addWidget(self.coverage_label)
         ob.addWidget(self.notes)
         buttons = QHBoxLayout()
         buttons.addWidget(self.copy_button)

@@ -33,7 +33,7 @@ from desktop_app.core.engine.events import ModelInfo
 from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.errors import AppError
 from desktop_app.core.storage.settings import Settings
-from desktop_app.core.tasks.summarize import Advanced, PartDone, Progress, Retrying, Token
+from desktop_app.core.tasks.summarize import Advanced, PartDone, Plan, Progress, Retrying, Token
 from desktop_app.ui.background import Background, Task
 from desktop_app.ui.engine_service import EngineService
 from desktop_app.ui.summarize.files import SummarizeFiles
@@ -73,6 +73,7 @@ class SummarizePane(SummarizeFiles):
         self._build_options()
         self._build_output()
         self._build_parts()
+        self._build_claims()
         self._lay_out()
         self._load_options()
 
@@ -161,6 +162,8 @@ class SummarizePane(SummarizeFiles):
             self._show_step()
         elif isinstance(event, Retrying):
             self._on_retrying(event)
+        elif isinstance(event, Plan):
+            self._show_plan(event)
         elif isinstance(event, PartDone):
             self._on_part_done(event)
         elif isinstance(event, Token):
@@ -267,6 +270,7 @@ class SummarizePane(SummarizeFiles):
         self.output.clear()
         self._set_notes("", "")
         self.parts.clear_parts()
+        self._hide_claims()
         if not c.summarize(info.n_ctx, self.options()):
             return
         self._set_stage(self.tr("Starting…"))

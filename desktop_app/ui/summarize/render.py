@@ -15,6 +15,7 @@ from desktop_app.core.errors import AppError
 from desktop_app.core.tasks.summarize import (
     Advanced,
     PartDone,
+    Plan,
     Progress,
     Retrying,
     SummaryResult,
@@ -157,6 +158,11 @@ class SummarizeRender(SummarizeLayout):
             else ""
         )
 
+    def _show_plan(self, plan: Plan) -> None:
+        """Before the work: one pass or parts and why, the cost, what would be cheaper."""
+        lines = [shown(plan.reason), shown(plan.cost), *(shown(h) for h in plan.cheaper)]
+        self._set_notes("\n".join(lines), "info")
+
     def _on_part_done(self, e: PartDone) -> None:
         self.parts.on_part_done(e)
 
@@ -258,8 +264,8 @@ class SummarizeRender(SummarizeLayout):
         self.stage_label.setToolTip(text)
 
     def _set_notes(self, text: str, kind: str) -> None:
-        color = "#c0392b" if kind == "error" else "#b06000"
-        self.notes.setStyleSheet(f"color: {color};")
+        color = {"error": "#c0392b", "info": ""}.get(kind, "#b06000")
+        self.notes.setStyleSheet(f"color: {color};" if color else "")
         self.notes.setText(text)
         self.notes.setVisible(bool(text))
 

@@ -83,7 +83,9 @@ def test_open_count_summarize_in_parts_and_save(engine: EngineClient, tmp_path: 
 
     saved = run.save(tmp_path / "out")
     assert saved.name == "out.md"
-    assert saved.read_text(encoding="utf-8") == result.summary + "\n"
+    written = saved.read_text(encoding="utf-8")
+    assert written.startswith(result.summary + "\n\n## Sources\n")  # then claims and sources
+    assert written.count("\n   > ") >= len(result.claims) and "Coverage:" in written
 
     run.set_text(run.text + "\n\nOne more line.")
     assert run.edited and run.tokens is None and run.document is not None

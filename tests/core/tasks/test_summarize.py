@@ -23,6 +23,7 @@ from desktop_app.core.tasks.summarize import (
     DEFAULT_SAMPLING,
     Advanced,
     PartDone,
+    Plan,
     Progress,
     Summarizer,
     SummaryError,
@@ -33,6 +34,7 @@ from desktop_app.core.tasks.summarize import (
     split_by_tokens,
     split_counted,
 )
+from desktop_app.core.tasks.summary_claims import strip_citations
 
 ROOT = Path(__file__).resolve().parents[3]
 SMALL_CTX = 512  # llama.cpp rounds a context up to a multiple of 256
@@ -201,8 +203,11 @@ def test_one_pass_streams_the_summary(small: EngineClient) -> None:
     )
     assert not result.cancelled and result.levels == 0 and result.parts == []
     assert result.summary
-    assert events[0] == Progress("final", 1, 1, None)
-    streamed = [e for e in events[1:] if not isinstance(e, Advanced)]  # and how far it is
+    plan = events[0]  # said before the work: one pass, and why
+    assert isinstance(plan, Plan) and plan.mode == "whole" and plan.tokens > 0
+    assert result.mode == "whole" and result.plan == plan
+    assert events[1] == Progress("final", 1, 1, None)
+    streamed = [e for e in events[2:] if not isinstance(e, Advanced)]  # and how far it is
     tokens = [e.text for e in streamed if isinstance(e, Token)]
     assert len(tokens) == len(streamed)
     assert "".join(tokens).strip() == result.summary
@@ -249,7 +254,8 @@ def test_map_reduce_recursion_in_a_small_context(small: EngineClient) -> None:
     assert [e.summary for e in done_events] == [p.summary for p in result.parts]
     final_at = events.index(non_tokens[-1])
     assert all(isinstance(e, Token | Advanced) for e in events[final_at + 1 :])
-    assert "".join(e.text for e in events if isinstance(e, Token)).strip() == result.summary
+    streamed = "".join(e.text for e in events if isinstance(e, Token))
+    assert strip_citations(streamed) == result.summary  # the part ids became source spans
     etas = [e.eta_s for e in events if isinstance(e, Progress)]
     assert etas[0] is None and all(eta is not None and 0 <= eta < 3600 for eta in etas[1:])
     assert elapsed < 90
