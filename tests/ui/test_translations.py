@@ -56,6 +56,7 @@ RUNTIME_CONTEXT = {
     "SummarizeLayout": "SummarizePane",
     "SummarizeRender": "SummarizePane",
     "SummarizeFiles": "SummarizePane",
+    "SummarizeClaims": "SummarizePane",
     "ChatLayout": "ChatPane",
     "ChatConversations": "ChatPane",
     "SentimentOneText": "SentimentPane",
