@@ -32,8 +32,8 @@ from desktop_app.core.storage.settings_schema import Load
 if TYPE_CHECKING:
     from desktop_app.core.engine.hardware import HardwareReport
     from desktop_app.core.models.downloads import Downloader, DownloadStatus
-    from desktop_app.core.models.fit import FitEstimate, Recommendation
     from desktop_app.core.models.hub import HubClient, HubConfig, HubModel, RepoFiles
+    from desktop_app.core.models.speed import MachineSpeed
 
 EXIT_INTERRUPTED = 130
 PAUSED_MESSAGE = "paused; run the same command again to resume"
@@ -75,6 +75,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_files(args: argparse.Namespace, settings: Settings) -> int:
     from desktop_app.core.models.hub import HubClient
+    from desktop_app.core.models.practical import advise_hub, recommend_hub
 
     config = hub_config(args, settings)
     repo_id = check_repo_id(args.repo)
@@ -82,10 +83,17 @@ def cmd_files(args: argparse.Namespace, settings: Settings) -> int:
     n_ctx, kv_type = fit_context(args, settings)
     report = hardware()
     rec = recommend_hub(repo, report, n_ctx=n_ctx, kv_type=kv_type)
-    fits = {m.first_file.name: _hub_fit(m, report, n_ctx, kv_type) for m in repo.models}
+    speed = probed_speed()  # measured once on this machine (a few seconds), then kept
+    advice = {m.first_file.name: advise_hub(m, report, speed, n_ctx, kv_type) for m in repo.models}
+    fits = {name: a.fit if a else None for name, a in advice.items()}
     if args.json:
-        print(json.dumps(repo_dict(repo, fits, rec), indent=2, ensure_ascii=False))
+        data = repo_dict(repo, fits, rec)
+        for m in data.get("models", []):
+            a = advice.get(m.get("name", ""))
+            m["advice"] = a.to_json() if a else None
+        print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
+    gpu = bool(report.offload_gpus)
     print(
         f"{repo.repo_id} (commit {repo.revision[:12]})"
         + (_gated_note(config) if repo.gated else "")
@@ -93,18 +101,24 @@ def cmd_files(args: argparse.Namespace, settings: Settings) -> int:
     rows = []
     for quant, models in repo.by_quant().items():
         for m in models:
-            fit = fits[m.first_file.name]
-            rows.append(
-                [
-                    "*" if rec is not None and rec.quant == quant else "",
-                    quant,
-                    m.name + (f" ({len(m.files)} files)" if m.sharded else ""),
-                    format_size(m.size) if m.size is not None else "?",
-                    fit.label if fit else "size unknown",
-                ]
-            )
+            a = advice[m.first_file.name]
+            row = [
+                "*" if rec is not None and rec.quant == quant else "",
+                quant,
+                m.name + (f" ({len(m.files)} files)" if m.sharded else ""),
+                format_size(m.size) if m.size is not None else "?",
+                a.fit.label if a else "size unknown",
+                format_size(a.fit.ram_bytes) if a else "?",
+                *([format_size(a.fit.gpu_bytes) if a else "?"] if gpu else []),
+                a.speed_text if a else "?",
+                a.tier_text if a else "?",
+                a.reason if a else "",
+            ]
+            rows.append(row)
     if rows:
-        print_table(["", "QUANT", "FILE", "SIZE", f"FIT ({n_ctx} ctx)"], rows, right={3})
+        head = ["", "QUANT", "FILE", "SIZE", f"FIT ({n_ctx} ctx)", "RAM"]
+        head += [*(["VRAM"] if gpu else []), "SPEED", "TIER", "WHY"]
+        print_table(head, rows, right={3, 5, 6, 7} if gpu else {3, 5, 6})
     else:
         print("No GGUF models in this repo.")
     if rec is not None:
@@ -140,7 +154,9 @@ def cmd_pull(args: argparse.Namespace, settings: Settings) -> int:
         repo, model = _pick_from_catalog(client, target, choice.strip(), n_ctx, kv_type, args.quiet)
     if repo.gated and config.token is None:
         raise GatedRepoError(_gated_message(config, repo.repo_id))
-    fit = _hub_fit(model, hardware(), n_ctx, kv_type)
+    from desktop_app.core.models.practical import hub_fit
+
+    fit = hub_fit(model, hardware(), n_ctx, kv_type)
     if fit is not None and fit.verdict == "too_large":
         note(f"warning: {model.name} is probably too large for this machine. {fit.summary()}")
     return download(repo, model, config, quiet=args.quiet)
@@ -153,6 +169,8 @@ def _pick(repo: RepoFiles, choice: str, n_ctx: int, kv_type: str, *, quiet: bool
     models = [m for m in repo.models if m.kind == "model"]
     if len(models) <= 1:
         return repo.select(None)  # the only one, or the core's "no GGUF model files"
+    from desktop_app.core.models.practical import recommend_hub
+
     rec = recommend_hub(repo, hardware(), n_ctx=n_ctx, kv_type=kv_type)
     if rec is None:
         raise AppError(
@@ -392,32 +410,20 @@ def hardware() -> HardwareReport:
     return hardware_report()
 
 
-# ---- fit for Hub files -------------------------------------------------------------------------
+def probed_speed(path: Path | None = None, *, refresh: bool = False) -> MachineSpeed:
+    """The machine's speed with the overhead and prompt figures (core/engine/speed_probe.py),
+    measuring what is missing (all with `refresh`) and keeping it: seconds, the first time."""
+    import dataclasses
 
+    from desktop_app.core.engine.speed_probe import measure_probe
+    from desktop_app.core.models.speed import CPU_EFFICIENCY, keep_speed, machine_speed
 
-def _hub_fit(
-    model: HubModel, report: HardwareReport, n_ctx: int, kv_type: str
-) -> FitEstimate | None:
-    from desktop_app.core.models.fit import ModelShape, estimate_fit
-
-    if model.size is None:
-        return None
-    shape = ModelShape.guess(model.size, model.first_file.basename)
-    return estimate_fit(shape, report, n_ctx=n_ctx, kv_type=kv_type)
-
-
-def recommend_hub(
-    repo: RepoFiles, report: HardwareReport, *, n_ctx: int, kv_type: str
-) -> Recommendation | None:
-    """The quantization to download from `repo` for this machine (one estimate per quant group,
-    from its smallest model's size and name; unknown quantizations are not recommended)."""
-    from desktop_app.core.models.fit import ModelShape, recommend_quant
-
-    options = [
-        (quant, ModelShape.guess(models[0].size, models[0].first_file.basename))
-        for quant, models in repo.by_quant().items()
-        if quant != "?" and models[0].size
-    ]
-    if not options:
-        return None
-    return recommend_quant(options, report, n_ctx=n_ctx, kv_type=kv_type)
+    speed = machine_speed(path, refresh=refresh)
+    if speed.layer_overhead_s is not None and speed.prompt_rate is not None and not refresh:
+        return speed
+    result = measure_probe(speed.bandwidth, speed.threads, CPU_EFFICIENCY)
+    speed = dataclasses.replace(
+        speed, layer_overhead_s=result.layer_overhead_s, prompt_rate=result.prompt_rate
+    )
+    keep_speed(speed, path)
+    return speed

@@ -30,11 +30,17 @@ from desktop_app.core.models.fit import (
     recommend_for_entry,
 )
 from desktop_app.core.models.model_files import format_size
-from desktop_app.core.models.speed import MachineSpeed, SpeedGuess, predict_speed
+from desktop_app.core.models.speed import (
+    MachineSpeed,
+    SpeedGuess,
+    predict_prompt_speed,
+    predict_speed,
+)
 
 if TYPE_CHECKING:
     from desktop_app.core.machine import HardwareReport
     from desktop_app.core.models.catalog import CatalogEntry
+    from desktop_app.core.models.hub import HubModel, RepoFiles
 
 __all__ = [
     "GOOD_TOKENS_PER_S",
@@ -42,15 +48,20 @@ __all__ = [
     "EntryFit",
     "Practical",
     "Tier",
+    "advise_hub",
+    "hub_fit",
     "judge",
     "judge_entry",
     "practical",
     "rate_label",
+    "recommend_hub",
 ]
 
 Tier = Literal["good", "slow", "wont_fit", "unknown"]
 TIER_ORDER: tuple[Tier, ...] = ("good", "slow", "unknown", "wont_fit")
 GOOD_TOKENS_PER_S = 10.0  # about reading speed: below it a person waits for the text
+TIER_WORDS: dict[Tier, str] = {"good": "good", "slow": "slow", "wont_fit": "won't fit",
+                               "unknown": "unknown"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,34 @@ class Practical:
     reason: str
     fit: FitEstimate
     speed: SpeedGuess
+    prompt_tokens_per_s: float | None = None  # reading a prompt, where measured (speed.py)
+
+    @property
+    def speed_text(self) -> str:
+        """ "~45 tok/s", "<= 3.1 tok/s" (an upper bound), "?" (unknown): for a terminal table."""
+        tps = self.speed.tokens_per_s
+        if self.tier == "wont_fit":
+            return "-"
+        if tps is None:
+            return "?"
+        return f"{'<=' if self.speed.upper_bound else '~'}{rate_label(tps)} tok/s"
+
+    @property
+    def tier_text(self) -> str:
+        return TIER_WORDS[self.tier]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "tier": self.tier,
+            "reason": self.reason,
+            "ram_bytes": self.fit.ram_bytes,
+            "vram_bytes": self.fit.gpu_bytes,
+            "n_ctx": self.fit.n_ctx,
+            "kv_type": self.fit.kv_type,
+            "tokens_per_s": self.speed.tokens_per_s,
+            "tokens_per_s_upper_bound": self.speed.upper_bound,
+            "prompt_tokens_per_s": self.prompt_tokens_per_s,
+        }
 
     @property
     def rank(self) -> tuple[int, float]:
@@ -203,3 +242,45 @@ def judge_entry(
         options[f.quant] = judge(est, predict_speed(est, speed, report))
     shown = rec.quant if rec is not None else min(entry.files, key=lambda f: f.size).quant
     return EntryFit(rec, options, shown)
+
+
+# --------------------------------------------------------------------------- Hub files
+
+
+def hub_fit(
+    model: HubModel, report: HardwareReport, n_ctx: int, kv_type: str
+) -> FitEstimate | None:
+    """The fit of a Hub file not yet downloaded, from its size and name (None: size unknown)."""
+    if model.size is None:
+        return None
+    shape = ModelShape.guess(model.size, model.first_file.basename)
+    return estimate_fit(shape, report, n_ctx=n_ctx, kv_type=kv_type)
+
+
+def advise_hub(
+    model: HubModel, report: HardwareReport, speed: MachineSpeed | None, n_ctx: int, kv_type: str
+) -> Practical | None:
+    """A Hub file's tier, reason, memory and predicted speeds here (None: size unknown)."""
+    if model.size is None:
+        return None
+    shape = ModelShape.guess(model.size, model.first_file.basename)
+    judged = practical(shape, report, speed, n_ctx=n_ctx, kv_type=kv_type)
+    prompt = predict_prompt_speed(shape.n_params, speed) if judged.fit.placement == "cpu" else None
+    return Practical(judged.tier, judged.reason, judged.fit, judged.speed, prompt)
+
+
+def recommend_hub(
+    repo: RepoFiles, report: HardwareReport, *, n_ctx: int, kv_type: str
+) -> Recommendation | None:
+    """The quantization to download from `repo` for this machine (one estimate per quant group,
+    from its smallest model's size and name; unknown quantizations are not recommended)."""
+    from desktop_app.core.models.fit import recommend_quant
+
+    options = [
+        (quant, ModelShape.guess(models[0].size, models[0].first_file.basename))
+        for quant, models in repo.by_quant().items()
+        if quant != "?" and models[0].size
+    ]
+    if not options:
+        return None
+    return recommend_quant(options, report, n_ctx=n_ctx, kv_type=kv_type)

@@ -1,16 +1,31 @@
-"""How fast a model would answer on this machine: a measured memory bandwidth and a prediction.
+"""How fast a model would answer on this machine: measured machine figures and a prediction.
 
-Generating a token reads (about) every weight once, so on a machine that has the memory the speed
-is set by how fast the weights stream from memory: tokens/s ≈ efficiency × bandwidth ÷ weights'
-bytes. The bandwidth of the RAM is measured here once (a copy of a buffer larger than the caches,
+The model of one generated token on the CPU:
+
+    time per token = overhead + bytes read ÷ (bandwidth × CPU_EFFICIENCY)
+    bytes read     = the weights + the KV cache filled so far (n_past tokens of it)
+    overhead       = layer_overhead_s × layers
+
+Generating a token reads every weight once and the keys and values of every token before it, so
+for a large model the speed is set by how fast those bytes stream from memory. A tiny model
+reads so little that the fixed work per token dominates: building and scheduling the compute
+graph (a few nodes per layer, each a wait between threads), sampling, detokenizing. That overhead
+is measured once on a synthetic model that reads almost nothing (engine/speed_probe.py: 32 narrow
+layers, its time minus its bytes' time, per layer), and kept with the machine's facts. Prompt
+reading is compute-bound instead: `prompt_rate` (parameters × tokens per second, measured on a
+wide synthetic model) ÷ the model's parameters. On a GPU the bandwidth comes from a table and no
+overhead is added (not measured: no GPU here).
+
+The bandwidth of the RAM is measured here once (a copy of a buffer larger than the caches,
 on as many threads as llama.cpp uses, best of a few runs: a few tenths of a second) and kept with
 the machine's facts in the app's cache folder; it is measured again when the facts change (another
 CPU, more RAM) or when asked. A GPU's bandwidth comes from a table of known GPUs; an unknown GPU's
 speed is "unknown", never a guess.
 
     speed = machine_speed()                       # cached, else measured (call off the GUI thread)
-    guess = predict_speed(fit_estimate, speed, report)
+    guess = predict_speed(fit_estimate, speed, report, n_past=512)
     guess.tokens_per_s   # None: unknown; guess.upper_bound: "at most" (GPU part unknown)
+    predict_prompt_speed(n_params, speed)        # None until engine/speed_probe.py has measured
 
 The efficiency factors (CPU_EFFICIENCY, GPU_EFFICIENCY) and how they were checked are described
 beside them.
@@ -46,6 +61,7 @@ __all__ = [
     "machine_facts",
     "machine_speed",
     "measure_bandwidth",
+    "predict_prompt_speed",
     "predict_speed",
     "speed_file",
 ]
@@ -56,16 +72,14 @@ GB = 1e9
 CACHE_NAME = "machine-speed.json"
 FORMAT = 1
 
-# tokens/s = CPU_EFFICIENCY x measured copy bandwidth / weights' bytes. The bandwidth counts the
-# bytes read plus the bytes written per second, as STREAM's "copy" does. Checked on the real
-# starter model (SmolLM2 135M Q4_1, 98.4 MB) on the 2-core machine this was written on: copy
-# bandwidth 16-18 GB/s, llama.cpp generates 72 tokens/s (bench/engine.py), i.e. it streams
-# 7.1 GB/s: 0.40 of the copy figure. So small a model is partly held back by work that does not
-# scale with its size (sampling over a 49k vocabulary, two slow cores), so 0.40 is a floor;
-# for large models on desktop CPUs llama.cpp's published figures come nearer 0.6-0.7 of a
-# copy benchmark. 0.5 sits between: it predicts 25% too fast for the starter here and errs
-# on the slow side for large models, where the tiers matter.
-CPU_EFFICIENCY = 0.5
+# The share of the copy bandwidth (bytes read plus bytes written per second, as STREAM's "copy"
+# counts them) that llama.cpp's weight streaming reaches once the per-token overhead is counted
+# apart: for large models on desktop CPUs, where the overhead is negligible, llama.cpp's
+# published figures come to 0.6-0.7 of a copy benchmark; the lower end, so large models err on
+# the slow side, where the tiers matter. Not fitted to the starter model: bench/advisor.py
+# checks the whole prediction against a real generation of it.
+CPU_EFFICIENCY = 0.6
+TYPICAL_PAST = 512  # tokens already in the context for the advisor's figure: early in a chat
 # Of a GPU's nominal bandwidth (the table below) llama.cpp's decoding reaches roughly 55%
 # (e.g. 7B Q4_0, 3.6 GB, at about 150 tokens/s on a 1 TB/s card). Not measured here: no GPU.
 GPU_EFFICIENCY = 0.55
@@ -105,6 +119,8 @@ class MachineSpeed:
     cores: int  # physical cores: what llama.cpp runs on
     facts: dict[str, str | int]
     measured_at: float  # time.time()
+    layer_overhead_s: float | None = None  # per token and layer, beyond the bytes (speed_probe)
+    prompt_rate: float | None = None  # parameters x prompt tokens per second (speed_probe)
 
     def to_json(self) -> dict[str, object]:
         return {"format": FORMAT, **asdict(self)}
@@ -124,9 +140,18 @@ class MachineSpeed:
                 cores=int(data["cores"]),  # type: ignore[call-overload]
                 facts=dict(facts),
                 measured_at=float(data["measured_at"]),  # type: ignore[arg-type]
+                layer_overhead_s=_positive(data.get("layer_overhead_s"), zero=True),
+                prompt_rate=_positive(data.get("prompt_rate")),
             )
         except (KeyError, TypeError, ValueError):
             return None
+
+
+def _positive(value: object, zero: bool = False) -> float | None:
+    """A kept figure, or None when absent or not a sensible number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if value > 0 or (zero and value == 0) else None
 
 
 @dataclass(frozen=True)
@@ -138,6 +163,7 @@ class SpeedGuess:
     upper_bound: bool = False  # only "at most": the GPU's share is unknown, the CPU's is not
     bandwidth: float | None = None  # bytes/s the prediction used (the slower memory for a split)
     cores: int = 0  # CPU cores, for the reason's words
+    overhead_s: float = 0.0  # of each token's time, the fixed work (0: not measured, or a GPU)
 
 
 # --------------------------------------------------------------------------- machine facts
@@ -295,16 +321,24 @@ def machine_speed(path: Path | None = None, *, refresh: bool = False) -> Machine
         # a machine's bandwidth does not drop: a lower figure means other programs were busy
         bandwidth = max(bandwidth, kept.bandwidth)
     speed = MachineSpeed(
-        bandwidth=bandwidth, threads=threads, cores=threads, facts=facts, measured_at=time.time()
-    )
+        bandwidth=bandwidth, threads=threads, cores=threads, facts=facts, measured_at=time.time(),
+        layer_overhead_s=kept.layer_overhead_s if kept else None,
+        prompt_rate=kept.prompt_rate if kept else None,
+    )  # fmt: skip
+    keep_speed(speed, path)
+    _log.info("memory bandwidth %.1f GB/s on %d threads", speed.bandwidth / GB, threads)
+    return speed
+
+
+def keep_speed(speed: MachineSpeed, path: Path | None = None) -> None:
+    """Keep `speed` for next time (and for this process)."""
+    global _memo
     target = path or speed_file()
     try:
         write_atomic(target, json.dumps(speed.to_json(), indent=1).encode("utf-8"))
     except OSError as exc:  # a read-only cache folder: measured again next time
         _log.info("could not keep the machine's speed in %s: %s", target, exc)
     _memo = speed
-    _log.info("memory bandwidth %.1f GB/s on %d threads", speed.bandwidth / GB, threads)
-    return speed
 
 
 # --------------------------------------------------------------------------- prediction
@@ -338,30 +372,52 @@ def _has_word(text: str, key: str) -> bool:
 
 
 def predict_speed(
-    est: FitEstimate, speed: MachineSpeed | None, report: HardwareReport
+    est: FitEstimate,
+    speed: MachineSpeed | None,
+    report: HardwareReport,
+    n_past: int = TYPICAL_PAST,
 ) -> SpeedGuess:
-    """Tokens/s for the model behind `est`, placed as the estimate places it."""
+    """Tokens/s for the model behind `est`, placed as the estimate places it, with `n_past`
+    tokens already in the context (their keys and values are read for every new token)."""
     cores = speed.cores if speed is not None else physical_cores()
     cpu_bw = speed.bandwidth * CPU_EFFICIENCY if speed is not None else None
-    weights = max(1, est.weights_bytes)
+    kv_read = est.kv_bytes * min(max(0, n_past), est.n_ctx) // max(1, est.n_ctx)
+    per_token = max(1, est.weights_bytes + kv_read)
+    n_total = max(1, est.n_layers_total)
+    layer_s = (speed.layer_overhead_s or 0.0) if speed is not None else 0.0
     if est.placement == "cpu":
-        tps = cpu_bw / weights if cpu_bw else None
-        return SpeedGuess(tps, "cpu", bandwidth=cpu_bw, cores=cores)
+        overhead = layer_s * max(0, n_total - 1)  # the output layer is in the count
+        tps = 1 / (overhead + per_token / cpu_bw) if cpu_bw else None
+        return SpeedGuess(tps, "cpu", bandwidth=cpu_bw, cores=cores, overhead_s=overhead)
     gpu = _gpu_of(est, report)
     gpu_bw = _effective_gpu_bandwidth(gpu, cpu_bw)
     if est.placement == "gpu":
-        tps = gpu_bw / weights if gpu_bw else None
+        tps = gpu_bw / per_token if gpu_bw else None
         return SpeedGuess(tps, "gpu", bandwidth=gpu_bw, cores=cores)
-    n_total = max(1, est.n_layers_total)
     on_gpu = min(est.gpu_layers, n_total)
-    cpu_bytes = weights * (n_total - on_gpu) / n_total
-    gpu_bytes = weights - cpu_bytes
+    cpu_bytes = per_token * (n_total - on_gpu) / n_total
+    gpu_bytes = per_token - cpu_bytes
     if not cpu_bw:
         return SpeedGuess(None, "partial", cores=cores)
-    cpu_time = cpu_bytes / cpu_bw
+    overhead = layer_s * (n_total - on_gpu)
+    cpu_time = overhead + cpu_bytes / cpu_bw
     if not gpu_bw:  # the CPU's share alone sets a ceiling
-        return SpeedGuess(1 / cpu_time, "partial", upper_bound=True, bandwidth=cpu_bw, cores=cores)
-    return SpeedGuess(1 / (cpu_time + gpu_bytes / gpu_bw), "partial", bandwidth=cpu_bw, cores=cores)
+        return SpeedGuess(
+            1 / cpu_time, "partial", upper_bound=True, bandwidth=cpu_bw, cores=cores,
+            overhead_s=overhead,
+        )  # fmt: skip
+    return SpeedGuess(
+        1 / (cpu_time + gpu_bytes / gpu_bw), "partial", bandwidth=cpu_bw, cores=cores,
+        overhead_s=overhead,
+    )  # fmt: skip
+
+
+def predict_prompt_speed(n_params: int, speed: MachineSpeed | None) -> float | None:
+    """Prompt tokens/s on the CPU: reading a prompt is compute-bound (about two operations per
+    parameter per token), so the measured rate ÷ the parameters. None until measured."""
+    if speed is None or not speed.prompt_rate or n_params <= 0:
+        return None
+    return speed.prompt_rate / n_params
 
 
 def _gpu_of(est: FitEstimate, report: HardwareReport) -> Device | None:
