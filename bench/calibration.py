@@ -70,6 +70,7 @@ def main() -> int:
     ap.add_argument("--ctx", type=int, default=4096)
     ap.add_argument("--shots", type=int, default=1, help="few-shot examples per label")
     ap.add_argument("--variants", default=",".join(VARIANTS))
+    ap.add_argument("--langs", default=",".join(LABELS), help="languages to run (en,zh)")
     args = ap.parse_args()
     model = (
         Path(args.model)
@@ -86,6 +87,8 @@ def main() -> int:
         engine.load(LoadParams(str(model), n_ctx=args.ctx, n_threads=args.threads)).result(300)
         task = SentimentTask(engine)
         for lang, labels in LABELS.items():
+            if lang not in args.langs.split(","):
+                continue
             items = [r for r in rows if r["lang"] == lang]
             for variant in variants:
                 for method in METHODS:
@@ -97,21 +100,22 @@ def main() -> int:
                         file=sys.stderr,
                         flush=True,
                     )
+    langs = [lang for lang in LABELS if lang in args.langs.split(",")]
     counts = {lang: sum(r["lang"] == lang for r in rows) for lang in LABELS}
     head = " | ".join(
-        f"{lang} ({counts[lang]}, {len(LABELS[lang])} classes) acc / F1" for lang in LABELS
+        f"{lang} ({counts[lang]}, {len(LABELS[lang])} classes) acc / F1" for lang in langs
     )
     print(f"\n| method | {head} |")
-    print("|---|" + "---|" * len(LABELS))
+    print("|---|" + "---|" * len(langs))
     for variant in variants:
         for method in METHODS:
             cells = " | ".join(
                 f"{table[(variant, method, lang)][0]:.1%} / {table[(variant, method, lang)][1]:.3f}"
-                for lang in LABELS
+                for lang in langs
             )
             name = method if variant == "one word" else f"{method} + {variant}"
             print(f"| {name} | {cells} |")
-    for lang in LABELS:
+    for lang in langs:
         best = max((k for k in table if k[2] == lang), key=lambda k: (table[k][0], table[k][1]))
         print(f"best for {lang}: {best[1]} ({best[0]}): {table[best][0]:.1%}")
     print(f"({time.perf_counter() - started:.0f} s)")

@@ -9,7 +9,7 @@ language and theme, since translators and palettes are set at start-up. Runs its
 when there is no display (Debian: apt install xvfb).
 
     python scripts/screenshots.py [--out docs/screenshots] [--model PATH] [--lang en]
-        [--theme dark] [--only models|chat]
+        [--theme dark] [--only models|chat|summarize]
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -36,7 +37,10 @@ def main() -> int:
     ap.add_argument("--lang", choices=["en", "zh_CN"], action="append")
     ap.add_argument("--theme", choices=["light", "dark"], action="append")
     ap.add_argument(
-        "--only", choices=["all", "models", "chat"], default="all", help="one set of shots"
+        "--only",
+        choices=["all", "models", "chat", "summarize"],
+        default="all",
+        help="one set of shots",
     )
     args = ap.parse_args()
     if not os.environ.get("DISPLAY") and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
@@ -137,6 +141,11 @@ def one(lang: str, out: Path, model_arg: str, theme: str = "light", only: str = 
     )
     window.use_model_file(str(model))
     until(window.service.loaded)
+    if only == "summarize":
+        _summarize_shot(window, lang, out, suffix, wait, until)
+        window.close()
+        app.processEvents()
+        return 0
     chat = window.chat
     assert chat.conversation is not None
     chat.store.update_settings(
@@ -196,15 +205,7 @@ def one(lang: str, out: Path, model_arg: str, theme: str = "light", only: str = 
         return 0
 
     # 4. summarize: a document read in parts, with the parts tree and the summary
-    summarize = window.summarize
-    window.nav.setCurrentRow(1)
-    summarize.input.setPlainText(_document(lang))
-    wait(300)
-    summarize.summarize()
-    until(summarize.summary_finished, 600_000)
-    summarize.parts_toggle.setChecked(True)  # open the parts view
-    wait(300)
-    snap(window, out, "summarize", suffix, wait)
+    _summarize_shot(window, lang, out, suffix, wait, until)
 
     # 5. sentiment: a batch from the shared data set, table, chart
     sentiment = window.sentiment
@@ -218,6 +219,7 @@ def one(lang: str, out: Path, model_arg: str, theme: str = "light", only: str = 
     until(sentiment.batch.batch_finished, 300_000)
     wait(300)
     snap(window, out, "sentiment-batch", suffix, wait)
+    _sentiment_eval_shot(window, lang, out, suffix, wait, until)
     one_text = (
         "这家店的服务太慢了，但菜很好吃。"
         if lang != "en"
@@ -382,6 +384,26 @@ def models(lang: str, out: Path, model_arg: str, theme: str = "light") -> int:
     return 0
 
 
+def _summarize_shot(
+    window: Any, lang: str, out: Path, suffix: str, wait: Callable[[int], None], until: Any
+) -> None:
+    """The Summarize pane after a run in parts: the claims, one clicked (its source highlighted
+    in the text), the coverage strip beside the text, the parts tree."""
+    summarize = window.summarize
+    window.nav.setCurrentRow(1)
+    summarize.input.setPlainText(_document(lang))
+    wait(300)
+    summarize.summarize()
+    until(summarize.summary_finished, 900_000)
+    summarize.parts_toggle.setChecked(True)  # open the parts view
+    result = summarize.controller.result
+    if result is not None and result.claims:
+        k = next((i for i, c in enumerate(result.claims) if c.supported), 0)
+        summarize.claims_view.setCurrentRow(k)  # as a click does: the source is highlighted
+    wait(300)
+    snap(window, out, "summarize", suffix, wait)
+
+
 def _document(lang: str) -> str:
     """A few pages of made-up town news: long enough to be read in parts at a 4096 context."""
     if lang == "en":
@@ -408,7 +430,28 @@ def _document(lang: str) -> str:
     return "\n\n".join(days * 30)  # about 5,000 tokens: read in two parts at a 4096 context
 
 
-def _sentiment_sample(path: Path, lang: str) -> None:
+def _sentiment_eval_shot(
+    window: Any, lang: str, out: Path, suffix: str, wait: Callable[[int], None], until: Any
+) -> None:
+    """Evaluation mode (issue 16): a file with a gold column, batch calibration, the
+    reliability diagram and the confusion matrix beside the chart (sentiment-eval-*)."""
+    sentiment = window.sentiment
+    window.nav.setCurrentRow(2)
+    sentiment.tabs.setCurrentWidget(sentiment.batch)
+    table = Path(tempfile.mkdtemp()) / ("labelled.csv" if lang == "en" else "已标注.csv")
+    _sentiment_sample(table, "en" if lang == "en" else "zh", gold=True)
+    sentiment.options.method.set_method("batch")
+    sentiment.batch.controller.open_table(str(table))  # the pane's own dialog would ask first
+    until(sentiment.batch.table_loaded, 30_000)
+    wait(200)
+    sentiment.batch.run_batch()
+    until(sentiment.batch.batch_finished, 300_000)
+    wait(300)
+    snap(window, out, "sentiment-eval", suffix, wait)
+    sentiment.options.method.set_method("automatic")
+
+
+def _sentiment_sample(path: Path, lang: str, gold: bool = False) -> None:
     """The first texts of one language from ../shared/data/sentiment-dev.csv (or a few of ours)."""
     import csv
 
@@ -421,9 +464,9 @@ def _sentiment_sample(path: Path, lang: str) -> None:
         rows = [{"text": t} for t in ("I love it.", "Terrible service.", "It arrived on Monday.")]
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["id", "text"])
+        writer.writerow(["id", "text", *(["gold"] if gold else [])])
         for i, r in enumerate(rows, start=1):
-            writer.writerow([i, r["text"]])
+            writer.writerow([i, r["text"], *([r.get("label", "")] if gold else [])])
 
 
 if __name__ == "__main__":

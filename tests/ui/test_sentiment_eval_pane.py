@@ -44,7 +44,7 @@ def test_gold_column_gives_the_evaluation_and_the_method_is_chosen(
         c = batch.controller
         assert c.gold_column == 1 and c.method_used == "batch"  # "gold" found by its name
         view = batch.evaluation
-        assert view.isVisible() and view.evaluation is not None
+        assert batch.chart_tabs.currentWidget() is view and view.evaluation is not None
         ev = view.evaluation
         assert ev.n == 8 and sum(b.count for b in view.diagram.bins) == 8
         assert "Accuracy" in view.summary.text() and "ECE" in view.summary.text()
@@ -53,9 +53,11 @@ def test_gold_column_gives_the_evaluation_and_the_method_is_chosen(
         assert total == 8
         # no gold column: no evaluation; back again
         batch.gold_combo.setCurrentIndex(0)
-        assert c.gold_column is None and not view.isVisible()
+        assert c.gold_column is None and not batch.chart_tabs.isTabEnabled(1)
+        assert view.evaluation is None and batch.chart_tabs.currentWidget() is batch.chart
         batch.gold_combo.setCurrentIndex(batch.gold_combo.findData(1))
-        assert view.isVisible()
+        assert batch.chart_tabs.isTabEnabled(1) and view.evaluation is not None
+        batch.chart_tabs.setCurrentWidget(view)
         # 800x600: the evaluation and the chart still show
         pane.resize(800, 600)
         qtbot.waitUntil(lambda: pane.width() == 800)

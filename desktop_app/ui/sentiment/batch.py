@@ -159,7 +159,7 @@ class BatchPanel(BatchRender):
             self.model.fail_rest(self._not_scored(event.error))
         self.chart.set_counts(*c.counts(), c.unsure_counts())
         self._show_progress()
-        self._show_evaluation()
+        self._show_evaluation(to_front=True)
         summary = self.progress_label.text()
         self._changed_busy()
         self.status_message.emit(summary)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -101,11 +101,6 @@ class BatchLayout(QWidget):
         row1 = QHBoxLayout()
         row1.addWidget(self.open_button)
         row1.addWidget(self.file_label, 1)
-        row1b = QHBoxLayout()
-        row1b.addWidget(column_label)
-        row1b.addWidget(self.column_combo)
-        row1b.addSpacing(12)
-        row1b.addWidget(self.header_check)
         # evaluation mode: a column of gold labels (evaluation.py)
         self.gold_combo = QComboBox()
         self.gold_combo.setAccessibleName(self.tr("Gold labels"))
@@ -117,9 +112,13 @@ class BatchLayout(QWidget):
         self.gold_combo.currentIndexChanged.connect(self._gold_chosen)
         gold_label = QLabel(self.tr("Gold:"))
         gold_label.setBuddy(self.gold_combo)
+        row1.addWidget(gold_label)
+        row1.addWidget(self.gold_combo)
+        row1b = QHBoxLayout()
+        row1b.addWidget(column_label)
+        row1b.addWidget(self.column_combo)
         row1b.addSpacing(12)
-        row1b.addWidget(gold_label)
-        row1b.addWidget(self.gold_combo)
+        row1b.addWidget(self.header_check)
         row1b.addStretch(1)
 
         # the run
@@ -205,14 +204,12 @@ class BatchLayout(QWidget):
         self._fill_label_filter(())
 
         self.chart = LabelChart()
-        chart_box = QGroupBox(self.tr("Distribution"))
-        cl = QVBoxLayout(chart_box)
-        cl.setContentsMargins(8, 4, 8, 4)
-        cl.addWidget(self.chart)
-        self.evaluation = EvaluationView()
-        charts = QHBoxLayout()
-        charts.addWidget(chart_box, 1)
-        charts.addWidget(self.evaluation, 1)
+        self.evaluation = EvaluationView()  # with a gold column (evaluation mode)
+        self.chart_tabs = QTabWidget()
+        self.chart_tabs.setDocumentMode(True)
+        self.chart_tabs.addTab(self.chart, self.tr("Distribution"))
+        self.chart_tabs.addTab(self.evaluation, self.tr("Evaluation"))
+        self.chart_tabs.setTabEnabled(1, False)
 
         layout = QVBoxLayout(self)
         layout.addLayout(row1)
@@ -221,7 +218,7 @@ class BatchLayout(QWidget):
         layout.addWidget(self.progress_label)
         layout.addLayout(row3)
         layout.addWidget(self.table_split, 1)
-        layout.addLayout(charts)
+        layout.addWidget(self.chart_tabs)
 
     # ---- the table -----------------------------------------------------------------------
 

@@ -60,8 +60,13 @@ class BatchRender(BatchLayout):
         self.gold_combo.blockSignals(False)
         self._show_evaluation()
 
-    def _show_evaluation(self) -> None:
-        self.evaluation.show_evaluation(self.controller.evaluation())
+    def _show_evaluation(self, to_front: bool = False) -> None:
+        """The evaluation tab: enabled with an evaluation (brought forward after a run)."""
+        ev = self.controller.evaluation()
+        self.evaluation.show_evaluation(ev)
+        self.chart_tabs.setTabEnabled(1, ev is not None)
+        if ev is None or to_front:
+            self.chart_tabs.setCurrentIndex(1 if ev is not None else 0)
 
     def _show_rows(self) -> None:
         """The rows with the results so far, the chart, the label filter and the progress."""

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -36,12 +35,12 @@ class ReliabilityDiagram(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bins: tuple[Bin, ...] = ()
-        self.setMinimumSize(150, 110)
+        self.setMinimumSize(150, 70)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName(self.tr("Reliability diagram"))
 
     def sizeHint(self) -> QSize:
-        return QSize(220, 150)
+        return QSize(220, 90)
 
     def set_bins(self, bins: Sequence[Bin]) -> None:
         self.bins = tuple(bins)
@@ -89,12 +88,11 @@ class ReliabilityDiagram(QWidget):
         p.end()
 
 
-class EvaluationView(QGroupBox):
-    """The evaluation's figures, diagram and confusion matrix; hidden without an evaluation."""
+class EvaluationView(QWidget):
+    """The evaluation's figures, diagram and confusion matrix (a tab beside the distribution)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setTitle(self.tr("Evaluation"))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName(self.tr("Evaluation figures"))
@@ -107,6 +105,7 @@ class EvaluationView(QGroupBox):
             QHeaderView.ResizeMode.ResizeToContents
         )
         self.confusion.setMinimumWidth(120)
+        self.confusion.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         row = QHBoxLayout()
         row.addWidget(self.diagram, 3)
         row.addWidget(self.confusion, 2)
@@ -115,12 +114,22 @@ class EvaluationView(QGroupBox):
         layout.addWidget(self.summary)
         layout.addLayout(row, 1)
         self.evaluation: Evaluation | None = None
-        self.setVisible(False)
+
+    def sizeHint(self) -> QSize:
+        """About the distribution chart's height: the results table keeps the room."""
+        line = self.fontMetrics().height()
+        return QSize(360, line * 6 + 24)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(280, self.fontMetrics().height() * 5 + 16)
 
     def show_evaluation(self, ev: Evaluation | None) -> None:
         self.evaluation = ev
-        self.setVisible(ev is not None)
         if ev is None:
+            self.summary.clear()
+            self.diagram.set_bins(())
+            self.confusion.setRowCount(0)
+            self.confusion.setColumnCount(0)
             return
         self.summary.setText(
             self.tr("Accuracy {0:.1%} · macro-F1 {1:.3f} · ECE {2:.3f} · {3} rows").format(
@@ -142,3 +151,10 @@ class EvaluationView(QGroupBox):
                     font.setBold(True)
                     item.setFont(font)
                 self.confusion.setItem(i, j, item)
+        self.confusion.resizeColumnsToContents()
+        frame = 2 * self.confusion.frameWidth() + 2
+        self.confusion.setMinimumWidth(
+            self.confusion.verticalHeader().width()
+            + self.confusion.horizontalHeader().length()
+            + frame
+        )

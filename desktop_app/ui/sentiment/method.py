@@ -66,6 +66,11 @@ class SentimentMethod(QWidget):
         self.preset.addItem(self.tr("Choose a preset…"), None)
         for p in PRESETS:
             self.preset.addItem(QCoreApplication.translate("LabelPreset", p.title), p.name)
+        for box in (self.calibration, self.preset):  # a narrow options column still fits
+            box.setMinimumContentsLength(10)
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
         self.instruction = QLineEdit()
         self.instruction.setAccessibleName(self.tr("Instruction"))
         self.instruction.setPlaceholderText(self.tr("Default: classify the sentiment"))
