@@ -9,6 +9,12 @@ embeddings come from the engine's Embed request (a second context in embedding m
 same GGUF; mean pooling for a chat model), or from an embedding GGUF given with --embedding-model.
 
     python bench/retrieval.py [--model PATH] [--embedding-model PATH] [--threads N]
+
+Measured on the starter model (SmolLM2-135M-Instruct Q4_1, mean pooling), 2 busy CPU cores,
+3 Dec 2026:  English  BM25 hit@1 0.75, hit@3 0.75, MRR 0.75, 0.00 s; embeddings 0.75, 0.90,
+0.84, 380 s (30 texts).  Chinese  BM25 1.00, 1.00, 1.00; embeddings 0.50, 0.80, 0.69, 166 s.
+The chat keeps BM25: embeddings only help on English paraphrases, lose on Chinese, and cost
+seconds per part where BM25 costs nothing (a long document has hundreds of parts).
 """
 
 from __future__ import annotations
@@ -59,7 +65,7 @@ def bm25(paragraphs: Sequence[str], questions: Sequence[str]) -> list[list[int]]
 
 def embedding(engine: EngineClient, model_path: str | None) -> Ranker:
     def rank(paragraphs: Sequence[str], questions: Sequence[str]) -> list[list[int]]:
-        got = engine.embed([*paragraphs, *questions], model_path).result(timeout=600)
+        got = engine.embed([*paragraphs, *questions], model_path).result(timeout=3000)
         vectors = [list(v) for v in got.vectors]
         docs, asks = vectors[: len(paragraphs)], vectors[len(paragraphs) :]
         out = []
