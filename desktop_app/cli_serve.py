@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import logging
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 from desktop_app.cli_common import EXIT_INTERRUPTED, add_load_options, load_params
 from desktop_app.cli_output import note
 from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.environment import env_name, get_env
 from desktop_app.core.gguf_reader import inspect_gguf
+from desktop_app.core.models.library import ModelLibrary
 from desktop_app.core.models.resolve import resolve_model
 from desktop_app.core.settings_bridge import to_sampling_params
 from desktop_app.core.storage.paths import app_paths
@@ -64,6 +67,11 @@ def add_parser(
     p.add_argument("--embedding-model", metavar="GGUF",
                    help="a .gguf path or a name in the models folder for /v1/embeddings "
                         "(default: the served model, in embedding mode)")  # fmt: skip
+    p.add_argument("--max-models", type=int, default=1, metavar="N",
+                   help="models loaded at once; a request naming another model of the models "
+                        "folder loads it, unloading the least recently used idle one (default 1)")  # fmt: skip
+    p.add_argument("--ttl", type=float, metavar="SECONDS",
+                   help="unload a model after this long without requests (default: never)")  # fmt: skip
     p.add_argument("--no-warmup", dest="warm_up", action="store_false",
                    help="skip the short generation after the load that makes the first request as fast as the next")  # fmt: skip
     p.add_argument("-q", "--quiet", action="store_true", help="no line per request on standard error")  # fmt: skip
@@ -82,12 +90,19 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         warm_up=args.warm_up,
         embedding_model=_embedding_model(args.embedding_model, settings),
         cors_origins=tuple(normalize_origin(o) for o in args.cors or ()),
+        max_models=args.max_models,
+        ttl_s=args.ttl,
     )
     config.validate()  # before the model loads: a refused address costs nothing
     model = resolve_model(args.model, settings)
     params = load_params(args, model, settings)
     server = ApiServer(
-        config, params, default_sampling(settings), log_dir=app_paths().log_dir, notify=note
+        config,
+        params,
+        default_sampling(settings),
+        log_dir=app_paths().log_dir,
+        notify=note,
+        find_models=functools.partial(installed_models, settings),
     )
     handler = _request_log(args.quiet)
     try:
@@ -108,6 +123,12 @@ def _embedding_model(name: str | None, settings: Settings) -> str | None:
     path = resolve_model(name, settings)
     inspect_gguf(path)
     return str(path.resolve())
+
+
+def installed_models(settings: Settings) -> dict[str, Path]:
+    """What a request may name besides the served model: the library's usable models by id."""
+    listing = ModelLibrary(settings=settings).list_models()
+    return {m.name: m.path for m in listing.models if m.ok}
 
 
 def default_sampling(settings: Settings) -> SamplingParams:

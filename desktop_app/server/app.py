@@ -37,6 +37,7 @@ from desktop_app.server.endpoints import Endpoints
 from desktop_app.server.errors import ApiError
 from desktop_app.server.http11 import ClientGone, Request
 from desktop_app.server.limits import Admission, Counters
+from desktop_app.server.model_pool import ModelPool
 from desktop_app.server.responses import json_body
 
 __all__ = [
@@ -65,6 +66,7 @@ class ApiServer:
         *,
         log_dir: Path | None = None,
         notify: Callable[[str], None] = print,
+        find_models: Callable[[], dict[str, Path]] = dict,
     ) -> None:
         config.validate()
         self.config = config
@@ -76,6 +78,14 @@ class ApiServer:
         self.admission = Admission(config.max_queue)
         self.counters = Counters()
         self.port = config.port
+        self.pool = ModelPool(
+            load_params,
+            find_models,
+            max_models=config.max_models,
+            ttl_s=config.ttl_s,
+            log_dir=log_dir,
+            notify=notify,
+        )
         self._api = Endpoints(
             self.engine,
             self.model_id,
@@ -84,6 +94,7 @@ class ApiServer:
             self.admission,
             self.counters,
             self._engine_crashed,
+            self.pool,
         )
         self._api.embedding_model = config.embedding_model
         self._connections: dict[asyncio.Task[Any], asyncio.StreamWriter] = {}
@@ -91,6 +102,7 @@ class ApiServer:
         self._stop: asyncio.Event | None = None
         self._server: asyncio.Server | None = None
         self._restarting: asyncio.Future[None] | None = None
+        self._reaper: asyncio.Future[None] | None = None
 
     @property
     def state(self) -> str:
@@ -133,6 +145,7 @@ class ApiServer:
             if not await self._load_or_stop():
                 return 130
             self.notify(f"Serving {self.model_id} at {self.url} (OpenAI-compatible). Ctrl+C stops.")
+            self._reaper = asyncio.ensure_future(self.pool.run_reaper())
             await self._stop.wait()
             return 0
         finally:
@@ -176,32 +189,14 @@ class ApiServer:
             raise
         assert isinstance(info, ModelInfo)
         self.model_info = info
+        self.pool.adopt(self.engine, info)
         with contextlib.suppress(OSError):
             self._api.created = int(Path(self.load_params.model_path).stat().st_mtime)
         for warning in info.warnings:
             self.notify(f"warning: {warning}")
         if self.config.warm_up:
-            await self._warm_up()
+            await warm_up(self.engine, self.notify)
         self.state = "ready"
-
-    async def _warm_up(self) -> None:
-        """One token from a short chat before the first client is answered.
-
-        A first request used to take 22.6 s and the second 0.33 s: the weights are paged in
-        from the memory-mapped file, the compute buffers allocated and the chat template compiled
-        on first use. Doing it here makes "Serving" mean ready, as llama-server's warm-up does.
-        A failed warm-up is a warning, not a failed start: the first request will say more.
-        """
-        self.notify("Warming up the model…")
-        request = ChatRequest.of(
-            [{"role": "user", "content": "Hi"}], max_tokens=1, temperature=0.0, seed=0
-        )
-        handle = self.engine.chat(request)
-        loop = asyncio.get_running_loop()
-        try:
-            await loop.run_in_executor(None, handle.result)
-        except AppError as exc:
-            self.notify(f"warning: the warm-up request failed: {exc}")
 
     async def _restart(self) -> None:
         self.notify("warning: the engine stopped; restarting it and reloading the model")
@@ -213,6 +208,8 @@ class ApiServer:
 
     async def _shutdown(self) -> None:
         self.state = "stopping"
+        if self._reaper is not None:
+            self._reaper.cancel()
         if self._server is not None:
             self._server.close()
         for generation in list(self._api.generations):
@@ -225,6 +222,7 @@ class ApiServer:
             writer.close()
         if self._connections:
             await asyncio.wait(list(self._connections), timeout=2.0)
+        await self.pool.close()
         await loop.run_in_executor(None, self.engine.close)
         self.notify("Stopped.")
 
@@ -346,3 +344,23 @@ class ApiServer:
 
     def _engine_crashed(self) -> None:
         self._restarting = asyncio.ensure_future(self._restart())
+
+
+async def warm_up(engine: EngineClient, notify: Callable[[str], None]) -> None:
+    """One token from a short chat before the first client is answered.
+
+    A first request used to take 22.6 s and the second 0.33 s: the weights are paged in
+    from the memory-mapped file, the compute buffers allocated and the chat template compiled
+    on first use. Doing it here makes "Serving" mean ready, as llama-server's warm-up does.
+    A failed warm-up is a warning, not a failed start: the first request will say more.
+    """
+    notify("Warming up the model…")
+    request = ChatRequest.of(
+        [{"role": "user", "content": "Hi"}], max_tokens=1, temperature=0.0, seed=0
+    )
+    handle = engine.chat(request)
+    loop = asyncio.get_running_loop()
+    try:
+        await loop.run_in_executor(None, handle.result)
+    except AppError as exc:
+        notify(f"warning: the warm-up request failed: {exc}")

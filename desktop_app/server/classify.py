@@ -91,10 +91,10 @@ async def classify(
     from desktop_app.server.endpoints import parse_json
 
     job = parse_classify(parse_json(request, body))
-    api._admit(job.model)
+    slot = await api.admit(job.model)
     api.counters.requests += 1
     started = time.perf_counter()
-    task = SentimentTask(api.engine, instruction=job.instruction)
+    task = SentimentTask(slot.engine, instruction=job.instruction)
 
     def work() -> list[Any]:
         return task.classify_batch(job.inputs, job.labels, calibration=job.calibration)
@@ -105,7 +105,7 @@ async def classify(
         api.counters.errors += 1
         raise from_app_error(exc) from None
     finally:
-        api.admission.leave(time.perf_counter() - started)
+        api.leave(slot, time.perf_counter() - started)
     api.counters.completed += 1
     data = []
     for i, res in enumerate(results):
@@ -117,7 +117,7 @@ async def classify(
         data.append(item)
     payload = {
         "object": "list",
-        "model": api.model_id,
+        "model": slot.model_id,
         "calibration": task.last_method,
         "data": data,
     }

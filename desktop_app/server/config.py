@@ -39,6 +39,8 @@ class ServeConfig:
     body_timeout_s: float = 30.0
     cors_origins: tuple[str, ...] = ()  # web pages allowed to call the API (cors.py); none
     embedding_model: str | None = None  # a GGUF for /v1/embeddings; None: the served model
+    max_models: int = 1  # resident at once; a request naming another one swaps (model_pool.py)
+    ttl_s: float | None = None  # unload a model idle this long; None: never
     warm_up: bool = True  # one short generation after the load, before "Serving" (see ApiServer)
 
     @property
@@ -50,6 +52,10 @@ class ServeConfig:
         for origin in self.cors_origins:
             if normalize_origin(origin) != origin:
                 raise ValueError(f"--cors {origin!r}: write it as {normalize_origin(origin)}")
+        if self.max_models < 1:
+            raise ValueError("--max-models must be 1 or more")
+        if self.ttl_s is not None and self.ttl_s <= 0:
+            raise ValueError("--ttl must be more than 0 seconds")
         if self.max_queue < 0:
             raise ValueError("--max-queue must be 0 or more")
         if self.max_body_bytes < 1024:

@@ -28,7 +28,8 @@ from desktop_app.server.errors import ApiError, bad_request, from_app_error
 from desktop_app.server.generation import ClientWatch, Generation
 from desktop_app.server.http11 import Request
 from desktop_app.server.limits import Admission, Counters
-from desktop_app.server.models_api import model_entry
+from desktop_app.server.model_pool import ModelPool, Slot
+from desktop_app.server.models_api import listing
 from desktop_app.server.openai_schema import (
     Job,
     parse_chat,
@@ -61,8 +62,10 @@ class Endpoints:
         admission: Admission,
         counters: Counters,
         on_crash: Callable[[], None],
+        pool: ModelPool,
     ) -> None:
-        self.engine = engine
+        self.engine = engine  # the model it started with; others: `pool` (model_pool.py)
+        self.pool = pool
         self.model_id = model_id
         self.load_params = load_params
         self.defaults = defaults
@@ -72,10 +75,10 @@ class Endpoints:
         self.state = "starting"  # loading | ready | restarting | stopping | failed
         self.model_info: ModelInfo | None = None
         self.created = 0  # the model file's mtime, as OpenAI's `created`
-        self.generations: set[Generation] = set()
+        self.generations: dict[Generation, Slot] = {}  # running, with the model each uses
         self.embedding_model: str | None = None  # --embedding-model; None: the loaded model
         self.routes: dict[tuple[str, str], Handler] = {
-            ("GET", "/health"): self.health,
+            ("GET", "/health"): functools.partial(health, self),
             ("GET", "/v1/models"): self.models,
             ("POST", "/v1/chat/completions"): self.chat,
             ("POST", "/v1/completions"): self.completions,
@@ -105,29 +108,6 @@ class Endpoints:
 
     # ---- small endpoints ---------------------------------------------------------------
 
-    async def health(
-        self,
-        request: Request,
-        body: bytes,
-        reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter,
-    ) -> bool:
-        ready = self.state == "ready"
-        payload = {
-            "status": "ok" if ready else self.state,
-            "model": self.model_id,
-            "queue": {
-                "running": self.admission.running,
-                "waiting": self.admission.waiting,
-                "max_waiting": self.admission.max_waiting,
-            },
-            "counters": self.counters.to_dict(),
-        }
-        await http11.send(
-            writer, 200 if ready else 503, json_body(payload), keep_alive=request.keep_alive
-        )
-        return True
-
     async def models(
         self,
         request: Request,
@@ -135,10 +115,7 @@ class Endpoints:
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
     ) -> bool:
-        payload = {
-            "object": "list",
-            "data": [model_entry(self.model_id, self.created, self.model_info)],
-        }
+        payload = {"object": "list", "data": listing(self.pool)}
         await http11.send(writer, 200, json_body(payload), keep_alive=request.keep_alive)
         return True
 
@@ -150,8 +127,7 @@ class Endpoints:
         writer: asyncio.StreamWriter,
     ) -> bool:
         wanted = request.path.rstrip("/")[len("/v1/models/") :]
-        self._check_model(wanted)
-        payload = model_entry(self.model_id, self.created, self.model_info)
+        (payload,) = listing(self.pool, wanted)
         await http11.send(writer, 200, json_body(payload), keep_alive=request.keep_alive)
         return True
 
@@ -164,7 +140,7 @@ class Endpoints:
     ) -> bool:
         """Exact token counts for remote clients (fitting a prompt, splitting a document)."""
         text, model = parse_count(parse_json(request, body))
-        count = await self._tokenizer_call(lambda: self.engine.count_tokens(text), model)
+        count = await self._tokenizer_call(lambda e: e.count_tokens(text), model)
         await http11.send(writer, 200, json_body({"count": count}), keep_alive=request.keep_alive)
         return True
 
@@ -177,11 +153,11 @@ class Endpoints:
     ) -> bool:
         job = parse_tokenize(parse_json(request, body))
         ids = await self._tokenizer_call(
-            lambda: self.engine.tokenize(job.content, job.add_special, job.parse_special)
+            lambda e: e.tokenize(job.content, job.add_special, job.parse_special)
         )
         pieces = None
         if job.with_pieces:
-            pieces = await self._tokenizer_call(lambda: self.engine.token_pieces(ids))
+            pieces = await self._tokenizer_call(lambda e: e.token_pieces(ids))
         payload = tokens_body(ids, pieces)
         await http11.send(writer, 200, json_body(payload), keep_alive=request.keep_alive)
         return True
@@ -195,7 +171,7 @@ class Endpoints:
     ) -> bool:
         n_vocab = self.model_info.n_vocab if self.model_info else 0
         ids = parse_detokenize(parse_json(request, body), n_vocab)
-        content = await self._tokenizer_call(lambda: self.engine.detokenize(ids))
+        content = await self._tokenizer_call(lambda e: e.detokenize(ids))
         payload = {"content": content}
         await http11.send(writer, 200, json_body(payload), keep_alive=request.keep_alive)
         return True
@@ -210,32 +186,27 @@ class Endpoints:
         """OpenAI's embeddings, from a second context in embedding mode (core/engine/embeddings)."""
         info = self.model_info if self.embedding_model is None else None  # ids of this vocabulary
         job = parse_embeddings(parse_json(request, body), info.n_vocab if info else 0)
-        submit = functools.partial(self.engine.embed, job.inputs, self.embedding_model)
+
+        def submit(engine: EngineClient) -> RequestHandle:
+            return engine.embed(job.inputs, self.embedding_model)
+
         result = await input_errors(self._tokenizer_call(submit, job.model))
-        payload = embeddings_body(job, result, self.model_id)
+        payload = embeddings_body(job, result, job.model or self.model_id)
         await http11.send(writer, 200, json_body(payload), keep_alive=request.keep_alive)
         return True
 
     async def _tokenizer_call(
-        self, submit: Callable[[], RequestHandle], model: str | None = None
+        self, submit: Callable[[EngineClient], RequestHandle], model: str | None = None
     ) -> Any:
         """One short engine request (count, tokenize, detokenize) with a place in the queue."""
-        self._admit(model)
+        slot = await self.admit(model)
+        loop = asyncio.get_running_loop()
         try:
-            return await asyncio.get_running_loop().run_in_executor(None, lambda: submit().result())
+            return await loop.run_in_executor(None, lambda: submit(slot.engine).result())
         except AppError as exc:
             raise from_app_error(exc) from None
         finally:
-            self.admission.leave(None)
-
-    def _check_model(self, model: str | None) -> None:
-        if model is not None and model != self.model_id:
-            raise ApiError(
-                404,
-                f"The model '{model}' does not exist; this server has '{self.model_id}'.",
-                param="model",
-                code="model_not_found",
-            )
+            self.leave(slot, None)
 
     # ---- generation ------------------------------------------------------------------------
 
@@ -274,28 +245,28 @@ class Endpoints:
     async def _generate(
         self, job: Job, request: Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> bool:
-        self._admit(job.model)
+        slot = await self.admit(job.model)
         self.counters.requests += 1
         try:
             label = f"{job.kind}{' stream' if job.stream else ''}"
-            generation = Generation(self.engine, job.request, self._finished, label)
+            generation = Generation(slot.engine, job.request, self._finished, label)
         except BaseException:
-            self.admission.leave(0.0)
+            self.leave(slot, 0.0)
             raise
-        self.generations.add(generation)
+        self.generations[generation] = slot
         watch = ClientWatch(reader, generation)
         try:
             answer = ANSWERS.get(job.kind, OPENAI_ANSWERS)[job.stream]
-            keep = await answer(job, self.model_id, request, writer, generation)
+            keep = await answer(job, slot.model_id, request, writer, generation)
         finally:
             watch.stop()
             if generation.final is None:
                 generation.cancel()
         return keep and not watch.unexpected_data
 
-    def _admit(self, model: str | None) -> None:
-        """The model exists, is loaded, and the queue has room; then a place is taken."""
-        self._check_model(model)
+    async def admit(self, model: str | None) -> Slot:
+        """The queue has room and the model exists; a place is taken and the model is loaded if
+        it is not (the pool's rules). Hand both back with `leave`."""
         if self.state != "ready":
             raise ApiError(
                 503,
@@ -314,11 +285,20 @@ class Endpoints:
                 code="queue_full",
                 headers={"Retry-After": str(self.admission.retry_after())},
             )
+        try:
+            return await self.pool.acquire(model)
+        except BaseException:
+            self.admission.leave(None)
+            raise
+
+    def leave(self, slot: Slot, seconds: float | None) -> None:
+        self.admission.leave(seconds)
+        self.pool.release(slot)
 
     def _finished(self, generation: Generation, event: Event) -> None:
         """The engine is done with a request (answered, cancelled or failed): free its place."""
-        self.admission.leave(generation.seconds)
-        self.generations.discard(generation)
+        slot = self.generations.pop(generation)
+        self.leave(slot, generation.seconds)
         stats = generation.stats
         tokens = stats.completion_tokens if stats else 0
         label = generation.label
@@ -342,11 +322,39 @@ class Endpoints:
             self.counters.errors += 1
             log.warning("%s failed: %s", label, event.error)
         crashed = isinstance(event, Error) and event.error.kind == "engine_crashed"
+        if slot.engine is not self.engine:
+            return  # another model's engine: the pool starts a fresh one on its next request
         if self.state == "ready" and (crashed or not self.engine.alive):
             # a crash, or a cancel the engine ignored (the client stopped it): reload now,
             # so the next request is served instead of failing
             self.state = "restarting"
             self._on_crash()
+
+
+async def health(
+    api: Endpoints,
+    request: Request,
+    body: bytes,
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+) -> bool:
+    """The server's state, the loaded models, the queue and the counters; needs no key."""
+    ready = api.state == "ready"
+    payload = {
+        "status": "ok" if ready else api.state,
+        "model": api.model_id,
+        "loaded": api.pool.loaded_ids(),
+        "queue": {
+            "running": api.admission.running,
+            "waiting": api.admission.waiting,
+            "max_waiting": api.admission.max_waiting,
+        },
+        "counters": api.counters.to_dict(),
+    }
+    await http11.send(
+        writer, 200 if ready else 503, json_body(payload), keep_alive=request.keep_alive
+    )
+    return True
 
 
 def parse_json(request: Request, body: bytes) -> Any:

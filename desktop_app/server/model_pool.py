@@ -113,14 +113,29 @@ class ModelPool:
                 slot.busy -= 1
         if not slot.engine.alive:  # it crashed since: a fresh engine, the same model
             self._forget(slot)
+            await asyncio.get_running_loop().run_in_executor(None, slot.engine.close)
             slot = await self._load(wanted)
         slot.busy += 1
+        slot.last_used = self._clock()
+        return slot
+
+    def adopt(self, engine: EngineClient, info: ModelInfo) -> Slot:
+        """The model the server loaded at start (or reloaded after a crash), as the primary."""
+        slot = self.slots.get(self.primary_id)
+        if slot is None or slot.engine is not engine:
+            slot = Slot(self.primary_id, self.primary, engine)
+            self.slots[self.primary_id] = slot
+        slot.info = info
         slot.last_used = self._clock()
         return slot
 
     def release(self, slot: Slot) -> None:
         slot.busy = max(0, slot.busy - 1)
         slot.last_used = self._clock()
+
+    def acquire_check(self, model: str) -> None:
+        """Raise the 404 `acquire` would raise for an unknown name (nothing is loaded)."""
+        self._resolve(model)
 
     def _resolve(self, model: str | None) -> str:
         if model is None or model == "":

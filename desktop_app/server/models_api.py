@@ -11,14 +11,18 @@ never claims what a request would be refused.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from desktop_app import APP_ID
 from desktop_app.core.engine.events import ModelInfo
 from desktop_app.core.engine.params import SamplingParams
 from desktop_app.server.errors import ApiError
 
-__all__ = ["capabilities", "model_entry"]
+if TYPE_CHECKING:
+    from desktop_app.server.model_pool import ModelPool
+
+__all__ = ["capabilities", "listing", "model_entry"]
 
 _HI = [{"role": "user", "content": "Hi"}]
 _PROBES: dict[str, dict[str, Any]] = {
@@ -73,3 +77,28 @@ def model_entry(
         entry["n_ctx_train"] = info.n_ctx_train
         entry["architecture"] = info.architecture
     return entry
+
+
+def listing(pool: ModelPool, only: str | None = None) -> list[dict[str, Any]]:
+    """Every model a request may name (the served one first), loaded or not; `only`: that one
+    (a 404 that lists the models when it is not there)."""
+    names = pool.available()
+    if only is not None and only not in names:
+        pool.acquire_check(only)
+    ids = [pool.primary_id, *sorted(k for k in names if k != pool.primary_id)]
+    entries = []
+    for model_id in ids if only is None else [only]:
+        slot = pool.slots.get(model_id)
+        info = slot.info if slot is not None and slot.ready else None
+        entries.append(
+            model_entry(model_id, _mtime(names[model_id]), info, loaded=info is not None)
+        )
+    return entries
+
+
+def _mtime(path: Path) -> int:
+    """OpenAI's `created`: the file's modification time."""
+    try:
+        return int(path.stat().st_mtime)
+    except OSError:
+        return 0
