@@ -33,7 +33,7 @@ AUTOMATIC = "automatic"
 CHOICES = (AUTOMATIC, *METHODS)
 
 # Chosen from the dev-set table in docs/sentiment.md (bench/calibration.py).
-DEFAULT_METHOD = {"en": "contextual", "zh": "contextual"}
+DEFAULT_METHOD = {"en": "batch", "zh": "contextual"}
 MIN_BATCH = 8  # fewer texts than this: batch and domain calibration fall back to contextual
 DOMAIN_INPUTS = 16  # pseudo-texts averaged for domain-context calibration
 
