@@ -101,6 +101,7 @@ class ClaimsView(QListWidget):
                 why = shown(claim.reason) if claim.reason else ""
                 item.setToolTip(self.tr("Not supported by the text: {0}").format(why))
             self.addItem(item)
+        self.setCurrentRow(-1)  # nothing chosen yet: the first pick always shows its source
 
 
 class CoverageStrip(QWidget):
@@ -166,6 +167,7 @@ class SummarizeClaims(SummarizeRender):
 
     def _build_claims(self) -> None:
         self.claims_view = ClaimsView()
+        self.claims_view.setMinimumHeight(90)  # three claims or so, beside an open parts tree
         self.claims_view.setVisible(False)
         self.claims_view.claim_chosen.connect(self.show_claim)
         self.coverage_strip = CoverageStrip()
