@@ -129,6 +129,7 @@ class MainWindow(WindowMenu):
         self.server.started.connect(self._on_server_started)
         self.server.stopped.connect(self._on_server_stopped)
         self.server.warming.connect(self._on_server_warming)
+        self.server.models_changed.connect(self._on_server_models)
         self._build_menu()
         if self.server.url:  # a window rebuilt for a new language: the server runs on
             self.serve_action.setChecked(True)

@@ -18,6 +18,8 @@ from desktop_app.core.storage.settings import Settings
 
 _SERVING = re.compile(r"Serving .* at (http://\S+)")
 _WARMING = "Warming up the model"
+# `hearth serve`'s own lines as models come and go (server/model_pool.py, app.py)
+_MODEL_LINE = re.compile(r"^(?:(Serving) (\S+) at |(Loaded) (\S+) \(|(Unloaded) (\S+) \()")
 
 
 def serve_command(model: str, settings: Settings, port: int = 0) -> list[str]:
@@ -28,18 +30,22 @@ def serve_command(model: str, settings: Settings, port: int = 0) -> list[str]:
 
 class ServerSwitch(QObject):
     """Start and stop the server; `started(url)` once it is warmed up and answers,
-    `warming()` when the model is loaded and its warm-up runs, `stopped(message)` at the end."""
+    `warming()` when the model is loaded and its warm-up runs, `stopped(message)` at the end,
+    `models_changed(ids)` when a request loads another model or an idle one is unloaded."""
 
     started = Signal(str)
     warming = Signal()
     stopped = Signal(str)
+    models_changed = Signal(list)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._process: QProcess | None = None
         self._output = ""
         self._warming = False
+        self._partial = ""  # a line not yet ended
         self.url: str | None = None
+        self.loaded: list[str] = []  # the models the server has in memory now
 
     @property
     def running(self) -> bool:
@@ -55,8 +61,10 @@ class ServerSwitch(QObject):
         process.errorOccurred.connect(self._failed)
         self._process = process
         self._output = ""
+        self._partial = ""
         self._warming = False
         self.url = None
+        self.loaded = []
         process.start(command[0], command[1:])
 
     def stop(self) -> None:
@@ -72,10 +80,9 @@ class ServerSwitch(QObject):
     def _read(self) -> None:
         if self._process is None:
             return
-        self._output += bytes(self._process.readAllStandardOutput().data()).decode(
-            "utf-8", "replace"
-        )
-        self._output = self._output[-20000:]
+        new = bytes(self._process.readAllStandardOutput().data()).decode("utf-8", "replace")
+        self._output = (self._output + new)[-20000:]
+        self._follow_models(new)
         if self.url is None and not self._warming and _WARMING in self._output:
             self._warming = True
             self.warming.emit()
@@ -83,11 +90,31 @@ class ServerSwitch(QObject):
             self.url = found.group(1)
             self.started.emit(self.url)
 
+    def _follow_models(self, new: str) -> None:
+        *lines, self._partial = (self._partial + new).split("\n")
+        loaded = list(self.loaded)
+        for line in lines:
+            found = _MODEL_LINE.match(line.strip())
+            if found is None:
+                continue
+            kind = found.group(1) or found.group(3) or found.group(5)
+            model = found.group(2) or found.group(4) or found.group(6)
+            if kind == "Unloaded":
+                loaded = [m for m in loaded if m != model]
+            elif model not in loaded:
+                loaded.append(model)
+        if loaded != self.loaded:
+            self.loaded = loaded
+            self.models_changed.emit(list(loaded))
+
     def _finished(self, code: int, _status: QProcess.ExitStatus) -> None:
         self._read()
         self._process = None
         was = self.url
         self.url = None
+        if self.loaded:
+            self.loaded = []
+            self.models_changed.emit([])
         last = [line for line in self._output.splitlines() if line.strip()][-1:]
         if was is not None and code in (0, 130, 143, -15):
             self.stopped.emit("")

@@ -72,9 +72,16 @@ class WindowMenu(WindowModels):
 
     def _on_server_started(self, url: str) -> None:
         self.server_label.setText(self.tr("API: {0}").format(url))
-        self.server_label.setToolTip(self.tr("The API server is ready."))
+        self._on_server_models(self.server.loaded)
         self.server_label.setVisible(True)
         self.statusBar().showMessage(self.tr("The API server is ready at {0}").format(url))
+
+    def _on_server_models(self, loaded: list[str]) -> None:
+        """The tooltip names the models in the server's memory (a request may load another)."""
+        names = ", ".join(loaded) if loaded else self.tr("none (the next request loads one)")
+        self.server_label.setToolTip(
+            self.tr("The API server is ready.") + "\n" + self.tr("Models loaded: {0}").format(names)
+        )
 
     def _on_server_stopped(self, message: str) -> None:
         self.server_label.setVisible(False)

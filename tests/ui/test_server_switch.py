@@ -3,6 +3,7 @@ client talks to it; unticking stops it."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import openai
@@ -42,6 +43,22 @@ def test_serve_the_selected_model_from_the_menu(qtbot: QtBot, starter_model: Pat
             model=model, messages=[{"role": "user", "content": "Hi"}], max_tokens=4, seed=1
         )
         assert answer.choices[0].message.content
+        assert model in window.server_label.toolTip()
+        # a request naming another model of the models folder: the server swaps, the label says
+        second = paths.models_dir / "second.gguf"
+        try:
+            os.link(starter_model, second)
+        except OSError:
+            second.symlink_to(starter_model)
+        with qtbot.waitSignal(window.server.models_changed, timeout=120_000) as changed:
+            client.chat.completions.create(
+                model="second", messages=[{"role": "user", "content": "Hi"}], max_tokens=2
+            )
+        qtbot.waitUntil(lambda: window.server.loaded == ["second"], timeout=30_000)
+        assert changed.args is not None
+        assert (
+            "second" in window.server_label.toolTip() and model not in window.server_label.toolTip()
+        )
         with qtbot.waitSignal(window.server.stopped, timeout=30_000):
             window.serve_action.trigger()
         assert not window.server.running and not window.server_label.isVisible()

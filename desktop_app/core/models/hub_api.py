@@ -135,10 +135,12 @@ def _raise_for(
 
 def wrong_shape(where: str, found: object, expected: str) -> str:
     """WRONG_SHAPE for a parsed answer that is valid JSON of another kind (a proxy's {"error"})."""
-    kinds = {
-        dict: QT_TRANSLATE_NOOP("Hub", "an object"),
-        list: QT_TRANSLATE_NOOP("Hub", "a list"),
-        str: QT_TRANSLATE_NOOP("Hub", "a string"),
-    }
-    kind = kinds.get(type(found), QT_TRANSLATE_NOOP("Hub", "another value"))
+    if isinstance(found, dict):
+        kind = QT_TRANSLATE_NOOP("Hub", "an object")
+    elif isinstance(found, list):
+        kind = QT_TRANSLATE_NOOP("Hub", "a list")
+    elif isinstance(found, str):
+        kind = QT_TRANSLATE_NOOP("Hub", "a string")
+    else:
+        kind = QT_TRANSLATE_NOOP("Hub", "another value")
     return WRONG_SHAPE.format(where=where, found=kind, expected=expected)
