@@ -55,11 +55,12 @@ def measure_machine(threads: int) -> MachineSpeed:
     print(f"  bandwidth {bandwidth / 1e9:.1f} GB/s (copy, {threads} threads); overhead "
           f"{probe.layer_overhead_s * 1e3:.3f} ms per layer per token (probe "
           f"{probe.token_s * 1e3:.2f} ms/token, {probe.bytes_s * 1e3:.2f} ms of it its bytes); "
-          f"prompt rate {probe.prompt_rate / 1e9:.2f} G parameter-tokens/s", flush=True)  # fmt: skip
+          f"prompt rate {probe.prompt_rate / 1e9:.2f}, generation compute "
+          f"{probe.gen_rate / 1e9:.2f} G parameter-tokens/s", flush=True)  # fmt: skip
     return MachineSpeed(
         bandwidth=bandwidth, threads=threads, cores=threads, facts=machine_facts(),
         measured_at=time.time(), layer_overhead_s=probe.layer_overhead_s,
-        prompt_rate=probe.prompt_rate,
+        prompt_rate=probe.prompt_rate, gen_rate=probe.gen_rate,
     )  # fmt: skip
 
 
@@ -100,7 +101,7 @@ def main() -> int:
             speed = measure_machine(args.threads)
             stats = run_model(engine, r, args.max_tokens)
             n_past = round(stats.prompt_tokens + stats.completion_tokens / 2)
-            guess = predict_speed(est, speed, report, n_past=n_past)
+            guess = predict_speed(est, speed, report, n_past=n_past, n_params=info.n_params)
             predicted = guess.tokens_per_s or 0.0
             gen.append((predicted, stats.gen_tps))
             prompt.append((predict_prompt_speed(info.n_params, speed) or 0.0, stats.prompt_tps))

@@ -419,11 +419,15 @@ def probed_speed(path: Path | None = None, *, refresh: bool = False) -> MachineS
     from desktop_app.core.models.speed import CPU_EFFICIENCY, keep_speed, machine_speed
 
     speed = machine_speed(path, refresh=refresh)
-    if speed.layer_overhead_s is not None and speed.prompt_rate is not None and not refresh:
+    known = (speed.layer_overhead_s, speed.prompt_rate, speed.gen_rate)
+    if None not in known and not refresh:
         return speed
     result = measure_probe(speed.bandwidth, speed.threads, CPU_EFFICIENCY)
     speed = dataclasses.replace(
-        speed, layer_overhead_s=result.layer_overhead_s, prompt_rate=result.prompt_rate
+        speed,
+        layer_overhead_s=result.layer_overhead_s,
+        prompt_rate=result.prompt_rate,
+        gen_rate=result.gen_rate,
     )
     keep_speed(speed, path)
     return speed

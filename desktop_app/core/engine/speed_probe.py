@@ -32,15 +32,18 @@ RUNS = 2  # best of: other programs only ever slow a run down
 class ProbeResult:
     layer_overhead_s: float
     prompt_rate: float
+    gen_rate: float  # parameters x tokens/s of the 4-bit wide model generating, less overhead
     token_s: float  # the narrow model's time per generated token, as measured
     bytes_s: float  # of that, what its bytes take at the bandwidth
 
 
-def write_probe_model(path: Path, *, n_layers: int, n_embd: int, n_ff: int) -> tuple[Path, int]:
-    """A llama-architecture GGUF with zero f16 weights and a byte-level SentencePiece vocabulary;
-    returns the path and its parameter count."""
+def write_probe_model(
+    path: Path, *, n_layers: int, n_embd: int, n_ff: int, q4: bool = False
+) -> tuple[Path, int]:
+    """A llama-architecture GGUF with zero weights (f16, or Q4_0 matrices with `q4`: the common
+    kind of file) and a byte-level SentencePiece vocabulary; returns the path and parameters."""
     import numpy as np
-    from gguf import GGUFWriter, LlamaFileType, TokenType
+    from gguf import GGMLQuantizationType, GGUFWriter, LlamaFileType, TokenType, quants
 
     tokens = ["<unk>", "<s>", "</s>", *(f"<0x{b:02X}>" for b in range(256)), "▁"]
     tokens += [c for c in "abcdefghijklmnopqrstuvwxyz" if c not in tokens]
@@ -70,8 +73,12 @@ def write_probe_model(path: Path, *, n_layers: int, n_embd: int, n_ff: int) -> t
 
     def add(name: str, *shape: int, dtype: type = np.float16) -> None:
         nonlocal params
-        w.add_tensor(name, np.zeros(shape, dtype=dtype))
         params += int(np.prod(shape))
+        if q4 and len(shape) == 2 and "blk." in name:
+            q = quants.quantize(np.zeros(shape, np.float32), GGMLQuantizationType.Q4_0)
+            w.add_tensor(name, q, raw_dtype=GGMLQuantizationType.Q4_0)
+            return
+        w.add_tensor(name, np.zeros(shape, dtype=dtype))
 
     add("token_embd.weight", len(tokens), n_embd)
     for i in range(n_layers):
@@ -106,35 +113,35 @@ def measure_probe(
             Path(tmp) / "narrow.gguf", n_layers=PROBE_LAYERS, n_embd=64, n_ff=128
         )
         wide, wide_params = write_probe_model(
-            Path(tmp) / "wide.gguf", n_layers=2, n_embd=1024, n_ff=2816
+            Path(tmp) / "wide.gguf", n_layers=2, n_embd=1024, n_ff=2816, q4=True
         )
         engine = EngineClient(log_dir=log_dir or Path(tmp)).start()
         try:
 
-            def stats(model: Path, prompt: str, max_tokens: int) -> Stats:
-                best: Stats | None = None
+            def rates(model: Path, prompt: str, max_tokens: int) -> tuple[float, float]:
+                """The best generation and prompt tokens/s of RUNS runs; each run's prompt
+                starts with another letter, so no run reuses the last one's cached prompt."""
                 engine.load(LoadParams(str(model), n_ctx=1024, n_threads=threads)).result(120)
-                for _ in range(RUNS):
+                gen, read = 0.0, 0.0
+                for run in range(RUNS):
                     request = ChatRequest.completion(
-                        prompt, max_tokens=max_tokens, temperature=0.0, repeat_penalty=1.0, seed=1
-                    )
+                        "abcdefgh"[run % 8] + prompt,
+                        max_tokens=max_tokens, temperature=0.0, repeat_penalty=1.0, seed=1,
+                    )  # fmt: skip
                     events = list(engine.chat(request).events(timeout=120))
                     got = next(e for e in events if isinstance(e, Stats))
-                    if best is None or (got.gen_tps, got.prompt_tps) > (
-                        best.gen_tps,
-                        best.prompt_tps,
-                    ):
-                        best = got
-                assert best is not None
-                return best
+                    gen, read = max(gen, got.gen_tps), max(read, got.prompt_tps)
+                return gen, read
 
-            gen = stats(narrow, "ab", PROBE_TOKENS)
+            narrow_tps, _ = rates(narrow, "ab", PROBE_TOKENS)
             # a prompt of about PROMPT_TOKENS tokens (letters are one token each here)
-            read = stats(wide, "ab" * (PROMPT_TOKENS // 2), 1)
+            wide_tps, wide_prompt_tps = rates(wide, "ab" * (PROMPT_TOKENS // 2), PROBE_TOKENS // 2)
         finally:
             engine.close()
         narrow_bytes = narrow.stat().st_size
-    token_s = 1 / max(gen.gen_tps, 1e-9)
+    token_s = 1 / max(narrow_tps, 1e-9)
     bytes_s = narrow_bytes / (bandwidth * efficiency)
     overhead = max(0.0, token_s - bytes_s) / PROBE_LAYERS
-    return ProbeResult(overhead, read.prompt_tps * wide_params, token_s, bytes_s)
+    wide_s = 1 / max(wide_tps, 1e-9) - 2 * overhead
+    gen_rate = wide_params / max(wide_s, 1e-9)
+    return ProbeResult(overhead, wide_prompt_tps * wide_params, gen_rate, token_s, bytes_s)

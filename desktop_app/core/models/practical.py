@@ -122,7 +122,7 @@ def practical(
 ) -> Practical:
     """The tier of `shape` on `report`'s machine; `speed` None: the speed is not known yet."""
     est = estimate_fit(shape, report, n_ctx=n_ctx, kv_type=kv_type)
-    return judge(est, predict_speed(est, speed, report))
+    return judge(est, predict_speed(est, speed, report, n_params=shape.n_params))
 
 
 def judge(est: FitEstimate, speed: SpeedGuess) -> Practical:
@@ -239,7 +239,8 @@ def judge_entry(
         if est is None:
             shape = ModelShape.from_catalog(entry, f)
             est = estimate_fit(shape, report, n_ctx=n_ctx, kv_type=kv_type)
-        options[f.quant] = judge(est, predict_speed(est, speed, report))
+        n_params = entry.params
+        options[f.quant] = judge(est, predict_speed(est, speed, report, n_params=n_params))
     shown = rec.quant if rec is not None else min(entry.files, key=lambda f: f.size).quant
     return EntryFit(rec, options, shown)
 

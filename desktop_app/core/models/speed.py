@@ -2,7 +2,8 @@
 
 The model of one generated token on the CPU:
 
-    time per token = overhead + bytes read ÷ (bandwidth × CPU_EFFICIENCY)
+    time per token = overhead + max(bytes read ÷ (bandwidth × CPU_EFFICIENCY),
+                                    parameters ÷ gen_rate)
     bytes read     = the weights + the KV cache filled so far (n_past tokens of it)
     overhead       = layer_overhead_s × layers
 
@@ -12,7 +13,9 @@ reads so little that the fixed work per token dominates: building and scheduling
 graph (a few nodes per layer, each a wait between threads), sampling, detokenizing. That overhead
 is measured once on a synthetic model that reads almost nothing (engine/speed_probe.py: 32 narrow
 layers, its time minus its bytes' time, per layer), and kept with the machine's facts. Prompt
-reading is compute-bound instead: `prompt_rate` (parameters × tokens per second, measured on a
+On few cores the arithmetic itself can take longer than the bytes (unpacking 4-bit weights, one
+dot product per weight): `gen_rate`, parameters × tokens per second of a 4-bit synthetic model
+generating, less its overhead, bounds that. Prompt reading is compute-bound: `prompt_rate` (parameters × tokens per second, measured on a
 wide synthetic model) ÷ the model's parameters. On a GPU the bandwidth comes from a table and no
 overhead is added (not measured: no GPU here).
 
@@ -121,6 +124,7 @@ class MachineSpeed:
     measured_at: float  # time.time()
     layer_overhead_s: float | None = None  # per token and layer, beyond the bytes (speed_probe)
     prompt_rate: float | None = None  # parameters x prompt tokens per second (speed_probe)
+    gen_rate: float | None = None  # parameters x generated tokens per second, compute alone
 
     def to_json(self) -> dict[str, object]:
         return {"format": FORMAT, **asdict(self)}
@@ -142,6 +146,7 @@ class MachineSpeed:
                 measured_at=float(data["measured_at"]),  # type: ignore[arg-type]
                 layer_overhead_s=_positive(data.get("layer_overhead_s"), zero=True),
                 prompt_rate=_positive(data.get("prompt_rate")),
+                gen_rate=_positive(data.get("gen_rate")),
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -324,6 +329,7 @@ def machine_speed(path: Path | None = None, *, refresh: bool = False) -> Machine
         bandwidth=bandwidth, threads=threads, cores=threads, facts=facts, measured_at=time.time(),
         layer_overhead_s=kept.layer_overhead_s if kept else None,
         prompt_rate=kept.prompt_rate if kept else None,
+        gen_rate=kept.gen_rate if kept else None,
     )  # fmt: skip
     keep_speed(speed, path)
     _log.info("memory bandwidth %.1f GB/s on %d threads", speed.bandwidth / GB, threads)
@@ -376,6 +382,7 @@ def predict_speed(
     speed: MachineSpeed | None,
     report: HardwareReport,
     n_past: int = TYPICAL_PAST,
+    n_params: int = 0,
 ) -> SpeedGuess:
     """Tokens/s for the model behind `est`, placed as the estimate places it, with `n_past`
     tokens already in the context (their keys and values are read for every new token)."""
@@ -387,7 +394,9 @@ def predict_speed(
     layer_s = (speed.layer_overhead_s or 0.0) if speed is not None else 0.0
     if est.placement == "cpu":
         overhead = layer_s * max(0, n_total - 1)  # the output layer is in the count
-        tps = 1 / (overhead + per_token / cpu_bw) if cpu_bw else None
+        rate = speed.gen_rate if speed is not None else None
+        compute = n_params / rate if rate and n_params > 0 else 0.0  # few cores: the arithmetic
+        tps = 1 / (overhead + max(per_token / cpu_bw, compute)) if cpu_bw else None
         return SpeedGuess(tps, "cpu", bandwidth=cpu_bw, cores=cores, overhead_s=overhead)
     gpu = _gpu_of(est, report)
     gpu_bw = _effective_gpu_bandwidth(gpu, cpu_bw)

@@ -130,6 +130,20 @@ def test_the_overhead_is_what_makes_a_tiny_model_slower_than_its_bytes() -> None
         assert (ratio < change) if s is tiny else (ratio > change)
 
 
+def test_on_few_cores_the_arithmetic_can_set_the_speed() -> None:
+    """time per token = overhead + max(bytes / (bw x eff), parameters / gen_rate)."""
+    s = shape("qwen2.5-7b-instruct", "Q4_K_M")
+    report = machine(ram_gib=32, ram_free_gib=24)
+    est = estimate_fit(s, report)
+    bw = CPU_EFFICIENCY * 18 * GB
+    slow_cpu = dataclasses.replace(TWO_CORES, gen_rate=s.n_params / 2.0)  # 2 s of arithmetic
+    guess = predict_speed(est, slow_cpu, report, n_past=0, n_params=s.n_params)
+    assert guess.tokens_per_s == pytest.approx(0.5)
+    fast_cpu = dataclasses.replace(TWO_CORES, gen_rate=s.n_params * 1000.0)  # the bytes win
+    guess = predict_speed(est, fast_cpu, report, n_past=0, n_params=s.n_params)
+    assert guess.tokens_per_s == pytest.approx(bw / s.file_size)
+
+
 def test_prompt_speed_is_the_rate_over_the_parameters() -> None:
     assert predict_prompt_speed(1_000_000_000, TWO_CORES) is None  # not measured yet
     probed = dataclasses.replace(TWO_CORES, prompt_rate=2e11)
@@ -279,6 +293,7 @@ def test_the_probe_measures_the_overhead_and_the_prompt_rate_for_real(tmp_path: 
     speed = probed_speed(path)
     assert speed.layer_overhead_s is not None and 0 <= speed.layer_overhead_s < 0.1
     assert speed.prompt_rate is not None and speed.prompt_rate > 1e6
+    assert speed.gen_rate is not None and speed.gen_rate > 1e6
     assert probed_speed(path) == speed  # kept: no second measurement
     model, params = write_probe_model(tmp_path / "p.gguf", n_layers=2, n_embd=64, n_ff=128)
     info = inspect_gguf(model)
