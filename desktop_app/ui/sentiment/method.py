@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.controllers.sentiment import Options
 from desktop_app.core.storage.settings import Settings
 from desktop_app.core.tasks.calibration import AUTOMATIC, CHOICES, DEFAULT_METHOD
 from desktop_app.core.tasks.label_presets import PRESETS, Preset
@@ -95,6 +96,19 @@ class SentimentMethod(QWidget):
     def set_method(self, method: str) -> None:
         index = self.calibration.findData(method if method in CHOICES else AUTOMATIC)
         self.calibration.setCurrentIndex(max(0, index))
+
+    def options(
+        self, labels: tuple[str, ...], examples: tuple[tuple[str, str], ...], reason: bool
+    ) -> Options:
+        """A run's options with this method."""
+        method = self.method()
+        words = self.label_words.isChecked()
+        instruction = self.instruction_text() or None
+        return Options(labels, examples, method != "none", reason, method, instruction, words)
+
+    def draft(self) -> tuple[str, str, bool]:
+        """OptionsDraft's calibration, instruction and label_words, as shown."""
+        return self.method(), self.instruction_text(), self.label_words.isChecked()
 
     def instruction_text(self) -> str:
         return self.instruction.text().strip()

@@ -257,16 +257,7 @@ class SentimentOptions(QWidget):
         labels = self.labels()
         if labels is None or self.problem():
             return None
-        m = self.method
-        return Options(
-            labels,
-            tuple(self.examples_list()),
-            m.method() != "none",
-            self.reason.isChecked(),
-            m.method(),
-            m.instruction_text() or None,
-            m.label_words.isChecked(),
-        )
+        return self.method.options(labels, tuple(self.examples_list()), self.reason.isChecked())
 
     def draft(self) -> OptionsDraft:
         """The options as typed, valid or not (the controller keeps them for a rebuilt pane)."""
@@ -276,9 +267,7 @@ class SentimentOptions(QWidget):
             self.method.method() != "none",
             self.reason.isChecked(),
             self.unsure_below(),
-            self.method.method(),
-            self.method.instruction_text(),
-            self.method.label_words.isChecked(),
+            *self.method.draft(),
         )
 
     def show_draft(self, draft: OptionsDraft) -> None:
