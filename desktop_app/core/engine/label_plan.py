@@ -68,13 +68,14 @@ def plan_labels(
         # a guess, so it is used only for labels that have no one-token form.
         first_sets.append(single or {s[0] for s in seqs})
     guesses = [not any(len(s) == 1 for s in forms) for forms in all_forms]
-    for i, firsts in enumerate(first_sets):
+    original = list(first_sets)
+    for i, starts in enumerate(original):
         # a guessed first token another label also starts with (" 好评" and " 差评" both open
         # with the byte token " \xe5") tells them apart no better than it; drop it where the
         # label keeps another first token, so that one logits row still decides
         if guesses[i]:
-            others = set().union(*(first_sets[j] for j in range(len(labels)) if j != i))
-            first_sets[i] = (firsts - others) or firsts
+            others = set().union(*(original[j] for j in range(len(labels)) if j != i))
+            first_sets[i] = (starts - others) or starts
     distinct = all(
         not (first_sets[i] & first_sets[j])
         for i in range(len(labels))

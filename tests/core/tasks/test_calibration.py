@@ -107,3 +107,17 @@ def test_label_words_on_the_real_model(engine: EngineClient) -> None:
     assert set(several[0].probs) == set(labels)
     assert several[0].probs != plain[0].probs  # the other words counted
     assert task.last_report is not None and len(task.last_report.labels) == len(words.flat)
+
+
+def test_a_shared_guessed_first_token_is_dropped_so_one_logits_row_decides() -> None:
+    from desktop_app.core.engine.label_plan import plan_labels
+
+    # byte-level: " 好评" and " 差评" both start with the token " \xe5"; "好评" and "差评" do not
+    vocab = {"好评": [1, 2], " 好评": [9, 3], "差评": [4, 5], " 差评": [9, 6]}
+    plan = plan_labels(lambda s: vocab.get(s, vocab.get(s.strip(), [7])), ["好评", "差评"])
+    assert plan.mode == "first_token" and plan.forms == (((1,),), ((4,),))
+    # a label whose only first token is shared keeps it (then sequences decide)
+    alone = {"ab": [9, 1], "ac": [9, 2]}
+    assert (
+        plan_labels(lambda s: alone.get(s.strip().lower(), [9, 3]), ["ab", "ac"]).mode == "sequence"
+    )
