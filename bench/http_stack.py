@@ -219,7 +219,7 @@ def main() -> int:
         return 0
     from desktop_app.core.models.starter import ensure_starter_model
 
-    model = args.model or ensure_starter_model()
+    model = args.model or ensure_starter_model(Path.home() / ".cache" / "hearth-tests")
     rows = []
     port = free_port()
     hearth = [sys.executable, "-m", "desktop_app", "serve", str(model), "--port", str(port)]

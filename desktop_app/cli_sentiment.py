@@ -140,7 +140,7 @@ def _share(text: str) -> float:
 def run(args: argparse.Namespace, settings: Any) -> int:
     if (args.text is None) == (args.file is None):
         raise ValueError("give either a TEXT or --file FILE")
-    if args.gold and not args.file:
+    if args.gold and not args.file and not args.examples_from:
         raise ValueError("--gold needs --file: the gold labels are a column of the file")
     chosen = preset(args.preset)
     words = LabelWords.parse(parse_labels(args.labels) if args.labels else chosen.labels)
@@ -160,6 +160,7 @@ def run(args: argparse.Namespace, settings: Any) -> int:
         below = settings.value(Sentiment.unsure_below)
     reason_sampling = _reason_sampling(args)
     table: Table | None = None
+    golds: list[str] | None = None  # evaluation mode's gold labels (--gold with --file)
     if args.file:
         try:
             table = read_table(
@@ -211,7 +212,7 @@ def run(args: argparse.Namespace, settings: Any) -> int:
     else:
         _print_table(table, results, labels, below)
 
-    if args.gold and golds is not None:
+    if golds is not None:
         lines = report_lines(evaluate(golds, results, labels))
         for line in lines:
             if args.csv or (args.output and args.quiet):

@@ -400,6 +400,7 @@ def _summarize_shot(
     if result is not None and result.claims:
         k = next((i for i, c in enumerate(result.claims) if c.supported), 0)
         summarize.claims_view.setCurrentRow(k)  # as a click does: the source is highlighted
+        summarize.show_claim(k)
     wait(300)
     snap(window, out, "summarize", suffix, wait)
 

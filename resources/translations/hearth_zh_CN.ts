@@ -312,6 +312,26 @@
         <source>Unsure</source>
         <translation>不确定</translation>
     </message>
+    <message>
+        <source>Gold labels</source>
+        <translation>标准标签</translation>
+    </message>
+    <message>
+        <source>A column with the right labels: evaluate the results</source>
+        <translation>含正确标签的列：用于评估结果</translation>
+    </message>
+    <message>
+        <source>Gold:</source>
+        <translation>标准标签：</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
 </context>
 <context>
     <name>CatalogTableModel</name>
@@ -646,6 +666,30 @@
     <message>
         <source>With the {0} tokens kept for the answer, this does not fit: the oldest messages are left out, or sending is refused, as the chat&apos;s settings say.</source>
         <translation>加上为回答预留的 {0} 个词元后放不下：将按对话设置省略最早的消息，或拒绝发送。</translation>
+    </message>
+    <message>
+        <source>Attach a document</source>
+        <translation>附加文档</translation>
+    </message>
+    <message>
+        <source>Reading {0}…</source>
+        <translation>正在读取 {0}…</translation>
+    </message>
+    <message>
+        <source>That document is no longer attached.</source>
+        <translation>该文档已不再附加。</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>Attach…</source>
+        <translation>附加…</translation>
+    </message>
+    <message>
+        <source>Attach a document (or drop a file here, or type /attach PATH)</source>
+        <translation>附加文档（或将文件拖放到此处，或输入 /attach 路径）</translation>
     </message>
 </context>
 <context>
@@ -1831,6 +1875,14 @@ from {1}</source>
     <message>
         <source>{0} {1} is loaded again.</source>
         <translation>{0} 已重新加载 {1}。</translation>
+    </message>
+    <message>
+        <source>none (the next request loads one)</source>
+        <translation>无（下一个请求会加载一个）</translation>
+    </message>
+    <message>
+        <source>Models loaded: {0}</source>
+        <translation>已加载的模型：{0}</translation>
     </message>
 </context>
 <context>
@@ -3236,6 +3288,34 @@ Ctrl+Enter summarizes.</source>
         <source>The server does not say how far it has read a prompt: the bar moves as parts are done.</source>
         <translation>服务器不报告提示词的读取进度：进度条随各段完成而前进。</translation>
     </message>
+    <message>
+        <source>Coverage</source>
+        <translation>覆盖率</translation>
+    </message>
+    <message>
+        <source>{0} claims, {1} not supported by the text.</source>
+        <translation>{0} 条陈述，其中 {1} 条没有原文支持。</translation>
+    </message>
+    <message>
+        <source>Coverage: {0}% of the text ({1} of {2} parts).</source>
+        <translation>覆盖率：原文的 {0}%（{2} 个部分中的 {1} 个）。</translation>
+    </message>
+    <message>
+        <source>A part is covered when a supported claim has its source in it; the share counts characters. Click a claim to see its source.</source>
+        <translation>当一条有支持的陈述的来源位于某部分中时，该部分即被覆盖；比例按字符计算。点击陈述可查看其来源。</translation>
+    </message>
+    <message>
+        <source>Sources</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>not supported by its source</source>
+        <translation>其来源不支持</translation>
+    </message>
+    <message>
+        <source>Coverage: {percent}% of the text</source>
+        <translation>覆盖率：原文的 {percent}%</translation>
+    </message>
 </context>
 <context>
     <name>SummaryView</name>
@@ -3287,6 +3367,18 @@ Ctrl+Enter summarizes.</source>
         <location filename="../../desktop_app/ui/transcript.py" line="180"/>
         <source>Message copied</source>
         <translation>消息已复制</translation>
+    </message>
+    <message>
+        <source>[{0}] {1}, characters {2}–{3}</source>
+        <translation>[{0}] {1}，第 {2}–{3} 个字符</translation>
+    </message>
+    <message>
+        <source>(likely source, not cited)</source>
+        <translation>（可能的来源，未被引用）</translation>
+    </message>
+    <message>
+        <source>Sources:</source>
+        <translation>来源：</translation>
     </message>
 </context>
 <context>
@@ -4146,6 +4238,42 @@ To begin, get the small starter model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0)
         <source>The model wrote prose instead of bullet points; each sentence was made a bullet point.</source>
         <translation>模型写成了段落而不是要点列表；已把每句话改为一个要点。</translation>
     </message>
+    <message>
+        <source>Few of its words appear in the text: the model may have made it up.</source>
+        <translation>它的词很少出现在原文中：可能是模型编造的。</translation>
+    </message>
+    <message>
+        <source>A number in it ({number}) does not appear in its source.</source>
+        <translation>其中的数字（{number}）没有出现在来源中。</translation>
+    </message>
+    <message>
+        <source>{requests} request(s): about {read} tokens to read and {write} to write.</source>
+        <translation>{requests} 次请求：约读取 {read} 个词元，写出 {write} 个。</translation>
+    </message>
+    <message>
+        <source>About {time} at this machine&apos;s speed.</source>
+        <translation>按本机速度约需 {time}。</translation>
+    </message>
+    <message>
+        <source>The text ({tokens} tokens) fits the model&apos;s {n_ctx}-token context with room for the answer: it is summarized in one pass.</source>
+        <translation>文本（{tokens} 个词元）可放入模型的 {n_ctx} 词元上下文，并留有回答的空间：将一次完成摘要。</translation>
+    </message>
+    <message>
+        <source>The text (about {tokens} tokens) does not fit the model&apos;s {n_ctx}-token context with room for the answer: it is read in about {parts} parts, then combined.</source>
+        <translation>文本（约 {tokens} 个词元）放入模型的 {n_ctx} 词元上下文后没有足够的回答空间：将分约 {parts} 个部分读取，然后合并。</translation>
+    </message>
+    <message>
+        <source>Loaded with a {ctx}-token context, the model would read it in one pass.</source>
+        <translation>若以 {ctx} 词元的上下文加载，模型可一次读完。</translation>
+    </message>
+    <message>
+        <source>Loaded with a {ctx}-token context, the model would need about {parts} parts.</source>
+        <translation>若以 {ctx} 词元的上下文加载，模型约需 {parts} 个部分。</translation>
+    </message>
+    <message>
+        <source>A shorter summary length would leave room for one pass.</source>
+        <translation>缩短摘要长度即可留出一次完成的空间。</translation>
+    </message>
 </context>
 <context>
     <name>RemoteEngine</name>
@@ -4476,6 +4604,209 @@ To begin, get the small starter model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0)
     <message>
         <source>token {0}: bytes {1}</source>
         <translation>词元 {0}：字节 {1}</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentBar</name>
+    <message>
+        <source>Attached documents</source>
+        <translation>已附加的文档</translation>
+    </message>
+    <message>
+        <source>{0} characters</source>
+        <translation>{0} 个字符</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Attached:</source>
+        <translation>已附加：</translation>
+    </message>
+</context>
+<context>
+    <name>Attachments</name>
+    <message>
+        <source>{name} is a folder, not a file.</source>
+        <translation>{name} 是文件夹，不是文件。</translation>
+    </message>
+    <message>
+        <source>File not found: {name}</source>
+        <translation>找不到文件：{name}</translation>
+    </message>
+    <message>
+        <source>{name} is {size} MiB; files up to {limit} MiB can be attached.</source>
+        <translation>{name} 有 {size} MiB；最多可附加 {limit} MiB 的文件。</translation>
+    </message>
+    <message>
+        <source>{name} is empty.</source>
+        <translation>{name} 是空文件。</translation>
+    </message>
+    <message>
+        <source>{name} cannot be attached: it is not text ({reason})</source>
+        <translation>无法附加 {name}：它不是文本（{reason}）</translation>
+    </message>
+    <message>
+        <source>Cannot read {name}: {reason}</source>
+        <translation>无法读取 {name}：{reason}</translation>
+    </message>
+    <message>
+        <source>{name} contains no text.</source>
+        <translation>{name} 不含文本。</translation>
+    </message>
+    <message>
+        <source>{name} is too long to attach: {chars} characters, up to {limit} can be. Attach a part of it, or summarize it in the Summarize tab.</source>
+        <translation>{name} 太长，无法附加：{chars} 个字符，最多 {limit} 个。请附加其中一部分，或在“摘要”标签页中对其进行摘要。</translation>
+    </message>
+</context>
+<context>
+    <name>ClaimsView</name>
+    <message>
+        <source>Claims of the summary and their sources</source>
+        <translation>摘要中的陈述及其来源</translation>
+    </message>
+    <message>
+        <source>Click to see its source in the text.</source>
+        <translation>点击查看它在原文中的来源。</translation>
+    </message>
+    <message>
+        <source>Not supported by the text: {0}</source>
+        <translation>原文不支持：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>CoverageStrip</name>
+    <message>
+        <source>Coverage of the text by the summary</source>
+        <translation>摘要对原文的覆盖</translation>
+    </message>
+    <message>
+        <source>Part {0}: covered by the summary</source>
+        <translation>第 {0} 部分：已被摘要覆盖</translation>
+    </message>
+    <message>
+        <source>Part {0}: not covered by the summary</source>
+        <translation>第 {0} 部分：未被摘要覆盖</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluationView</name>
+    <message>
+        <source>Evaluation figures</source>
+        <translation>评估数据</translation>
+    </message>
+    <message>
+        <source>Confusion matrix</source>
+        <translation>混淆矩阵</translation>
+    </message>
+    <message>
+        <source>Rows: the gold label; columns: the label given</source>
+        <translation>行：标准标签；列：给出的标签</translation>
+    </message>
+    <message>
+        <source>Accuracy {0:.1%} · macro-F1 {1:.3f} · ECE {2:.3f} · {3} rows</source>
+        <translation>准确率 {0:.1%} · 宏平均 F1 {1:.3f} · ECE {2:.3f} · {3} 行</translation>
+    </message>
+</context>
+<context>
+    <name>LabelPreset</name>
+    <message>
+        <source>Sentiment</source>
+        <translation>情感</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Intent</source>
+        <translation>意图</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Yes / no</source>
+        <translation>是 / 否</translation>
+    </message>
+</context>
+<context>
+    <name>ReliabilityDiagram</name>
+    <message>
+        <source>Reliability diagram</source>
+        <translation>可靠性图</translation>
+    </message>
+</context>
+<context>
+    <name>SentimentMethod</name>
+    <message>
+        <source>Calibration</source>
+        <translation>校准</translation>
+    </message>
+    <message>
+        <source>Automatic (English: {0}, Chinese: {1})</source>
+        <translation>自动（英文：{0}，中文：{1}）</translation>
+    </message>
+    <message>
+        <source>Contextual (content-free inputs)</source>
+        <translation>上下文校准（无内容输入）</translation>
+    </message>
+    <message>
+        <source>Batch (the batch&apos;s own mean)</source>
+        <translation>批量校准（该批次自身的平均值）</translation>
+    </message>
+    <message>
+        <source>Domain (random words of the texts)</source>
+        <translation>领域校准（取自文本的随机词）</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>How the prompt&apos;s own bias towards some labels is divided out. Batch and domain need a batch of texts; one text uses contextual.</source>
+        <translation>如何除去提示本身对某些标签的偏向。批量和领域校准需要一批文本；单条文本使用上下文校准。</translation>
+    </message>
+    <message>
+        <source>Several words per label</source>
+        <translation>每个标签使用多个词</translation>
+    </message>
+    <message>
+        <source>Also score good / 正面 / 好评 for positive, bad / 负面 / 差评 for negative…</source>
+        <translation>同时为“positive”计算 good / 正面 / 好评，为“negative”计算 bad / 负面 / 差评……</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Choose a preset…</source>
+        <translation>选择预设…</translation>
+    </message>
+    <message>
+        <source>Instruction</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <source>Default: classify the sentiment</source>
+        <translation>默认：判断情感</translation>
+    </message>
+    <message>
+        <source>What the model is told; {labels} becomes the labels. Empty: the default.</source>
+        <translation>告诉模型的内容；{labels} 会替换为标签。留空：使用默认指令。</translation>
+    </message>
+</context>
+<context>
+    <name>SourceView</name>
+    <message>
+        <source>Document</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>Characters {0}–{1}</source>
+        <translation>第 {0}–{1} 个字符</translation>
     </message>
 </context>
 </TS>

@@ -49,7 +49,7 @@ def server(
 def test_every_route_but_health_needs_the_key(server: ServerProcess, method: str, path: str) -> None:
     body = SMALL if method == "POST" else None
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"x-api-key": "wrong"}):
-        status, got, answer = server.request(method, path, body, headers=headers, key=None)
+        status, _, answer = server.request(method, path, body, headers=headers, key=None)
         assert status == 401, (headers, answer)
         assert "key" in str(answer).lower()
     # a right key in one header and a wrong one in the other: no alias bypass

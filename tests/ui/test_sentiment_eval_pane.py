@@ -49,7 +49,8 @@ def test_gold_column_gives_the_evaluation_and_the_method_is_chosen(
         assert ev.n == 8 and sum(b.count for b in view.diagram.bins) == 8
         assert "Accuracy" in view.summary.text() and "ECE" in view.summary.text()
         assert view.confusion.rowCount() == view.confusion.columnCount() == 3
-        total = sum(int(view.confusion.item(i, j).text()) for i in range(3) for j in range(3))
+        cells = [view.confusion.item(i, j) for i in range(3) for j in range(3)]
+        total = sum(int(cell.text()) for cell in cells if cell is not None)
         assert total == 8
         # no gold column: no evaluation; back again
         batch.gold_combo.setCurrentIndex(0)

@@ -24,6 +24,8 @@ from desktop_app.core.controllers.summarize import (
 from desktop_app.core.engine.client import EngineClient
 from desktop_app.core.tasks.summarize import Advanced, PartDone, Progress, Token
 from desktop_app.core.tasks.summary_checks import PROSE_MADE_BULLETS
+from desktop_app.core.tasks.summary_claims import strip_citations
+from desktop_app.core.tasks.summary_plan import Plan
 
 SMALL_CTX = 640
 
@@ -77,9 +79,13 @@ def test_open_count_summarize_in_parts_and_save(engine: EngineClient, tmp_path: 
     assert len(done) == len(result.parts) >= 2
     assert [e.summary for e in done] == [p.summary for p in result.parts]
     assert seen.of(Token)
-    # what streamed is the summary, or it was prose made into bullet points (the default style)
-    assert run.streamed.strip() == result.summary or PROSE_MADE_BULLETS in result.warnings
-    assert len(run.run_events) == len(seen.of(Progress)) + len(done)  # a new view can replay
+    # what streamed is the summary less its part citations ([1], the claims carry them as spans),
+    # or it was prose made into bullet points (the default style)
+    shown = strip_citations(run.streamed)
+    assert shown == result.summary or PROSE_MADE_BULLETS in result.warnings
+    plans = seen.of(Plan)  # the plan (one pass or parts, and why) is said before the work
+    assert len(plans) == 1 and run.plan is plans[0]
+    assert len(run.run_events) == len(plans) + len(seen.of(Progress)) + len(done)  # to replay
 
     saved = run.save(tmp_path / "out")
     assert saved.name == "out.md"

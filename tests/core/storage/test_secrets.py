@@ -6,6 +6,7 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -72,8 +73,8 @@ def test_the_keyring_is_used_when_one_answers(tmp_path: Path) -> None:
     from keyring.backend import KeyringBackend
 
     class Memory(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
-        kept: dict[tuple[str, str], str] = {}
+        priority = 1
+        kept: ClassVar[dict[tuple[str, str], str]] = {}
 
         def get_password(self, service: str, username: str) -> str | None:
             return self.kept.get((service, username))
