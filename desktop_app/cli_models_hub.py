@@ -419,8 +419,8 @@ def probed_speed(path: Path | None = None, *, refresh: bool = False) -> MachineS
     from desktop_app.core.models.speed import CPU_EFFICIENCY, keep_speed, machine_speed
 
     speed = machine_speed(path, refresh=refresh)
-    known = (speed.layer_overhead_s, speed.prompt_rate, speed.gen_rate)
-    if None not in known and not refresh:
+    known = (speed.layer_overhead_s, speed.prompt_rate, speed.gen_rate, speed.vocab_overhead_s)
+    if None not in known and speed.width_rates and not refresh:
         return speed
     result = measure_probe(speed.bandwidth, speed.threads, CPU_EFFICIENCY)
     speed = dataclasses.replace(
@@ -428,6 +428,8 @@ def probed_speed(path: Path | None = None, *, refresh: bool = False) -> MachineS
         layer_overhead_s=result.layer_overhead_s,
         prompt_rate=result.prompt_rate,
         gen_rate=result.gen_rate,
+        width_rates=result.width_rates,
+        vocab_overhead_s=result.vocab_overhead_s,
     )
     keep_speed(speed, path)
     return speed

@@ -122,7 +122,8 @@ def practical(
 ) -> Practical:
     """The tier of `shape` on `report`'s machine; `speed` None: the speed is not known yet."""
     est = estimate_fit(shape, report, n_ctx=n_ctx, kv_type=kv_type)
-    return judge(est, predict_speed(est, speed, report, n_params=shape.n_params))
+    guess = predict_speed(est, speed, report, n_params=shape.n_params, vocab=shape.vocab_size or 0)
+    return judge(est, guess)
 
 
 def judge(est: FitEstimate, speed: SpeedGuess) -> Practical:
@@ -240,7 +241,10 @@ def judge_entry(
             shape = ModelShape.from_catalog(entry, f)
             est = estimate_fit(shape, report, n_ctx=n_ctx, kv_type=kv_type)
         n_params = entry.params
-        options[f.quant] = judge(est, predict_speed(est, speed, report, n_params=n_params))
+        guess = predict_speed(
+            est, speed, report, n_params=n_params, vocab=entry.architecture.vocab_size or 0
+        )
+        options[f.quant] = judge(est, guess)
     shown = rec.quant if rec is not None else min(entry.files, key=lambda f: f.size).quant
     return EntryFit(rec, options, shown)
 

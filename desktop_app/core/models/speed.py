@@ -2,22 +2,31 @@
 
 The model of one generated token on the CPU:
 
-    time per token = overhead + max(bytes read ÷ (bandwidth × CPU_EFFICIENCY),
-                                    parameters ÷ gen_rate)
+    time per token = overhead + bytes read ÷ rate(width)
     bytes read     = the weights + the KV cache filled so far (n_past tokens of it)
     overhead       = layer_overhead_s × layers
 
-Generating a token reads every weight once and the keys and values of every token before it, so
-for a large model the speed is set by how fast those bytes stream from memory. A tiny model
-reads so little that the fixed work per token dominates: building and scheduling the compute
-graph (a few nodes per layer, each a wait between threads), sampling, detokenizing. That overhead
-is measured once on a synthetic model that reads almost nothing (engine/speed_probe.py: 32 narrow
-layers, its time minus its bytes' time, per layer), and kept with the machine's facts. Prompt
-On few cores the arithmetic itself can take longer than the bytes (unpacking 4-bit weights, one
-dot product per weight): `gen_rate`, parameters × tokens per second of a 4-bit synthetic model
-generating, less its overhead, bounds that. Prompt reading is compute-bound: `prompt_rate` (parameters × tokens per second, measured on a
-wide synthetic model) ÷ the model's parameters. On a GPU the bandwidth comes from a table and no
-overhead is added (not measured: no GPU here).
+Generating a token reads every weight once and the keys and values of every token before it.
+How fast those bytes go is measured, not derived from the RAM's bandwidth: on few cores the
+arithmetic weighs as much as the RAM, and short rows cost more per byte than long ones (a dot
+product's set-up and sums): on two cores the starter's 576-wide layers get through about 10 GB/s
+of weights, a 2048-wide model 22 GB/s, while a copy reads 27 GB/s. `rate(width)` comes from
+4-bit synthetic models of widths 512, 1024 and 2048, each larger than the caches, generating
+(engine/speed_probe.py, `width_rates`, bytes/s); a model's rate is read off that curve
+(log-linear between the points, the end points beyond). A model's width is not in every
+description of it (a catalog entry has parameters and layers), so it comes from the parameters:
+about 12 × width² per layer plus the vocabulary's embedding (`model_width`). A tiny model reads so
+little that the fixed work per token dominates: building and scheduling the compute graph,
+sampling, detokenizing. That overhead is measured on a synthetic model that reads almost nothing
+(32 narrow layers, its time minus its bytes' time, per layer), and again with a 65,536-entry
+vocabulary and the app's default sampling: what the logits cost per entry (`vocab_overhead_s`,
+about a millisecond a token at the starter's 49,152 on two cores; on the CPU wherever the layers
+run). All are kept with the machine's
+facts. Without the curve (figures kept by an older version) the estimate is overhead +
+max(bytes ÷ (bandwidth × CPU_EFFICIENCY), parameters ÷ gen_rate). Prompt reading is
+compute-bound: `prompt_rate` (parameters × tokens per second, measured on a wide synthetic model)
+÷ the model's parameters. On a GPU the bandwidth comes from a table and no overhead is added (not
+measured: no GPU here).
 
 The bandwidth of the RAM is measured here once (a copy of a buffer larger than the caches,
 on as many threads as llama.cpp uses, best of a few runs: a few tenths of a second) and kept with
@@ -38,6 +47,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import platform
 import time
@@ -124,7 +134,9 @@ class MachineSpeed:
     measured_at: float  # time.time()
     layer_overhead_s: float | None = None  # per token and layer, beyond the bytes (speed_probe)
     prompt_rate: float | None = None  # parameters x prompt tokens per second (speed_probe)
-    gen_rate: float | None = None  # parameters x generated tokens per second, compute alone
+    gen_rate: float | None = None  # weights per second of a generating token's arithmetic
+    width_rates: tuple[tuple[int, float], ...] = ()  # (model width, bytes/s generating)
+    vocab_overhead_s: float | None = None  # per token and vocabulary entry (sampling, logits)
 
     def to_json(self) -> dict[str, object]:
         return {"format": FORMAT, **asdict(self)}
@@ -147,9 +159,23 @@ class MachineSpeed:
                 layer_overhead_s=_positive(data.get("layer_overhead_s"), zero=True),
                 prompt_rate=_positive(data.get("prompt_rate")),
                 gen_rate=_positive(data.get("gen_rate")),
+                width_rates=_width_rates(data.get("width_rates")),
+                vocab_overhead_s=_positive(data.get("vocab_overhead_s"), zero=True),
             )
         except (KeyError, TypeError, ValueError):
             return None
+
+
+def _width_rates(value: object) -> tuple[tuple[int, float], ...]:
+    if not isinstance(value, list):
+        return ()
+    out = []
+    for item in value:
+        if isinstance(item, list) and len(item) == 2:
+            width, rate = _positive(item[0]), _positive(item[1])
+            if width and rate:
+                out.append((int(width), rate))
+    return tuple(sorted(out))
 
 
 def _positive(value: object, zero: bool = False) -> float | None:
@@ -330,6 +356,8 @@ def machine_speed(path: Path | None = None, *, refresh: bool = False) -> Machine
         layer_overhead_s=kept.layer_overhead_s if kept else None,
         prompt_rate=kept.prompt_rate if kept else None,
         gen_rate=kept.gen_rate if kept else None,
+        width_rates=kept.width_rates if kept else (),
+        vocab_overhead_s=kept.vocab_overhead_s if kept else None,
     )  # fmt: skip
     keep_speed(speed, path)
     _log.info("memory bandwidth %.1f GB/s on %d threads", speed.bandwidth / GB, threads)
@@ -383,6 +411,7 @@ def predict_speed(
     report: HardwareReport,
     n_past: int = TYPICAL_PAST,
     n_params: int = 0,
+    vocab: int = 0,
 ) -> SpeedGuess:
     """Tokens/s for the model behind `est`, placed as the estimate places it, with `n_past`
     tokens already in the context (their keys and values are read for every new token)."""
@@ -392,23 +421,30 @@ def predict_speed(
     per_token = max(1, est.weights_bytes + kv_read)
     n_total = max(1, est.n_layers_total)
     layer_s = (speed.layer_overhead_s or 0.0) if speed is not None else 0.0
+    # sampling and the logits' handling, on the CPU wherever the layers run
+    vocab_s = (speed.vocab_overhead_s or 0.0) * (vocab or 32000) if speed is not None else 0.0
     if est.placement == "cpu":
-        overhead = layer_s * max(0, n_total - 1)  # the output layer is in the count
-        rate = speed.gen_rate if speed is not None else None
-        compute = n_params / rate if rate and n_params > 0 else 0.0  # few cores: the arithmetic
+        overhead = layer_s * max(0, n_total - 1) + vocab_s  # the output layer is in the count
+        if speed is not None and speed.width_rates and n_params > 0:  # measured by width
+            width = model_width(n_params, n_total - 1, vocab)
+            rate = rate_at_width(speed.width_rates, width)
+            measured = 1 / (overhead + per_token / rate)
+            return SpeedGuess(measured, "cpu", bandwidth=rate, cores=cores, overhead_s=overhead)
+        gen_rate = speed.gen_rate if speed is not None else None
+        compute = n_params / gen_rate if gen_rate and n_params > 0 else 0.0  # the arithmetic
         tps = 1 / (overhead + max(per_token / cpu_bw, compute)) if cpu_bw else None
         return SpeedGuess(tps, "cpu", bandwidth=cpu_bw, cores=cores, overhead_s=overhead)
     gpu = _gpu_of(est, report)
     gpu_bw = _effective_gpu_bandwidth(gpu, cpu_bw)
     if est.placement == "gpu":
-        tps = gpu_bw / per_token if gpu_bw else None
-        return SpeedGuess(tps, "gpu", bandwidth=gpu_bw, cores=cores)
+        tps = 1 / (per_token / gpu_bw + vocab_s) if gpu_bw else None
+        return SpeedGuess(tps, "gpu", bandwidth=gpu_bw, cores=cores, overhead_s=vocab_s)
     on_gpu = min(est.gpu_layers, n_total)
     cpu_bytes = per_token * (n_total - on_gpu) / n_total
     gpu_bytes = per_token - cpu_bytes
     if not cpu_bw:
         return SpeedGuess(None, "partial", cores=cores)
-    overhead = layer_s * (n_total - on_gpu)
+    overhead = layer_s * (n_total - on_gpu) + vocab_s
     cpu_time = overhead + cpu_bytes / cpu_bw
     if not gpu_bw:  # the CPU's share alone sets a ceiling
         return SpeedGuess(
@@ -419,6 +455,27 @@ def predict_speed(
         1 / (cpu_time + gpu_bytes / gpu_bw), "partial", bandwidth=cpu_bw, cores=cores,
         overhead_s=overhead,
     )  # fmt: skip
+
+
+def model_width(n_params: int, n_blocks: int, vocab: int = 0) -> float:
+    """A model's width from its parameters: a block is about 12 x width^2 (attention 4 d^2 with
+    full KV heads, feed-forward 8 d^2 at 2.7 d), the embedding vocab x width; d solves
+    12 L d^2 + V d = parameters (V 32000 when not known). Starter: 547 (its header: 576)."""
+    vocab = vocab or 32000
+    a = 12 * max(1, n_blocks)
+    return (-vocab + math.sqrt(vocab * vocab + 4 * a * max(0, n_params))) / (2 * a)
+
+
+def rate_at_width(curve: tuple[tuple[int, float], ...], width: float) -> float:
+    """The measured bytes/s at `width`: log-linear between the curve's points, flat beyond."""
+    points = sorted(curve)
+    if width <= points[0][0]:
+        return points[0][1]
+    for (w0, r0), (w1, r1) in zip(points, points[1:], strict=False):
+        if width <= w1:
+            t = math.log(width / w0) / math.log(w1 / w0)
+            return r0 + t * (r1 - r0)
+    return points[-1][1]
 
 
 def predict_prompt_speed(n_params: int, speed: MachineSpeed | None) -> float | None:

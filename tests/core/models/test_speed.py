@@ -144,6 +144,27 @@ def test_on_few_cores_the_arithmetic_can_set_the_speed() -> None:
     assert guess.tokens_per_s == pytest.approx(bw / s.file_size)
 
 
+def test_the_measured_curve_sets_the_speed_by_width() -> None:
+    """time per token = overhead + bytes / rate(width), the width from the parameters; the
+    rate log-linear between the measured widths, flat beyond; sampling costs per vocab entry."""
+    from desktop_app.core.models.speed import model_width, rate_at_width
+
+    assert model_width(134_515_008, 30, 49152) == pytest.approx(547, abs=1)  # starter: 576
+    curve = ((512, 10 * GB), (1024, 20 * GB), (2048, 30 * GB))
+    assert rate_at_width(curve, 256) == 10 * GB and rate_at_width(curve, 4096) == 30 * GB
+    assert rate_at_width(curve, 724) == pytest.approx(15 * GB, rel=1e-3)  # halfway in log
+    s = shape("qwen2.5-7b-instruct", "Q4_K_M")
+    report = machine(ram_gib=32, ram_free_gib=24)
+    est = estimate_fit(s, report)
+    measured = dataclasses.replace(
+        TWO_CORES, width_rates=curve, layer_overhead_s=0.0, vocab_overhead_s=1e-9
+    )
+    guess = predict_speed(est, measured, report, n_past=0, n_params=s.n_params, vocab=150_000)
+    width = model_width(s.n_params, est.n_layers_total - 1, 150_000)
+    assert 2048 < width  # a 7B model is wider than the curve: its last point
+    assert guess.tokens_per_s == pytest.approx(1 / (150_000e-9 + est.weights_bytes / (30 * GB)))
+
+
 def test_prompt_speed_is_the_rate_over_the_parameters() -> None:
     assert predict_prompt_speed(1_000_000_000, TWO_CORES) is None  # not measured yet
     probed = dataclasses.replace(TWO_CORES, prompt_rate=2e11)
@@ -294,6 +315,9 @@ def test_the_probe_measures_the_overhead_and_the_prompt_rate_for_real(tmp_path: 
     assert speed.layer_overhead_s is not None and 0 <= speed.layer_overhead_s < 0.1
     assert speed.prompt_rate is not None and speed.prompt_rate > 1e6
     assert speed.gen_rate is not None and speed.gen_rate > 1e6
+    assert [w for w, _ in speed.width_rates] == [512, 1024, 2048]  # bytes/s by width
+    assert all(rate > 1e8 for _, rate in speed.width_rates)
+    assert speed.vocab_overhead_s is not None and 0 <= speed.vocab_overhead_s < 1e-6
     assert probed_speed(path) == speed  # kept: no second measurement
     model, params = write_probe_model(tmp_path / "p.gguf", n_layers=2, n_embd=64, n_ff=128)
     info = inspect_gguf(model)
