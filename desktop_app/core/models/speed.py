@@ -45,18 +45,20 @@ beside them.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import math
-import os
-import platform
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from desktop_app.core import jobs
+from desktop_app.core.models.machine_measure import (
+    machine_facts,
+    measure_bandwidth,
+    physical_cores,
+)
 from desktop_app.core.storage.atomic import write_atomic
 from desktop_app.core.storage.paths import app_paths
 
@@ -96,9 +98,6 @@ TYPICAL_PAST = 512  # tokens already in the context for the advisor's figure: ea
 # Of a GPU's nominal bandwidth (the table below) llama.cpp's decoding reaches roughly 55%
 # (e.g. 7B Q4_0, 3.6 GB, at about 150 tokens/s on a 1 TB/s card). Not measured here: no GPU.
 GPU_EFFICIENCY = 0.55
-BUFFER_BYTES = 256 * MiB  # larger than the last-level caches of desktop and most server CPUs
-SMALL_BUFFER_BYTES = 64 * MiB  # when little RAM is free
-RUNS = 3
 
 # Nominal memory bandwidth (GB/s) of common GPUs, matched against the device's description
 # (the longest name that occurs in it wins: "RTX 4070 Ti SUPER" before "RTX 4070"). Laptop
@@ -198,116 +197,6 @@ class SpeedGuess:
 
 
 # --------------------------------------------------------------------------- machine facts
-
-
-def physical_cores() -> int:
-    """Physical cores (what llama.cpp's default thread count is), else logical ones."""
-    try:
-        import psutil
-
-        n = psutil.cpu_count(logical=False)
-    except Exception:  # psutil can fail in restricted sandboxes
-        n = None
-    return max(1, n or os.cpu_count() or 1)
-
-
-def _cpu_name() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
-            for line in f:
-                if line.lower().startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _ram_total() -> int:
-    try:
-        import psutil
-
-        return int(psutil.virtual_memory().total)
-    except Exception:
-        return 0
-
-
-def machine_facts() -> dict[str, str | int]:
-    """What the bandwidth depends on: when any of these changes, it is measured again."""
-    return {
-        "system": platform.system(),
-        "arch": platform.machine(),
-        "cpu": _cpu_name(),
-        "cores": physical_cores(),
-        "logical_cpus": os.cpu_count() or 0,
-        "ram_total": _ram_total(),
-    }
-
-
-# --------------------------------------------------------------------------- measurement
-
-
-def measure_bandwidth(
-    threads: int | None = None, size: int | None = None, runs: int = RUNS
-) -> float:
-    """Bytes read + written per second copying a buffer larger than the caches, split over
-    `threads` jobs (numpy copies without the GIL), best of `runs` after one warm-up copy."""
-    threads = max(1, threads or physical_cores())
-    if size is None:
-        free = _ram_available()
-        size = BUFFER_BYTES if free == 0 or free > 16 * BUFFER_BYTES else SMALL_BUFFER_BYTES
-    try:
-        import numpy as np
-    except ImportError:  # numpy comes with llama-cpp-python and gguf; a plain copy else
-        src_b = bytearray(size)
-        dst_b = bytearray(size)
-
-        def copy_plain() -> None:
-            dst_b[:] = src_b
-
-        return 2 * size / _best(copy_plain, runs)
-    src = np.ones(size, dtype=np.uint8)
-    dst = np.empty_like(src)
-    step = -(-size // threads)
-    pieces = [(dst[i : i + step], src[i : i + step]) for i in range(0, size, step)]
-
-    def copy_all() -> None:
-        if len(pieces) == 1:
-            np.copyto(*pieces[0])
-            return
-        started = [jobs.start(_copier(d, s), name="bandwidth") for d, s in pieces]
-        for job in started:
-            job.wait()
-
-    return 2 * size / _best(copy_all, runs)
-
-
-def _copier(dst: Any, src: Any) -> Callable[[jobs.Job[None]], None]:
-    def work(_job: jobs.Job[None]) -> None:
-        dst[...] = src  # numpy releases the GIL for the copy: the jobs run side by side
-
-    return work
-
-
-def _best(copy: Callable[[], None], runs: int) -> float:
-    copy()  # warm-up: the destination's pages are touched the first time
-    best = float("inf")
-    for _ in range(max(1, runs)):
-        t0 = time.perf_counter()
-        copy()
-        best = min(best, time.perf_counter() - t0)
-    return max(best, 1e-9)
-
-
-def _ram_available() -> int:
-    try:
-        import psutil
-
-        return int(psutil.virtual_memory().available)
-    except Exception:
-        return 0
-
-
-# --------------------------------------------------------------------------- the cache
 
 
 def speed_file() -> Path:
@@ -471,7 +360,7 @@ def rate_at_width(curve: tuple[tuple[int, float], ...], width: float) -> float:
     points = sorted(curve)
     if width <= points[0][0]:
         return points[0][1]
-    for (w0, r0), (w1, r1) in zip(points, points[1:], strict=False):
+    for (w0, r0), (w1, r1) in itertools.pairwise(points):
         if width <= w1:
             t = math.log(width / w0) / math.log(w1 / w0)
             return r0 + t * (r1 - r0)
