@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from desktop_app.cli_models_json import entry_dict, repo_dict, summary_dict
 from desktop_app.cli_models_json import fit_dict as fit_dict  # re-exported: cli_models imports it
 from desktop_app.cli_output import ProgressLine, count, err, note, print_table
+from desktop_app.core.controllers.machine_speed import probed_speed as probed_speed  # re-exported
 from desktop_app.core.errors import AppError
 from desktop_app.core.models.hub_errors import GatedRepoError, HubConfigError, OfflineError
 from desktop_app.core.models.model_files import format_size
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from desktop_app.core.engine.hardware import HardwareReport
     from desktop_app.core.models.downloads import Downloader, DownloadStatus
     from desktop_app.core.models.hub import HubClient, HubConfig, HubModel, RepoFiles
-    from desktop_app.core.models.speed import MachineSpeed
 
 EXIT_INTERRUPTED = 130
 PAUSED_MESSAGE = "paused; run the same command again to resume"
@@ -408,28 +408,3 @@ def hardware() -> HardwareReport:
     from desktop_app.core.engine.hardware import hardware_report
 
     return hardware_report()
-
-
-def probed_speed(path: Path | None = None, *, refresh: bool = False) -> MachineSpeed:
-    """The machine's speed with the overhead and prompt figures (core/engine/speed_probe.py),
-    measuring what is missing (all with `refresh`) and keeping it: seconds, the first time."""
-    import dataclasses
-
-    from desktop_app.core.engine.speed_probe import measure_probe
-    from desktop_app.core.models.speed import CPU_EFFICIENCY, keep_speed, machine_speed
-
-    speed = machine_speed(path, refresh=refresh)
-    known = (speed.layer_overhead_s, speed.prompt_rate, speed.gen_rate, speed.vocab_overhead_s)
-    if None not in known and speed.width_rates and not refresh:
-        return speed
-    result = measure_probe(speed.bandwidth, speed.threads, CPU_EFFICIENCY)
-    speed = dataclasses.replace(
-        speed,
-        layer_overhead_s=result.layer_overhead_s,
-        prompt_rate=result.prompt_rate,
-        gen_rate=result.gen_rate,
-        width_rates=result.width_rates,
-        vocab_overhead_s=result.vocab_overhead_s,
-    )
-    keep_speed(speed, path)
-    return speed

@@ -56,6 +56,31 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
+def _machine_figures() -> object:
+    """A measured machine's figures (two cores, as core/controllers/machine_speed.py keeps them),
+    with this machine's facts so they count as its own."""
+    import time
+
+    from desktop_app.core.models.speed import MachineSpeed, machine_facts
+
+    return MachineSpeed(
+        bandwidth=27e9, threads=2, cores=2, facts=machine_facts(), measured_at=time.time(),
+        layer_overhead_s=1e-5, prompt_rate=1e11, gen_rate=3.5e10,
+        width_rates=((512, 15e9), (1024, 22e9), (2048, 26e9)), vocab_overhead_s=5e-9,
+    )  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _measured_machine(_machine_figures: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The machine counts as measured in this process (speed.py's memo, no file): a catalog shown
+    in a test never runs the synthetic models (an engine process and seconds of both cores, per
+    test). Tests of the measurement pass their own path (tests/core/models/test_speed.py)."""
+    from desktop_app.core.models import speed
+
+    monkeypatch.setattr(speed, "_memo", _machine_figures)
+
+
+@pytest.fixture(scope="session")
 def starter_model() -> Path:
     """The real SmolLM2-135M-Instruct Q4_1 model, fetched once and verified by sha256."""
     given = os.environ.get("HEARTH_TEST_MODEL")

@@ -26,10 +26,12 @@ def _files(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _keep_figures() -> None:
-    """This machine's figures as if measured: 18 GB/s, 0.1 ms per layer, 1e10 param-tokens/s."""
+    """This machine's figures as if measured: 18 GB/s, 0.1 ms per layer, 1e10 param-tokens/s,
+    10-20 GB/s of weights by width, 5 ns per vocabulary entry (no probe runs)."""
     speed = MachineSpeed(
         bandwidth=18e9, threads=2, cores=2, facts=machine_facts(), measured_at=time.time(),
         layer_overhead_s=1e-4, prompt_rate=1e10, gen_rate=1e10,
+        width_rates=((512, 10e9), (1024, 15e9), (2048, 20e9)), vocab_overhead_s=5e-9,
     )  # fmt: skip
     keep_speed(speed, speed_file())
 

@@ -14,11 +14,11 @@ once through the engine, the figures kept with the machine's facts.
   through about 10 GB/s, a 2048-wide model 22 GB/s, from the same RAM. models/speed.py reads a
   model's rate off this curve.
 
-The figures are kept by models/speed.py (MachineSpeed.layer_overhead_s, .prompt_rate); the
-command line's `probed_speed` (cli_models_hub.py) measures what is missing. The models are
-written with the gguf package (zero weights: their speed is the same as any, and
-greedy sampling then repeats one token, never the end of text), in a temporary folder, and run in
-the engine process like any model. A few seconds in all; call it off the GUI thread.
+The figures are kept by models/speed.py (MachineSpeed.layer_overhead_s, .prompt_rate, ...); the
+catalog view and the command line measure what is missing (core/controllers/machine_speed.py:
+`probed_speed`). The models are written with the gguf package (zero weights: their speed is the
+same as any, checked against random ones; greedy sampling then repeats one token, never the end of
+text), in a temporary folder, and run in the engine process like any model. A few seconds in all; call it off the GUI thread.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 never needs a horizontal scroll bar.
 
 Tiers (good / slow / won't fit, core/models/practical.py) come from the machine's report, the
-load settings and the RAM's measured bandwidth (core/models/speed.py: kept in the cache folder;
-the first time on a machine it is measured off the GUI thread, well under a second, while the
-tiers follow from the memory alone). At a narrow window the columns that the details repeat
+load settings and the machine's measured speed (core/models/speed.py, kept in the cache folder;
+the first time on a machine the bandwidth and the synthetic models' figures are measured off the
+GUI thread, a few seconds, while the tiers follow from the memory alone). At a narrow window the columns that the details repeat
 (license, context, languages, parameters) give way, in that order.
 
 A mixin of CatalogView, apart because judging and layout are jobs of their own; it has no words
@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint
 
+from desktop_app.core.controllers.machine_speed import probed_speed
 from desktop_app.core.models.catalog import Catalog
 from desktop_app.core.models.fit import FitEstimate, Recommendation
 from desktop_app.core.models.practical import EntryFit, Practical, judge_entry
-from desktop_app.core.models.speed import MachineSpeed, cached_speed, machine_speed
+from desktop_app.core.models.speed import MachineSpeed, cached_speed
 from desktop_app.ui import background
 from desktop_app.ui.models.catalog_model import (
     COL_CONTEXT,
@@ -71,8 +72,8 @@ class CatalogFitting:
         self._fit = ctx
         if self._speed is None:
             self._speed = cached_speed()
-            if self._speed is None:
-                self._measure_speed()
+            if self._speed is None or not self._speed.width_rates:
+                self._measure_speed()  # meanwhile: the bandwidth alone, or the memory alone
         self._judge()
 
     def set_speed(self, speed: MachineSpeed | None) -> None:
@@ -86,8 +87,9 @@ class CatalogFitting:
             self._judge()
 
     def _measure_speed(self) -> None:
-        """The first time on this machine: measure its memory bandwidth (well under a second)
-        off the GUI thread; meanwhile the tiers follow from the memory alone."""
+        """The first time on this machine: measure its memory bandwidth and run the synthetic
+        models (core/controllers/machine_speed.py: a few seconds, in an engine process) off the
+        GUI thread; meanwhile the tiers follow from the memory alone."""
         if self._measuring:
             return
         self._measuring = True
@@ -101,7 +103,7 @@ class CatalogFitting:
             self._measuring = False
 
         assert isinstance(self, QObject)  # a CatalogView: the answer goes to its thread
-        background.run(self, "machine-speed", machine_speed, done, failed)
+        background.run(self, "machine-speed", probed_speed, done, failed)
 
     def _judge(self) -> None:
         ctx = self._fit

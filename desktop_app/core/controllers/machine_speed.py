@@ -1,0 +1,36 @@
+"""This machine's speed with the synthetic models' figures: the RAM's bandwidth (models/speed.py)
+and the overhead, rate-by-width and prompt figures (engine/speed_probe.py), measured once and kept.
+
+Here, above both, because a model file is judged without the engine and the engine runs a path
+without knowing the catalog; the catalog view and `hearth models files` both call it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from desktop_app.core.engine.speed_probe import measure_probe
+from desktop_app.core.models.speed import CPU_EFFICIENCY, MachineSpeed, keep_speed, machine_speed
+
+__all__ = ["probed_speed"]
+
+
+def probed_speed(path: Path | None = None, *, refresh: bool = False) -> MachineSpeed:
+    """The machine's speed with the overhead and prompt figures (core/engine/speed_probe.py),
+    measuring what is missing (all with `refresh`) and keeping it: seconds, the first time."""
+    speed = machine_speed(path, refresh=refresh)
+    known = (speed.layer_overhead_s, speed.prompt_rate, speed.gen_rate, speed.vocab_overhead_s)
+    if None not in known and speed.width_rates and not refresh:
+        return speed
+    result = measure_probe(speed.bandwidth, speed.threads, CPU_EFFICIENCY)
+    speed = dataclasses.replace(
+        speed,
+        layer_overhead_s=result.layer_overhead_s,
+        prompt_rate=result.prompt_rate,
+        gen_rate=result.gen_rate,
+        width_rates=result.width_rates,
+        vocab_overhead_s=result.vocab_overhead_s,
+    )
+    keep_speed(speed, path)
+    return speed
