@@ -71,8 +71,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--instruction", metavar="TEXT",
                    help="the instruction the model reads; {labels} becomes the labels "
                    "(default: the preset's)")  # fmt: skip
-    p.add_argument("--label-words", action="store_true",
-                   help="also score built-in words per label (good / 正面 for positive, ...)")  # fmt: skip
+    p.add_argument("--label-words", action=argparse.BooleanOptionalAction, default=True,
+                   help="also score built-in words per label (good / 正面 for positive, ...; "
+                   "default: on, the best on the dev set for both languages)")  # fmt: skip
     p.add_argument("--calibration", choices=CHOICES, default=AUTOMATIC,
                    help="how the prompt's own bias is divided out (default: %(default)s, the "
                    "best on the dev set for the texts' language)")  # fmt: skip

@@ -59,7 +59,7 @@ class Options:
     reason: bool = False
     calibration: str = AUTOMATIC
     instruction: str | None = None
-    label_words: bool = False
+    label_words: bool = True  # the dev set's best with both languages' defaults (docs/sentiment.md)
 
     @property
     def method(self) -> str:
@@ -89,7 +89,7 @@ class OptionsDraft:
     unsure_below: float = DEFAULT_UNSURE_BELOW
     calibration: str = AUTOMATIC
     instruction: str = ""
-    label_words: bool = False
+    label_words: bool = True
 
 
 @dataclass

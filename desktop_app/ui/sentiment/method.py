@@ -130,7 +130,7 @@ class SentimentMethod(QWidget):
         if not isinstance(method, str) or method not in CHOICES:
             method = AUTOMATIC if settings.get("sentiment.calibrate", True) else "none"
         self.set_method(method)
-        self.label_words.setChecked(bool(settings.get(LABEL_WORDS_KEY, False)))
+        self.label_words.setChecked(bool(settings.get(LABEL_WORDS_KEY, True)))
         text = settings.get(INSTRUCTION_KEY)
         self.instruction.setText(text if isinstance(text, str) else "")
 
