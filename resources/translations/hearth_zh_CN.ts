@@ -4809,4 +4809,91 @@ To begin, get the small starter model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0)
         <translation>第 {0}–{1} 个字符</translation>
     </message>
 </context>
+<context>
+    <name>Engine</name>
+    <message>
+        <source>Cancelled (the engine was stopped).</source>
+        <translation>已取消（引擎已停止）。</translation>
+    </message>
+    <message>
+        <source>The engine was closed.</source>
+        <translation>引擎已关闭。</translation>
+    </message>
+    <message>
+        <source>The engine is not running.</source>
+        <translation>引擎未在运行。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>Loading was cancelled.</source>
+        <translation>加载已取消。</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>没有加载模型。</translation>
+    </message>
+    <message>
+        <source>The prompt is empty and the model has no start token.</source>
+        <translation>提示为空，且模型没有起始词元。</translation>
+    </message>
+    <message>
+        <source>The model&apos;s chat template does not parse: {reason}</source>
+        <translation>模型的对话模板无法解析：{reason}</translation>
+    </message>
+    <message>
+        <source>The model&apos;s chat template failed: {reason}</source>
+        <translation>模型的对话模板出错：{reason}</translation>
+    </message>
+    <message>
+        <source>The calibration input failed: {reason}</source>
+        <translation>校准输入出错：{reason}</translation>
+    </message>
+    <message>
+        <source>Unexpected engine error: {reason}</source>
+        <translation>意外的引擎错误：{reason}</translation>
+    </message>
+    <message>
+        <source>The schema must be a JSON object.</source>
+        <translation>模式必须是一个 JSON 对象。</translation>
+    </message>
+    <message>
+        <source>The schema is not valid JSON.</source>
+        <translation>模式不是有效的 JSON。</translation>
+    </message>
+    <message>
+        <source>The tools are not valid JSON.</source>
+        <translation>工具定义不是有效的 JSON。</translation>
+    </message>
+    <message>
+        <source>Unknown output format {kind}.</source>
+        <translation>未知的输出格式 {kind}。</translation>
+    </message>
+    <message>
+        <source>The tools must be a list of function definitions.</source>
+        <translation>工具必须是函数定义的列表。</translation>
+    </message>
+    <message>
+        <source>tool_choice names {name}, which is not a tool.</source>
+        <translation>tool_choice 指定了 {name}，但它不是一个工具。</translation>
+    </message>
+    <message>
+        <source>The parameters of tool {name} must be an object.</source>
+        <translation>工具 {name} 的参数必须是一个对象。</translation>
+    </message>
+    <message>
+        <source>The schema nests too deeply.</source>
+        <translation>模式嵌套过深。</translation>
+    </message>
+    <message>
+        <source>The schema cannot be used: {reason}</source>
+        <translation>无法使用该模式：{reason}</translation>
+    </message>
+    <message>
+        <source>The schema makes a grammar of {size} characters; at most {limit} are allowed. Simplify the schema.</source>
+        <translation>该模式生成的语法有 {size} 个字符；最多允许 {limit} 个。请简化模式。</translation>
+    </message>
+</context>
 </TS>

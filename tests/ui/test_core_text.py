@@ -81,3 +81,27 @@ def test_a_damaged_model_file_is_explained_in_chinese(qapp: object, tmp_path: Pa
             assert "download" not in said and "web page" not in said
     finally:
         QCoreApplication.removeTranslator(translator)
+
+
+def test_the_engines_messages_read_in_chinese(qapp: object) -> None:
+    """The engine's words (engine/messages.py) come back translated from the real .qm, a
+    reason inside them as it came (a bad schema, a template that does not parse, a cancel)."""
+    import pytest
+
+    from desktop_app.core.engine import messages
+    from desktop_app.core.engine.grammar import SchemaError, build
+    from desktop_app.core.engine.params import OutputFormat
+
+    qm = Path(__file__).resolve().parents[2] / "resources" / "translations" / "hearth_zh_CN.qm"
+    translator = QTranslator()
+    assert translator.load(str(qm))
+    QCoreApplication.installTranslator(translator)
+    try:
+        with pytest.raises(SchemaError) as caught:
+            build(OutputFormat("json_schema", schema="[1, 2]"))
+        assert shown(caught.value.message) == "模式必须是一个 JSON 对象。"
+        said = shown(messages.TEMPLATE_PARSE.format(reason="unexpected '}'"))
+        assert said == "模型的对话模板无法解析：unexpected '}'"
+        assert shown(messages.STOPPED) == "已取消（引擎已停止）。"
+    finally:
+        QCoreApplication.removeTranslator(translator)

@@ -18,6 +18,7 @@ from typing import Any
 
 import jinja2
 
+from desktop_app.core.engine import messages as engine_text
 from desktop_app.core.engine.params import Message
 from desktop_app.core.engine.template_guard import (
     DEFAULT_TIME_LIMIT_S,
@@ -113,7 +114,7 @@ class ChatFormatter:
             try:
                 _compile(template)  # fail early on a template that does not parse
             except jinja2.TemplateError as exc:
-                raise TemplateError(f"The model's chat template does not parse: {exc}") from exc
+                raise TemplateError(engine_text.TEMPLATE_PARSE.format(reason=exc)) from exc
             model = cls("model", template, bos_token, eos_token, (), None)
             try:  # a template that hangs or balloons on a plain chat is refused at load
                 model.render(_PROBE, time_limit=DEFAULT_TIME_LIMIT_S)
@@ -161,7 +162,7 @@ class ChatFormatter:
         except TemplateError:
             raise
         except jinja2.TemplateError as exc:
-            raise TemplateError(f"The model's chat template failed: {exc}") from exc
+            raise TemplateError(engine_text.TEMPLATE_FAILED.format(reason=exc)) from exc
 
 
 _PROBE_TOOL = "hearth_probe_tool_7f3a"

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core import jobs
+from desktop_app.core.engine import messages
 from desktop_app.core.engine import requests as rq
 from desktop_app.core.engine.events import Done, Error, ModelInfo, Result, Token
 from desktop_app.core.engine.handle import Callback, RequestHandle
@@ -37,7 +38,7 @@ _KEEP_CRASH_LOGS = 5
 # able to make Stop, Cancel or Ctrl+C wait on a step that never checks (issue 18).
 CANCEL_GRACE_S = 3.0  # a loaded 2-core machine can spend over 1 s in one batch step (CI)
 CANCEL_LIMIT_S = 10.0
-STOPPED_TEXT = "Cancelled (the engine was stopped)."
+STOPPED_TEXT = messages.STOPPED
 
 
 class EngineClient:
@@ -114,7 +115,7 @@ class EngineClient:
             self._pending.clear()
             active = self._active
         for handle, _ in pending:
-            handle.deliver(Error(CancelledError("The engine was closed.")))
+            handle.deliver(Error(CancelledError(messages.CLOSED)))
         if active is not None and self._cancel_id is not None:
             self._cancel_id.value = active.id
         with contextlib.suppress(OSError, ValueError):
@@ -137,7 +138,7 @@ class EngineClient:
         self._life = None
         self._closing = False
         if active is not None and not active.finished:
-            active.deliver(Error(CancelledError("The engine was closed.")))
+            active.deliver(Error(CancelledError(messages.CLOSED)))
         with self._lock:
             self._active = None
         if self.crashed is None and self.log_path is not None:
@@ -205,7 +206,7 @@ class EngineClient:
         """Queue any request (requests.py); the methods above are the usual way in."""
         handle = RequestHandle(self, next(self._ids), request.op, callback)
         if not self.alive:
-            handle.deliver(Error(self.crashed or EngineCrashedError("The engine is not running.")))
+            handle.deliver(Error(self.crashed or EngineCrashedError(messages.NOT_RUNNING)))
             return handle
         with self._lock:
             self._pending.append((handle, request))
@@ -232,7 +233,7 @@ class EngineClient:
                     handle.deliver(
                         Done("cancelled", "")
                         if handle.op == "chat"
-                        else Error(CancelledError("Cancelled."))
+                        else Error(CancelledError(messages.CANCELLED))
                     )
                     return
             if self._active is not handle or self._cancel_id is None:

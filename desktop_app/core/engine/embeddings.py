@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core.engine import messages
 from desktop_app.core.errors import (
     AppError,
     CancelledError,
@@ -112,7 +113,7 @@ class Embedder:
         vectors = []
         for ids in batches:
             if self._cancel_requested():
-                raise CancelledError("Cancelled.")
+                raise CancelledError(messages.CANCELLED)
             vectors.append(self._vector(llm, ids))
         return Embeddings(
             vectors,
@@ -140,7 +141,7 @@ class Embedder:
         """The embedding context for `model_path` (None: the loaded model), made if needed."""
         if model_path is None:
             if self._default is None:
-                raise NoModelLoadedError("No model is loaded.")
+                raise NoModelLoadedError(messages.NO_MODEL)
             wanted = self._default
         else:
             from desktop_app.core.gguf_reader import inspect_gguf

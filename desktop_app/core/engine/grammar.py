@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from desktop_app.core.engine import messages
 from desktop_app.core.engine.params import OutputFormat
 from desktop_app.core.errors import AppError
 
@@ -59,29 +60,30 @@ def build(output: OutputFormat | None) -> Grammar | None:
     if output.kind == "json_object":
         return Grammar(_convert([({"type": "object"}, "")]), False)
     if output.kind == "json_schema":
-        schema = load_json(output.schema, "The schema")
+        schema = load_json(output.schema, messages.SCHEMA_NOT_JSON)
         if not isinstance(schema, dict):
-            raise SchemaError("The schema must be a JSON object.")
+            raise SchemaError(messages.SCHEMA_NOT_OBJECT)
         return Grammar(_convert([(schema, "")]), False)
     if output.kind == "tools":
         if output.tool_choice == "none":
             return None
         return _tools_grammar(output)
-    raise SchemaError(f"Unknown output format {output.kind!r}.")
+    raise SchemaError(messages.UNKNOWN_FORMAT.format(kind=repr(output.kind)))
 
 
-def load_json(text: str, what: str) -> Any:
+def load_json(text: str, problem: str) -> Any:
+    """`text` parsed, else SchemaError(`problem`)."""
     try:
         return json.loads(text)
     except (ValueError, RecursionError):
-        raise SchemaError(f"{what} is not valid JSON.") from None
+        raise SchemaError(problem) from None
 
 
 def functions(output: OutputFormat) -> list[dict[str, Any]]:
     """The tools as [{"name", "description", "parameters"}] (the server checked their shape)."""
-    tools = load_json(output.tools, "The tools")
+    tools = load_json(output.tools, messages.TOOLS_NOT_JSON)
     if not isinstance(tools, list) or not all(isinstance(t, dict) for t in tools):
-        raise SchemaError("The tools must be a list of function definitions.")
+        raise SchemaError(messages.TOOLS_NOT_LIST)
     return tools
 
 
@@ -90,12 +92,12 @@ def _tools_grammar(output: OutputFormat) -> Grammar:
     if output.tool_choice not in ("auto", "required"):
         funcs = [f for f in funcs if f.get("name") == output.tool_choice]
         if not funcs:
-            raise SchemaError(f"tool_choice names {output.tool_choice!r}, which is not a tool.")
+            raise SchemaError(messages.TOOL_CHOICE_UNKNOWN.format(name=repr(output.tool_choice)))
     schemas: list[tuple[dict[str, Any], str]] = []
     for i, func in enumerate(funcs):
         params = func.get("parameters") or {"type": "object", "properties": {}}
         if not isinstance(params, dict):
-            raise SchemaError(f"The parameters of tool {func.get('name')!r} must be an object.")
+            raise SchemaError(messages.TOOL_PARAMS_NOT_OBJECT.format(name=repr(func.get("name"))))
         schemas.append((params, f"tool{i}-args"))
     names = [json.dumps(str(f.get("name", ""))) for f in funcs]
 
@@ -137,15 +139,14 @@ def _convert(
             finish(converter, rules)
         gbnf = str(converter.format_grammar())
     except RecursionError:
-        raise SchemaError("The schema nests too deeply.") from None
+        raise SchemaError(messages.SCHEMA_TOO_DEEP) from None
     except SchemaError:
         raise
     except Exception as exc:  # the converter asserts or fails on what it does not understand
-        raise SchemaError(f"The schema cannot be used: {exc}") from None
+        raise SchemaError(messages.SCHEMA_REFUSED.format(reason=exc)) from None
     if len(gbnf) > MAX_GRAMMAR_CHARS:
         raise SchemaError(
-            f"The schema makes a grammar of {len(gbnf):,} characters; at most "
-            f"{MAX_GRAMMAR_CHARS:,} are allowed. Simplify the schema."
+            messages.GRAMMAR_TOO_LONG.format(size=f"{len(gbnf):,}", limit=f"{MAX_GRAMMAR_CHARS:,}")
         )
     return gbnf
 
@@ -154,7 +155,7 @@ def _grammar_bounds(schema: Any, depth: int = 0) -> Any:
     """A copy without the counts llama.cpp cannot expand (past MAX_REPEAT): the grammar leaves
     those lengths open, and the check of the answer (schema_check.py) still holds them."""
     if depth > 64:
-        raise SchemaError("The schema nests too deeply.")
+        raise SchemaError(messages.SCHEMA_TOO_DEEP)
     if isinstance(schema, list):
         return [_grammar_bounds(item, depth + 1) for item in schema]
     if not isinstance(schema, dict):

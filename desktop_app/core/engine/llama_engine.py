@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from desktop_app.core.engine import hardware
+from desktop_app.core.engine import hardware, messages
 from desktop_app.core.engine.chat_template import ChatFormatter, TemplateError
 from desktop_app.core.engine.embeddings import Embedder
 from desktop_app.core.engine.events import (
@@ -146,7 +146,7 @@ class LlamaEngine:
                 )
         except (ValueError, RuntimeError, OSError) as exc:
             if cancelled[0]:
-                raise CancelledError("Loading was cancelled.") from None
+                raise CancelledError(messages.LOAD_CANCELLED) from None
             raise load_failure(exc, gguf, params, self._log.since_mark()) from None
 
         self._llm, self._gguf = llm, gguf
@@ -203,7 +203,7 @@ class LlamaEngine:
 
     def require(self) -> Any:  # the loaded Llama (the tokenizer's requests use it, tokens.py)
         if self._llm is None:
-            raise NoModelLoadedError("No model is loaded.")
+            raise NoModelLoadedError(messages.NO_MODEL)
         return self._llm
 
     def render(self, messages: list[Message] | tuple[Message, ...]) -> str:

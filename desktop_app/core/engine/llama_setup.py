@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from desktop_app.core.engine import hardware
+from desktop_app.core.engine import hardware, messages
 from desktop_app.core.engine.events import Stats
 from desktop_app.core.engine.params import LoadParams
 from desktop_app.core.errors import (
@@ -78,7 +78,7 @@ def tokenize_raw(llm: Any, text: str | None) -> list[int]:
     if not tokens:
         bos = llm.token_bos()
         if bos < 0:
-            raise GenerationError("The prompt is empty and the model has no start token.")
+            raise GenerationError(messages.EMPTY_PROMPT)
         tokens = [bos]
     return tokens
 

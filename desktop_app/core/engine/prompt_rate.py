@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from desktop_app.core.engine import messages
 from desktop_app.core.errors import CancelledError, GenerationError
 
 
@@ -100,7 +101,7 @@ def measure(
     try:
         for _ in range(repetitions + int(warmup)):
             if cancel_requested():
-                raise CancelledError("Cancelled.")
+                raise CancelledError(messages.CANCELLED)
             tokens = [rng.randrange(n_vocab) for _ in range(n_tokens)]
             llama_cpp.llama_memory_seq_rm(mem, seq, -1, -1)
             started = time.perf_counter()

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from desktop_app.core.engine import messages
 from desktop_app.core.engine.events import ClassifyReport, ItemScore
 from desktop_app.core.engine.label_plan import build_prompt, plan_labels
 from desktop_app.core.engine.label_scores import (
@@ -170,7 +171,7 @@ def classify_items(
                 dists = []
                 for _i, res in run(encode_items(request.content_free, allow_empty=True)):
                     if isinstance(res, str):
-                        raise GenerationError(f"The calibration input failed: {res}")
+                        raise GenerationError(messages.CALIBRATION_FAILED.format(reason=res))
                     dists.append(softmax(res))
                 calibration = mean_distribution(dists)
                 cache.key, cache.calibration = key, calibration

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
+from desktop_app.core.engine import messages
 from desktop_app.core.engine import requests as rq
 from desktop_app.core.engine.events import ClassifyReport, Error, Event, Progress, Result
 from desktop_app.core.environment import get_env
@@ -189,7 +190,7 @@ def serve_one(engine: LlamaEngine, table: dict[type, Handler], request: Any, rep
     except (ValueError, TypeError) as exc:
         reply(Error(AppError(str(exc))))
     except Exception as exc:  # report, keep serving: one bad request must not end the engine
-        reply(Error(AppError(f"Unexpected engine error: {exc!r}")))
+        reply(Error(AppError(messages.UNEXPECTED.format(reason=repr(exc)))))
 
 
 # ---- the process -----------------------------------------------------------------------------
