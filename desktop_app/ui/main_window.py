@@ -160,6 +160,7 @@ class MainWindow(WindowMenu):
             old_pane.detach()
             new_pane.detach()  # its own fresh controller is dropped
             new_pane.attach(old_pane.controller)
+        new.models.take_over(self.models)  # the Models pane's tool tabs (Tokenizer) as well
         new.nav.setCurrentRow(self.nav.currentRow())  # the person stays where they were
         self._handing_over = True
         new.show()

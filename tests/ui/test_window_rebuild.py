@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.controllers.tokenizer import ENGLISH
 from desktop_app.core.storage.conversations import ConversationStore
 from desktop_app.core.storage.paths import AppPaths
 from desktop_app.core.storage.settings import Settings
@@ -144,8 +145,14 @@ def test_language_then_theme_keep_the_summary_and_the_batch(
     assert window.context_meter.isVisible()
     go_to(qtbot, window, SENTIMENT)
 
+    typed = window.models.tokenizer_view.sides[ENGLISH].editor
+    typed.selectAll()
+    qtbot.keyClicks(typed, "Typed just before the switch")  # its timer has not fired yet
+
     chinese = switch(qtbot, window, language="zh_CN")
     try:
+        kept = chinese.models.tokenizer_view.sides[ENGLISH].editor.toPlainText()
+        assert kept == "Typed just before the switch"  # the Tokenizer tab's text, as typed
         assert chinese.nav.item(SENTIMENT).text() == "情感分析"
         assert chinese.stack.currentIndex() == SENTIMENT  # the person stays on their pane
         assert chinese.summarize.controller is pane.controller

@@ -172,6 +172,10 @@ class TokenizerController(Listeners):
         self.splits: dict[str, Split | None] = {side: None for side in SAMPLES}
         self._numbers: dict[str, int] = {side: 0 for side in SAMPLES}
 
+    def use_engine(self, engine: Callable[[], Engine | None]) -> None:
+        """Read the engine through `engine` from now on (a new view took this controller over)."""
+        self._engine = engine
+
     def set_text(self, side: str, text: str) -> None:
         """The text of `side` changed: split it again (off the caller's thread)."""
         self.texts[side] = text

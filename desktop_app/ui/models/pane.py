@@ -167,6 +167,7 @@ class ModelsPane(QWidget):
         self.starter.attach(controller)
         for view in (self.library_view, self.hub_view, self.downloads_view):
             view.attach(controller)
+
         self.show_error(controller.config_problem)
         self._show_offline(controller.config.offline)
         if controller.listing is not None:
@@ -174,6 +175,11 @@ class ModelsPane(QWidget):
         self._update_downloads_tab()
         if controller.report is not None:
             self._apply_fits()
+
+    def take_over(self, old: ModelsPane) -> None:
+        """Show the replaced pane's tool tabs' state too: the Tokenizer tab's texts live in its
+        own controller (the features' controllers are independent), not the ModelsController."""
+        self.tokenizer_view.attach(old.tokenizer_view.controller)
 
     def detach(self) -> None:
         """Stop following the controller (this pane is being replaced)."""

@@ -115,7 +115,23 @@ class TokenizerView(QWidget):
         return service.client
 
     def detach(self) -> None:
+        for side, column in self.sides.items():  # an edit still waiting on its timer is kept
+            if column.timer.isActive():
+                column.timer.stop()
+                self._text_changed(side)
         self.controller.remove_listener(self._on_event)
+
+    def attach(self, controller: TokenizerController) -> None:
+        """Show `controller`'s texts (a window rebuilt in another language keeps what was typed)."""
+        self.controller.remove_listener(self._on_event)
+        self.controller = controller
+        controller.use_engine(self._engine)  # this view's reader: the old one is going away
+        controller.add_listener(self._on_event)
+        for side, column in self.sides.items():
+            column.editor.setPlainText(controller.texts[side])
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
 
     # ---- actions ----------------------------------------------------------------------------
 
