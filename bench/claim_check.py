@@ -14,6 +14,12 @@ Printed: the AUC of each score (the chance that a true claim scores above a plan
 the accuracy at each method's threshold (lexical 0.5 with numbers, entailment 0.5).
 
     python bench/claim_check.py [--model PATH] [--threads N]
+
+Measured on the starter model (SmolLM2-135M-Instruct Q4_1), 2 CPU cores, 4 Dec 2026, 82 claims
+(37 true, 37 planted hard, 8 planted easy): lexical AUC 0.69 against the hard planted claims,
+1.00 against the easy ones, 54/82 right at its threshold; entailment AUC 0.47 and 0.96, 41/82
+right, and 60.6 s of scoring. The summarizer keeps the lexical check: the tiny model's yes/no is
+no better than chance on a swapped name or number, and costs a forward pass per claim.
 """
 
 from __future__ import annotations
