@@ -47,6 +47,14 @@ from desktop_app.core.controllers.chat_events import (
     Row,
     fit_and_stream,
 )
+from desktop_app.core.controllers.chat_structured import (
+    ChatStructured,
+    OutputChanged,
+    OutputCheck,
+    OutputChoice,
+    SchemaProblem,
+    check_answer,
+)
 from desktop_app.core.controllers.runner import Runner, thread_runner
 from desktop_app.core.engine.events import Done, Error, Stats, Token, Warning_
 from desktop_app.core.engine.params import Message, SamplingParams
@@ -74,9 +82,13 @@ __all__ = [
     "ListChanged",
     "MessageAdded",
     "Notice",
+    "OutputChanged",
+    "OutputCheck",
+    "OutputChoice",
     "Renamed",
     "Row",
     "Runner",
+    "SchemaProblem",
     "prompt_messages",
     "thread_runner",
 ]
@@ -109,7 +121,7 @@ class DraftCounted:
         return self.prompt_tokens + self.reserve <= self.n_ctx
 
 
-class ChatSession(ChatDocuments):
+class ChatSession(ChatDocuments, ChatStructured):
     """One chat's flow and state; a pane renders it and forwards the user's actions.
 
     `engine()` gives the engine to use now (the local one or a remote server, whichever is
@@ -147,6 +159,8 @@ class ChatSession(ChatDocuments):
         self.placement: Placement | None = None
         self._parts = {}
         self._draft_count = 0  # the same for the message being typed
+        self._outputs = {}  # structured output per conversation (chat_structured.py)
+        self._answer_output = None
 
     # ---- editing -------------------------------------------------------------------------
 
@@ -256,6 +270,7 @@ class ChatSession(ChatDocuments):
             self._gen += 1  # the engine's late end is not stored twice
             partial, cid = self.answer_text, self._answer_cid
             begun, position = self.answer_begun, self.answer_position
+            check = self._check_output(partial, "cancelled")
             self._end_generation()
         if cid is None:
             return
@@ -265,7 +280,7 @@ class ChatSession(ChatDocuments):
         if self.conversation is not None and self.conversation.id == cid:
             self.conversation = self.store.get(cid)
         if begun:
-            self._notify(AnswerEnded(cid, position, partial, "cancelled", None, stored))
+            self._notify(AnswerEnded(cid, position, partial, "cancelled", None, stored, check))
         else:
             self._notify(GenerationFailed(""))
 
@@ -275,6 +290,7 @@ class ChatSession(ChatDocuments):
         messages = prompt_messages(conv)
         sampling = SamplingParams.from_dict(conv.sampling or {})
         with self._lock:
+            output = self._begin_output()
             self._gen += 1
             self._count += 1  # a count still running is overtaken by the answer's own figures
             gen = self._gen
@@ -295,7 +311,7 @@ class ChatSession(ChatDocuments):
                 prompt = placed.messages
             return fit_and_stream(
                 engine, prompt, sampling, conv.context_policy, emit, cancel,
-                self._set_handle_cancel,
+                self._set_handle_cancel, output,
             )  # fmt: skip
 
         self._stop = self.runner(
@@ -342,6 +358,7 @@ class ChatSession(ChatDocuments):
             cid, begun, position = self._answer_cid, self.answer_begun, self.answer_position
             partial, stats = self.answer_text, self._stats
             parts = self.placement.parts if self.placement is not None else ()
+            output, self._answer_output = self._answer_output, None
             self._end_generation()
         assert cid is not None
         if error is not None:
@@ -351,8 +368,11 @@ class ChatSession(ChatDocuments):
             self._notify(GenerationFailed(""))
             return
         stored: StoredMessage | None = None
+        check: OutputCheck | None = None
         if isinstance(result, Done):
             text, reason, failure = result.text, result.finish_reason, None
+            if output is not None and (text or reason != "cancelled"):
+                check = check_answer(text, output)
             if text or reason != "cancelled":
                 stored = self.store.append_message(  # the store keeps Stats as a plain record
                     cid, "assistant", text, finish_reason=reason,
@@ -366,7 +386,7 @@ class ChatSession(ChatDocuments):
                 stored = self.store.append_message(cid, "assistant", partial, finish_reason=reason)
         if self.conversation is not None and self.conversation.id == cid:
             self.conversation = self.store.get(cid)
-        self._notify(AnswerEnded(cid, position, text, reason, failure, stored))
+        self._notify(AnswerEnded(cid, position, text, reason, failure, stored, check))
         self._notify(ListChanged())
 
     def _set_handle_cancel(self, cancel: Callable[[], None] | None) -> None:

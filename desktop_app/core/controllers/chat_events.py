@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from desktop_app.core.controllers.chat_structured import OutputCheck
 from desktop_app.core.controllers.runner import Emit
 from desktop_app.core.engine.events import Done, Error, Stats
-from desktop_app.core.engine.params import ChatRequest, Message, SamplingParams
+from desktop_app.core.engine.params import ChatRequest, Message, OutputFormat, SamplingParams
 from desktop_app.core.engine.protocol import Engine
 from desktop_app.core.storage.conversations import Attachment, Conversation
 from desktop_app.core.storage.conversations import Message as StoredMessage
@@ -40,12 +41,13 @@ def fit_and_stream(
     emit: Emit,
     cancel: threading.Event,
     on_handle: Callable[[Callable[[], None] | None], None],
+    output: OutputFormat | None = None,
 ) -> Done | Error:
     """Fit the context (emits `Fitted`), then stream the answer (emits the engine's `Token`,
     `Warning_` and `Stats` events); returns the engine's last event, Done or Error.
 
     `on_handle` gets the engine request's cancel while it runs (then None), so a stop need
-    not wait for this thread to notice `cancel`.
+    not wait for this thread to notice `cancel`. `output` holds the answer to JSON (or None).
     """
     info = engine.model_info
     if info is None:
@@ -77,7 +79,8 @@ def fit_and_stream(
         else:
             emit(event)
 
-    handle = engine.chat(ChatRequest(tuple(fit.messages), sampling), callback=on_engine_event)
+    request = ChatRequest(tuple(fit.messages), sampling, output=output)
+    handle = engine.chat(request, callback=on_engine_event)
     on_handle(handle.cancel)
     try:
         while not ended.wait(0.1):
@@ -210,6 +213,7 @@ class AnswerEnded:
     """The answer is over: finished, stopped ("cancelled") or failed ("error", `error` says why).
 
     `stored` is the message written to the store, None when nothing was (stopped before a word).
+    `check` is the answer against the conversation's structured output, None for free text.
     """
 
     conversation_id: int
@@ -218,6 +222,7 @@ class AnswerEnded:
     finish_reason: str
     error: str | None
     stored: StoredMessage | None
+    check: OutputCheck | None = None
 
 
 @dataclass(frozen=True)

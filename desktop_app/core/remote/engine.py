@@ -56,6 +56,7 @@ from desktop_app.core.remote.server_facts import (
     estimate_tokens,
     tokenize_count,
 )
+from desktop_app.core.remote.structured import stream_chat
 
 _MESSAGE_OVERHEAD = 6  # template tokens around each message (role markers), an estimate
 
@@ -85,6 +86,7 @@ class ServerProbe:
     tokenize: str | None = None  # "llama-server" | "llama-cpp-python" | "none"
     logprobs: bool | None = None
     extras_ok: bool = True
+    schema_beside: bool = False  # a schema goes as {"type": "json_object", "schema"} (structured)
     notes: list[str] = field(default_factory=list)
 
 
@@ -342,7 +344,7 @@ class RemoteEngine:
         parts: list[str] = []
         finish = "stop"
         usage: dict[str, Any] = {}
-        for chunk in call.stream("/chat/completions", body):
+        for chunk in stream_chat(call, body, request.output, self.probe):  # JSON: response_format
             if isinstance(chunk.get("usage"), dict):
                 usage = chunk["usage"]
             for choice in chunk.get("choices") or []:
