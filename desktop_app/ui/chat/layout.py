@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.ui.chat.attachments import AttachmentBar, dropped_files
 from desktop_app.ui.chat.list_model import ConversationListModel
+from desktop_app.ui.chat.structured import OutputButton
 from desktop_app.ui.chat.transcript import Transcript
 
 
@@ -95,6 +96,7 @@ class ChatLayout(QWidget):
     def attach_files(self, paths: list[str]) -> None: ...
     def open_attachment(self, attachment_id: int, start: int = 0, end: int = 0) -> None: ...
     def remove_attachment(self, attachment_id: int) -> None: ...
+    def edit_output(self) -> None: ...
 
     # ---- building ------------------------------------------------------------------------
 
@@ -195,6 +197,9 @@ class ChatLayout(QWidget):
         self._token_timer.setSingleShot(True)
         self._token_timer.setInterval(300)
         self._token_timer.timeout.connect(self._count_draft)
+        # what the answers are held to (free text, JSON, a schema): a click opens the editor
+        self.output_button = OutputButton()
+        self.output_button.clicked.connect(self.edit_output)
         self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))
         self.send_button.clicked.connect(self.send)
@@ -223,7 +228,10 @@ class ChatLayout(QWidget):
         ml.addWidget(self.edit_banner)
         ml.addWidget(self.attachment_bar)
         ml.addLayout(bottom)
-        ml.addWidget(self.token_count)
+        under = QHBoxLayout()
+        under.addWidget(self.token_count, 1)
+        under.addWidget(self.output_button)
+        ml.addLayout(under)
         return main
 
     def _focus_search(self) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.controllers.chat import (
@@ -39,6 +40,7 @@ from desktop_app.core.controllers.chat import (
     ListChanged,
     MessageAdded,
     Notice,
+    OutputChanged,
     Renamed,
 )
 from desktop_app.core.controllers.runner import Task
@@ -46,6 +48,7 @@ from desktop_app.core.engine.events import Token
 from desktop_app.core.storage.conversations import Conversation, ConversationStore
 from desktop_app.ui.background import gui_runner
 from desktop_app.ui.chat.conversations import ChatConversations
+from desktop_app.ui.chat.structured import StructuredOutputDialog
 from desktop_app.ui.chat.transcript import ShownMessage
 from desktop_app.ui.core_text import shown
 from desktop_app.ui.engine_service import EngineService
@@ -72,6 +75,9 @@ def background_runner(
 
 
 class ChatPane(ChatConversations):
+    # the structured output's editor, the last one opened (tests reach it here)
+    output_dialog: StructuredOutputDialog | None = None
+
     def __init__(
         self,
         store: ConversationStore,
@@ -110,12 +116,13 @@ class ChatPane(ChatConversations):
         self._show_draft()
         self._show_figures(controller.figures)
         self._sync_buttons()
+        self._show_output()
 
     def detach(self) -> None:
         """Stop following the controller (this pane is being replaced)."""
         self.controller.remove_listener(self._on_event)
 
-    def _on_event(self, event: Event | DraftCounted) -> None:
+    def _on_event(self, event: Event | DraftCounted | OutputChanged) -> None:
         if isinstance(event, AnswerText):  # the hot path: once per frame while streaming
             self.transcript.append_tokens(event.text)
         elif isinstance(event, DraftCounted):
@@ -123,7 +130,10 @@ class ChatPane(ChatConversations):
         elif isinstance(event, ConversationOpened):
             self._show_conversation(event.conversation)
             self._show_draft()
+            self._show_output()
             self._token_timer.start()
+        elif isinstance(event, OutputChanged):
+            self._show_output()
         elif isinstance(event, MessageAdded):
             m = event.message
             self.transcript.add_message(ShownMessage(m.role, m.content, m.position))
@@ -169,7 +179,7 @@ class ChatPane(ChatConversations):
             note = ""
         if self.conversation is not None and self.conversation.id == event.conversation_id:
             sources = event.stored.sources if event.stored is not None else None
-            self.transcript.end_answer(event.text, event.position, note, sources)
+            self.transcript.end_answer(event.text, event.position, note, sources, event.check)
             self._show_title()
         self._sync_buttons()
         self.answer_ended.emit(event)
@@ -255,6 +265,24 @@ class ChatPane(ChatConversations):
             )
         self.edit_banner.setVisible(editing)
 
+    # ---- structured output ---------------------------------------------------------------
+
+    def edit_output(self) -> None:
+        """Open the editor for the conversation's structured output (window-modal); OK hands
+        the choice to the session, which refuses a schema it cannot use (said in the editor)."""
+        if self.conversation is None:
+            return
+        note = self.output_button.remote_note() if self.service.remote else ""
+        dialog = StructuredOutputDialog(
+            self.controller.output_choice, self.controller.set_output, note, self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.output_dialog = dialog  # kept for tests; a new one replaces it
+        dialog.open()  # without a nested event loop
+
+    def _show_output(self) -> None:
+        self.output_button.show_choice(self.controller.output_choice, self.service.remote)
+
     # ---- sending -------------------------------------------------------------------------
 
     def send(self) -> None:
@@ -300,11 +328,13 @@ class ChatPane(ChatConversations):
 
     def _on_model_changed(self, *_args: object) -> None:
         self._sync_buttons()
+        self._show_output()
         self._token_timer.start()
 
     def _on_model_loaded(self, *_args: object) -> None:
         """Another model, another tokenizer and context size: count the open chat again."""
         self._sync_buttons()
+        self._show_output()  # a remote server: the format is its to enforce
         self.controller.count_context()
         self._token_timer.start()
 

@@ -6,7 +6,8 @@ again but its last block. Every message is appended through `rich_text.append_ht
 message looks the same just finished and reopened later. No remote resource is ever loaded:
 loadResource answers nothing, and links open only on click, outside. An answer that drew on an
 attached document lists its sources under it; a click on one asks the pane to open the document
-at that span (`source_requested`).
+at that span (`source_requested`). An answer that is wholly JSON (structured output) is shown
+indented in a code block; a checked one ends with its mark: valid, or where it is not.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
 
+from desktop_app.core.controllers.chat_structured import OutputCheck, pretty_json
 from desktop_app.ui.background import run
 from desktop_app.ui.chat.live_answer import LiveAnswer, RenderWorker
 from desktop_app.ui.chat.rich_text import append_html
 from desktop_app.ui.markdown import escape_plain, render_markdown, warm_up
 
 _warmed = False
+VALID_COLOR, INVALID_COLOR = "#2e9d4a", "#d03b2f"  # readable on the light and dark palette
 
 
 def _warm_up_once(owner: Transcript) -> None:
@@ -34,6 +37,12 @@ def _warm_up_once(owner: Transcript) -> None:
     if not _warmed:
         _warmed = True
         run(owner, "markdown warm-up", warm_up, lambda _result: None)
+
+
+def json_block(pretty: str) -> str:
+    """Indented JSON as a fenced markdown block (no line of it can close the fence: each
+    starts with a bracket, a quote or a value, after its indent)."""
+    return f"```json\n{pretty}\n```"
 
 
 @dataclass
@@ -127,16 +136,19 @@ class Transcript(QTextBrowser):
         position: int,
         note: str = "",
         sources: list[dict[str, Any]] | None = None,
+        check: OutputCheck | None = None,
     ) -> None:
-        """Show the answer's final form (soon: `answer_shown` says when), its sources, then
-        `note`."""
+        """Show the answer's final form (soon: `answer_shown` says when), its sources, the
+        structured output's mark (`check`), then `note`."""
         live = self._live
         if live is None or live.done:
             return
         shown = ShownMessage("assistant", text, position, list(sources or []))
         self._messages.append(shown)
-        tail = self._sources_html(shown) + (self._note_html(note) if note else "")
-        live.finish(text, tail)
+        tail = self._sources_html(shown) + (self._check_html(check) if check else "")
+        tail += self._note_html(note) if note else ""
+        pretty = check.pretty if check is not None else pretty_json(text)
+        live.finish(json_block(pretty) if pretty is not None else text, tail)
 
     def add_notice(self, text: str) -> None:
         self._complete_live()
@@ -195,8 +207,9 @@ class Transcript(QTextBrowser):
 
     def _body_html(self, m: ShownMessage) -> str:
         if m.role == "assistant":
+            pretty = pretty_json(m.content)
             rendered = render_markdown(
-                m.content,
+                json_block(pretty) if pretty is not None else m.content,
                 dark=self.dark,
                 block_offset=len(self._code_blocks),
                 copy_label=self.tr("Copy"),
@@ -233,6 +246,20 @@ class Transcript(QTextBrowser):
             if m.position == position:
                 return m.sources
         return []
+
+    def _check_html(self, check: OutputCheck) -> str:
+        """The structured answer's mark: valid (against the schema, or as a JSON object), or
+        the first place where it is not."""
+        if check.valid:
+            color = VALID_COLOR
+            if check.kind == "json_schema":
+                text = self.tr("✓ Valid against the schema")
+            else:
+                text = self.tr("✓ Valid JSON object")
+        else:
+            color = INVALID_COLOR
+            text = self.tr("✗ Not valid: {0}").format(check.problem or "")
+        return f'<p style="color:{color}; font-size:small">{html.escape(text)}</p>'
 
     def _note_html(self, text: str) -> str:
         return f'<p style="color:#b06000"><i>{html.escape(text)}</i></p>'
