@@ -3380,6 +3380,18 @@ Ctrl+Enter summarizes.</source>
         <source>Sources:</source>
         <translation>来源：</translation>
     </message>
+    <message>
+        <source>✓ Valid against the schema</source>
+        <translation>✓ 符合模式</translation>
+    </message>
+    <message>
+        <source>✓ Valid JSON object</source>
+        <translation>✓ 有效的 JSON 对象</translation>
+    </message>
+    <message>
+        <source>✗ Not valid: {0}</source>
+        <translation>✗ 无效：{0}</translation>
+    </message>
 </context>
 <context>
     <name>WelcomePage</name>
@@ -4894,6 +4906,80 @@ To begin, get the small starter model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0)
     <message>
         <source>The schema makes a grammar of {size} characters; at most {limit} are allowed. Simplify the schema.</source>
         <translation>该模式生成的语法有 {size} 个字符；最多允许 {limit} 个。请简化模式。</translation>
+    </message>
+</context>
+<context>
+    <name>OutputButton</name>
+    <message>
+        <source>Structured output</source>
+        <translation>结构化输出</translation>
+    </message>
+    <message>
+        <source>Output: JSON</source>
+        <translation>输出：JSON</translation>
+    </message>
+    <message>
+        <source>Output: JSON schema</source>
+        <translation>输出：JSON Schema</translation>
+    </message>
+    <message>
+        <source>Output: text</source>
+        <translation>输出：文本</translation>
+    </message>
+    <message>
+        <source>Structured output: hold this conversation&apos;s answers to JSON, or to a JSON schema you paste. Each answer is checked and shown as JSON.</source>
+        <translation>结构化输出：让本对话的回答符合 JSON，或符合你粘贴的 JSON Schema。每个回答都会被检查，并以 JSON 显示。</translation>
+    </message>
+    <message>
+        <source>On a remote server the format is sent as response_format; whether the server enforces it is up to the server. The answer is checked here either way.</source>
+        <translation>在远程服务器上，格式以 response_format 发送；是否强制执行由服务器决定。无论如何，回答都会在这里检查。</translation>
+    </message>
+</context>
+<context>
+    <name>StructuredOutputDialog</name>
+    <message>
+        <source>Structured output</source>
+        <translation>结构化输出</translation>
+    </message>
+    <message>
+        <source>Off: free text</source>
+        <translation>关闭：自由文本</translation>
+    </message>
+    <message>
+        <source>JSON: any JSON object</source>
+        <translation>JSON：任意 JSON 对象</translation>
+    </message>
+    <message>
+        <source>JSON schema: the answer must match this schema</source>
+        <translation>JSON Schema：回答必须符合此模式</translation>
+    </message>
+    <message>
+        <source>JSON schema</source>
+        <translation>JSON Schema</translation>
+    </message>
+    <message>
+        <source>Paste a JSON schema, for example:</source>
+        <translation>粘贴一个 JSON Schema，例如：</translation>
+    </message>
+    <message>
+        <source>Why the schema cannot be used</source>
+        <translation>此模式无法使用的原因</translation>
+    </message>
+    <message>
+        <source>Paste a JSON schema first, or pick another option.</source>
+        <translation>请先粘贴一个 JSON Schema，或选择其他选项。</translation>
+    </message>
+    <message>
+        <source>The schema is not valid JSON: {0}</source>
+        <translation>此模式不是有效的 JSON：{0}</translation>
+    </message>
+    <message>
+        <source>The schema must be a JSON object, written in braces: {…}.</source>
+        <translation>模式必须是 JSON 对象，写在花括号中：{…}。</translation>
+    </message>
+    <message>
+        <source>This schema cannot be used: {0}</source>
+        <translation>此模式无法使用：{0}</translation>
     </message>
 </context>
 </TS>
