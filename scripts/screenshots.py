@@ -2,11 +2,12 @@
 light and dark.
 
 Writes PNGs named PANE-LANG-THEME-WxH.png (1600x1000 and the 800x600 minimum) of the welcome
-page, the preferences dialog, the chat pane mid-answer, the Summarize pane after a run in parts,
+page, the preferences dialog, the chat pane mid-answer, the Summarize pane with its claims checked,
 the Sentiment pane (one text and a batch), and the Models pane (a download in progress from the
 local Hub stand-in, the library, the catalog with fit tiers, a Hub search). One process per
 language and theme, since translators and palettes are set at start-up. Runs itself under Xvfb
-when there is no display (Debian: apt install xvfb).
+when there is no display (Debian: apt install xvfb fonts-noto-cjk, the zh_CN shots need a Chinese
+font; and the libxcb-* libraries that Qt names if its xcb plugin does not load).
 
     python scripts/screenshots.py [--out docs/screenshots] [--model PATH] [--lang en]
         [--theme dark] [--only models|chat|summarize]
@@ -26,6 +27,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from screenshots_summarize import summarize_shot  # noqa: E402 (scripts/, beside this)
 
 
 def main() -> int:
@@ -72,11 +75,22 @@ def main() -> int:
 SIZES = ((1600, 1000), (800, 600))
 
 
-def snap(widget: object, out: Path, name: str, suffix: str, wait: Callable[[int], None]) -> None:
-    """`name` at each size: resized, laid out, grabbed; left at the first size."""
+def snap(
+    widget: object,
+    out: Path,
+    name: str,
+    suffix: str,
+    wait: Callable[[int], None],
+    laid_out: Callable[[], None] | None = None,
+) -> None:
+    """`name` at each size: resized, laid out, grabbed; left at the first size. `laid_out` runs
+    at each size before the grab (to scroll something back into view after the re-wrap)."""
     for width, height in (*SIZES[1:], SIZES[0]):
         widget.resize(width, height)  # type: ignore[attr-defined]
         wait(350)
+        if laid_out is not None:
+            laid_out()
+            wait(150)
         widget.grab().save(str(out / f"{name}-{suffix}-{width}x{height}.png"))  # type: ignore[attr-defined]
 
 
@@ -142,7 +156,7 @@ def one(lang: str, out: Path, model_arg: str, theme: str = "light", only: str = 
     window.use_model_file(str(model))
     until(window.service.loaded)
     if only == "summarize":
-        _summarize_shot(window, lang, out, suffix, wait, until)
+        summarize_shot(window, lang, out, suffix, wait, until, snap)
         window.close()
         app.processEvents()
         return 0
@@ -205,7 +219,7 @@ def one(lang: str, out: Path, model_arg: str, theme: str = "light", only: str = 
         return 0
 
     # 4. summarize: a document read in parts, with the parts tree and the summary
-    _summarize_shot(window, lang, out, suffix, wait, until)
+    summarize_shot(window, lang, out, suffix, wait, until, snap)
 
     # 5. sentiment: a batch from the shared data set, table, chart
     sentiment = window.sentiment
@@ -382,53 +396,6 @@ def models(lang: str, out: Path, model_arg: str, theme: str = "light") -> int:
     hub.stop()
     app.processEvents()
     return 0
-
-
-def _summarize_shot(
-    window: Any, lang: str, out: Path, suffix: str, wait: Callable[[int], None], until: Any
-) -> None:
-    """The Summarize pane after a run in parts: the claims, one clicked (its source highlighted
-    in the text), the coverage strip beside the text, the parts tree."""
-    summarize = window.summarize
-    window.nav.setCurrentRow(1)
-    summarize.input.setPlainText(_document(lang))
-    wait(300)
-    summarize.summarize()
-    until(summarize.summary_finished, 900_000)
-    summarize.parts_toggle.setChecked(True)  # open the parts view
-    result = summarize.controller.result
-    if result is not None and result.claims:
-        k = next((i for i, c in enumerate(result.claims) if c.supported), 0)
-        summarize.claims_view.setCurrentRow(k)  # as a click does: the source is highlighted
-        summarize.show_claim(k)
-    wait(300)
-    snap(window, out, "summarize", suffix, wait)
-
-
-def _document(lang: str) -> str:
-    """A few pages of made-up town news: long enough to be read in parts at a 4096 context."""
-    if lang == "en":
-        days = [
-            "On Monday the council approved the new library on Harbour Street. It will have a "
-            "children's room, a cafe and twelve study rooms, and it opens next spring.",
-            "On Tuesday the water mill reopened after two years of repairs. Volunteers rebuilt "
-            "the wheel by hand, and the mill now grinds flour for three local bakeries.",
-            "On Wednesday a storm closed the ferry for a day. No one was hurt, but the covered "
-            "market lost part of its roof, and the repairs will cost about 40,000 euros.",
-            "On Thursday the school choir won the regional contest with a song written by two "
-            "pupils. The prize money will pay for new instruments.",
-            "On Friday residents asked for longer bus hours to the hospital. The transport office "
-            "promised a trial of evening buses from next month.",
-        ]
-    else:
-        days = [
-            "周一，市议会批准在港口街新建图书馆。新馆设有儿童阅览室、咖啡馆和十二间自习室，将于明年春天开放。",
-            "周二，水磨坊在修缮两年后重新开放。志愿者们手工重建了水车，磨坊现在为三家本地面包店磨面粉。",
-            "周三，一场暴风雨使渡轮停航一天。无人受伤，但室内市场的部分屋顶被掀翻，维修费用约四万欧元。",
-            "周四，学校合唱团凭借两名学生创作的歌曲赢得地区比赛。奖金将用于购买新乐器。",
-            "周五，居民们要求延长开往医院的公交运营时间。交通部门承诺从下个月起试行夜间公交。",
-        ]
-    return "\n\n".join(days * 30)  # about 5,000 tokens: read in two parts at a 4096 context
 
 
 def _sentiment_eval_shot(

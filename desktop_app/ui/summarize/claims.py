@@ -40,7 +40,7 @@ from desktop_app.ui.core_text import shown
 from desktop_app.ui.summarize.render import SummarizeRender
 
 LIGHT = {"ok": "#2e7d32", "bad": "#b3261e", "mark": "#ffe08a", "covered": "#43a047",
-         "uncovered": "#d0d0d0", "part": "#e8f0fe"}  # fmt: skip
+         "uncovered": "#b0b0b0", "part": "#e8f0fe"}  # fmt: skip
 DARK = {"ok": "#81c784", "bad": "#ff8a80", "mark": "#7a5b00", "covered": "#2e7d32",
         "uncovered": "#4a4a4a", "part": "#1f2f46"}  # fmt: skip
 
@@ -66,7 +66,9 @@ def _icon(colour: str, mark: str) -> QIcon:
     p.setFont(font)
     p.drawText(QRect(0, 0, 32, 32), Qt.AlignmentFlag.AlignCenter, mark)
     p.end()
-    return QIcon(pix)
+    icon = QIcon(pix)
+    icon.addPixmap(pix, QIcon.Mode.Selected)  # not tinted by the selection: still readable
+    return icon
 
 
 class ClaimsView(QListWidget):
@@ -192,6 +194,9 @@ class SummarizeClaims(SummarizeRender):
             self.coverage_strip.set_sections([], 0)
             self.coverage_label.setVisible(False)
             return
+        if self.parts_toggle.isChecked():  # the claims are the result: more room than the parts
+            total = sum(self.right_split.sizes())
+            self.right_split.setSizes([total * 2 // 3, total - total * 2 // 3])
         self.coverage_strip.set_sections(result.sections, len(self.controller.run_text))
         bad = sum(1 for c in claims if not c.supported)
         covered = sum(1 for s in result.sections if s.covered)

@@ -244,7 +244,8 @@ class SummarizeLayout(QWidget):
         self.right_split.addWidget(self.parts_box)
         self.right_split.setCollapsible(0, False)
         self.right_split.setCollapsible(1, False)
-        self.right_split.setStretchFactor(0, 1)
+        self.right_split.setStretchFactor(0, 1)  # both: a smaller window shrinks both in
+        self.right_split.setStretchFactor(1, 1)  # proportion, not the claims to nothing
         self._show_parts(False)
         right = QWidget()
         rl = QVBoxLayout(right)
