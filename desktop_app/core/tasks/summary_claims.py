@@ -242,10 +242,22 @@ def split_claims(summary: str) -> list[tuple[str, list[int]]]:
         pieces = [body] if _BULLET.match(line) else [body[a:b] for a, b in sentence_spans(body)]
         for piece in pieces:
             ids = [int(n) for m in _CITE.finditer(piece) for n in re.findall(r"\d+", m.group(1))]
-            clean = _CITE.sub("", piece).strip().strip("*").strip()
+            clean = _unquoted(_CITE.sub("", piece).strip().strip("*").strip())
             if clean and any(c.isalnum() for c in clean):
                 out.append((clean, ids))
     return out
+
+
+def _unquoted(text: str) -> str:
+    """Without a quote mark left over from splitting ('"Monday, ...' when the close is in the
+    next sentence): a mark at an end whose partner is not in the text."""
+    for mark, partner in (('"', '"'), ("“", "”"), ("「", "」")):
+        if text.startswith(mark) and partner not in text[1:]:
+            text = text[1:].lstrip()
+    for mark, partner in (('"', '"'), ("”", "“"), ("」", "「")):
+        if text.endswith(mark) and partner not in text[:-1]:
+            text = text[:-1].rstrip()
+    return text
 
 
 def strip_citations(summary: str) -> str:
@@ -271,6 +283,8 @@ def build_claims(
     claims: list[Claim] = []
     for statement, ids in split_claims(summary):
         wanted = set(terms(statement))
+        if not wanted:  # a lead-in ("The document is:"): nothing in it to check or to cover
+            continue
         regions = [part_ranges[i - 1] for i in ids if 1 <= i <= len(part_ranges)]
         cited = bool(regions)
         if not regions and partial_terms:

@@ -54,6 +54,16 @@ def test_a_planted_claim_is_marked_unsupported() -> None:
     assert not wrong_number.supported and "95" in wrong_number.reason
 
 
+def test_a_lead_in_is_no_claim_and_a_stray_quote_is_dropped() -> None:
+    """"The document is:" says nothing to check: it gets no span and no share of the coverage."""
+    claims = build_claims(
+        'The document is:\n- "The council voted to build a new bridge over the river.', EN
+    )
+    (only,) = claims
+    assert only.text == "The council voted to build a new bridge over the river."
+    assert only.supported and only.sources
+
+
 def test_chinese_claims_match_by_character_bigrams() -> None:
     claims = build_claims("- 沿海城市的历史与港口相连。\n- 火星上住着三百只会说话的猫。", ZH)
     assert claims[0].supported
