@@ -1,5 +1,5 @@
-"""The short measurement behind speed.py's overhead and prompt figures: two synthetic models run
-once through the engine, the figures kept with the machine's facts.
+"""The short measurement behind speed.py's figures: six synthetic models run once through the
+engine (a few seconds on a quiet machine), the figures kept with the machine's facts.
 
 - Overhead: a model of PROBE_LAYERS narrow layers reads almost nothing per token, so its time per
   generated token is nearly all fixed work (graph, thread waits, sampling, detokenizing); what
@@ -124,8 +124,9 @@ def write_probe_model(
 def measure_probe(
     bandwidth: float, threads: int, efficiency: float, log_dir: Path | None = None
 ) -> ProbeResult:
-    """Run both synthetic models in a fresh engine process; `bandwidth` as measured and the
-    share of it weight streaming reaches (models/speed.py: CPU_EFFICIENCY)."""
+    """Run the synthetic models (about 250 MB in a temporary folder) in a fresh engine process;
+    `bandwidth` as measured and the share of it a copy-bound read reaches (CPU_EFFICIENCY), used
+    only to take the narrow models' own bytes out of their times."""
     from desktop_app.core.engine.client import EngineClient
     from desktop_app.core.engine.events import Stats
     from desktop_app.core.engine.params import ChatRequest, LoadParams
