@@ -17,8 +17,11 @@ in the same run, so a busy machine slows both sides alike; the load average is p
 Each round measures the machine's figures and then generates, so the prediction and the
 measurement it is set beside see the same load; the ratio printed is the median of the rounds'.
 
-Measured here (2 cores, 2026-12-04, --rounds 5, three runs): generation ratio 1.14, 1.24, 1.19
-(predicted 123-135 tok/s, measured 101-112). Before the rate-by-width curve (bytes over the copy
+Measured here (2 cores, 2026-12-04, --rounds 5, seven runs): generation ratio 1.14, 1.24, 1.19,
+1.34, 1.22, 1.16, 1.13 (median 1.19; predicted 123-173 tok/s, measured 101-129). The bias of
+about 1.2 is the starter's own: a zero-weight clone of exactly its shape and types decodes
+1.16-1.18x faster than it (6.45 against 7.6 ms a token; the same with random weights, and after
+evicting the clone's pages), for a reason not found. Before the rate-by-width curve (bytes over the copy
 bandwidth x 0.6, or parameters over one in-cache rate): 1.30-1.46. Prompt reading is still
 predicted 2-2.7x too fast (the wide probe's rate does not carry over to the starter's narrow
 layers); it is shown for information. A model file just written by the test fixture ran 20-25%
