@@ -13,6 +13,7 @@ of its own to translate.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint
@@ -103,7 +104,8 @@ class CatalogFitting:
             self._measuring = False
 
         assert isinstance(self, QObject)  # a CatalogView: the answer goes to its thread
-        background.run(self, "machine-speed", probed_speed, done, failed)
+        measure = functools.partial(probed_speed, when_idle=True)  # a busy machine reads slow
+        background.run(self, "machine-speed", measure, done, failed)
 
     def _judge(self) -> None:
         ctx = self._fit

@@ -322,3 +322,18 @@ def test_the_probe_measures_the_overhead_and_the_prompt_rate_for_real(tmp_path: 
     model, params = write_probe_model(tmp_path / "p.gguf", n_layers=2, n_embd=64, n_ff=128)
     info = inspect_gguf(model)
     assert (info.n_layers, info.n_params) == (2, params)
+
+
+def test_a_busy_machine_is_not_probed_unasked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The catalog asks `when_idle`: with the cores busy the synthetic models would read slow and
+    be kept so, so only the bandwidth is measured; asked outright (the CLI) the probe runs."""
+    from desktop_app.core.controllers import machine_speed as probing
+
+    monkeypatch.setattr(probing, "machine_busy", lambda: True)
+    monkeypatch.setattr(probing, "measure_probe", lambda *a, **k: pytest.fail("probed"))
+    path = tmp_path / "speed.json"
+    speed = probing.probed_speed(path, when_idle=True)
+    assert speed.bandwidth > 0 and not speed.width_rates and speed.layer_overhead_s is None
+    assert cached_speed(path) == speed  # the bandwidth is kept; the probe waits for a quiet time
