@@ -34,7 +34,13 @@ from desktop_app.cli_common import (
 from desktop_app.cli_output import note as _note
 from desktop_app.core.engine.params import SamplingParams
 from desktop_app.core.storage.settings_schema import Sentiment
-from desktop_app.core.tasks.calibration import AUTOMATIC, CHOICES, LabelWords, pick_examples
+from desktop_app.core.tasks.calibration import (
+    AUTOMATIC,
+    CHOICES,
+    DEFAULT_LABEL_WORDS,
+    LabelWords,
+    pick_examples,
+)
 from desktop_app.core.tasks.label_presets import PRESET_NAMES, instruction_for, preset
 from desktop_app.core.tasks.sentiment import (
     DEFAULT_LABELS,
@@ -71,7 +77,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--instruction", metavar="TEXT",
                    help="the instruction the model reads; {labels} becomes the labels "
                    "(default: the preset's)")  # fmt: skip
-    p.add_argument("--label-words", action=argparse.BooleanOptionalAction, default=True,
+    p.add_argument("--label-words", action=argparse.BooleanOptionalAction,
+                   default=DEFAULT_LABEL_WORDS,
                    help="also score built-in words per label (good / 正面 for positive, ...; "
                    "default: on, the best on the dev set for both languages)")  # fmt: skip
     p.add_argument("--calibration", choices=CHOICES, default=AUTOMATIC,

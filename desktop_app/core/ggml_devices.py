@@ -54,6 +54,18 @@ class Device:
         return f"{self.description or self.name} ({self.backend})"
 
 
+def physical_cores() -> int:
+    """Physical cores: what llama.cpp scales with (hyperthreads mostly add contention), else
+    logical ones."""
+    try:
+        import psutil  # type: ignore[import-untyped, unused-ignore]
+
+        n = psutil.cpu_count(logical=False)
+    except Exception:  # psutil can fail in restricted sandboxes
+        n = None
+    return max(1, n or os.cpu_count() or 1)
+
+
 def ram() -> tuple[int, int]:
     """Total and available RAM in bytes; (0, 0) when unknown."""
     try:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.core.tasks.calibration import AUTOMATIC, LabelWords
+from desktop_app.core.tasks.calibration import AUTOMATIC, DEFAULT_LABEL_WORDS, LabelWords
 from desktop_app.core.tasks.label_presets import instruction_for
 from desktop_app.core.tasks.sentiment import DEFAULT_UNSURE_BELOW, NOT_SCORED, ItemResult, Table
 from desktop_app.core.tasks.sentiment_eval import Evaluation, evaluate
@@ -59,7 +59,7 @@ class Options:
     reason: bool = False
     calibration: str = AUTOMATIC
     instruction: str | None = None
-    label_words: bool = True  # the dev set's best with both languages' defaults (docs/sentiment.md)
+    label_words: bool = DEFAULT_LABEL_WORDS
 
     @property
     def method(self) -> str:
@@ -89,7 +89,7 @@ class OptionsDraft:
     unsure_below: float = DEFAULT_UNSURE_BELOW
     calibration: str = AUTOMATIC
     instruction: str = ""
-    label_words: bool = True
+    label_words: bool = DEFAULT_LABEL_WORDS
 
 
 @dataclass

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 # The load defaults and checks live below storage, so the settings' schema can share them; they are
 # re-exported here, where the engine's callers have always imported them.
+from desktop_app.core.ggml_devices import physical_cores
 from desktop_app.core.load_defaults import (
     DEFAULT_N_BATCH,
     DEFAULT_N_CTX,
@@ -35,13 +35,7 @@ __all__ = [
 
 def default_threads() -> int:
     """Physical cores are what llama.cpp scales with; hyperthreads mostly add contention."""
-    try:
-        import psutil
-
-        n = psutil.cpu_count(logical=False)
-    except Exception:  # psutil can fail in restricted sandboxes
-        n = None
-    return max(1, n or os.cpu_count() or 1)
+    return physical_cores()
 
 
 @dataclass(frozen=True)

@@ -12,22 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 from desktop_app.core import jobs
+from desktop_app.core.ggml_devices import physical_cores, ram
 
 MiB = 1024**2
 BUFFER_BYTES = 256 * MiB  # larger than the last-level caches of desktop and most server CPUs
 SMALL_BUFFER_BYTES = 64 * MiB  # when little RAM is free
 RUNS = 3
-
-
-def physical_cores() -> int:
-    """Physical cores (what llama.cpp's default thread count is), else logical ones."""
-    try:
-        import psutil
-
-        n = psutil.cpu_count(logical=False)
-    except Exception:  # psutil can fail in restricted sandboxes
-        n = None
-    return max(1, n or os.cpu_count() or 1)
 
 
 def _cpu_name() -> str:
@@ -41,15 +31,6 @@ def _cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-def _ram_total() -> int:
-    try:
-        import psutil
-
-        return int(psutil.virtual_memory().total)
-    except Exception:
-        return 0
-
-
 def machine_facts() -> dict[str, str | int]:
     """What the bandwidth depends on: when any of these changes, it is measured again."""
     return {
@@ -58,7 +39,7 @@ def machine_facts() -> dict[str, str | int]:
         "cpu": _cpu_name(),
         "cores": physical_cores(),
         "logical_cpus": os.cpu_count() or 0,
-        "ram_total": _ram_total(),
+        "ram_total": ram()[0],
     }
 
 
@@ -72,7 +53,7 @@ def measure_bandwidth(
     `threads` jobs (numpy copies without the GIL), best of `runs` after one warm-up copy."""
     threads = max(1, threads or physical_cores())
     if size is None:
-        free = _ram_available()
+        free = ram()[1]
         size = BUFFER_BYTES if free == 0 or free > 16 * BUFFER_BYTES else SMALL_BUFFER_BYTES
     try:
         import numpy as np
@@ -115,15 +96,3 @@ def _best(copy: Callable[[], None], runs: int) -> float:
         copy()
         best = min(best, time.perf_counter() - t0)
     return max(best, 1e-9)
-
-
-def _ram_available() -> int:
-    try:
-        import psutil
-
-        return int(psutil.virtual_memory().available)
-    except Exception:
-        return 0
-
-
-# --------------------------------------------------------------------------- the cache

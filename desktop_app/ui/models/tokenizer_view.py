@@ -116,9 +116,9 @@ class TokenizerView(QWidget):
 
     def detach(self) -> None:
         for side, column in self.sides.items():  # an edit still waiting on its timer is kept
-            if column.timer.isActive():
+            if column.timer.isActive():  # (not split here: the next view splits when shown)
                 column.timer.stop()
-                self._text_changed(side)
+                self.controller.texts[side] = column.editor.toPlainText()
         self.controller.remove_listener(self._on_event)
 
     def attach(self, controller: TokenizerController) -> None:

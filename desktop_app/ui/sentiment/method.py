@@ -22,7 +22,12 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.controllers.sentiment import Options
 from desktop_app.core.storage.settings import Settings
-from desktop_app.core.tasks.calibration import AUTOMATIC, CHOICES, DEFAULT_METHOD
+from desktop_app.core.tasks.calibration import (
+    AUTOMATIC,
+    CHOICES,
+    DEFAULT_LABEL_WORDS,
+    DEFAULT_METHOD,
+)
 from desktop_app.core.tasks.label_presets import PRESETS, Preset
 
 CALIBRATION_KEY = "sentiment.calibration"
@@ -130,7 +135,7 @@ class SentimentMethod(QWidget):
         if not isinstance(method, str) or method not in CHOICES:
             method = AUTOMATIC if settings.get("sentiment.calibrate", True) else "none"
         self.set_method(method)
-        self.label_words.setChecked(bool(settings.get(LABEL_WORDS_KEY, True)))
+        self.label_words.setChecked(bool(settings.get(LABEL_WORDS_KEY, DEFAULT_LABEL_WORDS)))
         text = settings.get(INSTRUCTION_KEY)
         self.instruction.setText(text if isinstance(text, str) else "")
 
