@@ -94,6 +94,7 @@ FORMAT = 1
 # the slow side, where the tiers matter. Not fitted to the starter model: bench/advisor.py
 # checks the whole prediction against a real generation of it.
 CPU_EFFICIENCY = 0.6
+TYPICAL_VOCAB = 32000  # a model's vocabulary when its description lacks one (Llama 2's)
 TYPICAL_PAST = 512  # tokens already in the context for the advisor's figure: early in a chat
 # Of a GPU's nominal bandwidth (the table below) llama.cpp's decoding reaches roughly 55%
 # (e.g. 7B Q4_0, 3.6 GB, at about 150 tokens/s on a 1 TB/s card). Not measured here: no GPU.
@@ -311,7 +312,7 @@ def predict_speed(
     n_total = max(1, est.n_layers_total)
     layer_s = (speed.layer_overhead_s or 0.0) if speed is not None else 0.0
     # sampling and the logits' handling, on the CPU wherever the layers run
-    vocab_s = (speed.vocab_overhead_s or 0.0) * (vocab or 32000) if speed is not None else 0.0
+    vocab_s = (speed.vocab_overhead_s or 0.0) * (vocab or TYPICAL_VOCAB) if speed is not None else 0.0
     if est.placement == "cpu":
         overhead = layer_s * max(0, n_total - 1) + vocab_s  # the output layer is in the count
         if speed is not None and speed.width_rates and n_params > 0:  # measured by width
@@ -349,8 +350,8 @@ def predict_speed(
 def model_width(n_params: int, n_blocks: int, vocab: int = 0) -> float:
     """A model's width from its parameters: a block is about 12 x width^2 (attention 4 d^2 with
     full KV heads, feed-forward 8 d^2 at 2.7 d), the embedding vocab x width; d solves
-    12 L d^2 + V d = parameters (V 32000 when not known). Starter: 547 (its header: 576)."""
-    vocab = vocab or 32000
+    12 L d^2 + V d = parameters (V: TYPICAL_VOCAB when not known). Starter: 547 (its header: 576)."""
+    vocab = vocab or TYPICAL_VOCAB
     a = 12 * max(1, n_blocks)
     return (-vocab + math.sqrt(vocab * vocab + 4 * a * max(0, n_params))) / (2 * a)
 
